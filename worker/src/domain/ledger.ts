@@ -1,0 +1,353 @@
+/**
+ * Ledger rules: which append-only entries a commission, a release, an approval, a refund or a
+ * payout writes, as drafts (the DB layer adds ids, txn, currency, referrer and created_at).
+ * A balance is always the sum of entries per bucket; nothing here updates or deletes.
+ *
+ * Buckets: `on_hold` (needs a person's approval, e.g. suspected self-referral or a pending
+ * referrer), `pending` (in the shop's hold period), `available` (payable; may go negative after
+ * a clawback and is netted against the next payout), `paid`.
+ *
+ * Moves are pairs that sum to zero (release: pending → available; approve: on_hold → pending;
+ * payout: available → paid). Only a commission adds money and only a refund removes it.
+ *
+ * Refunds reverse commission cumulatively and exactly: after refunds totalling R of an order of
+ * amount A with commission C, exactly `roundHalfEven(C × R / A)` has been reversed, so a full
+ * refund in any number of steps reverses exactly C. The reversal is taken from on_hold (void),
+ * then pending (void), then available (reversal); whatever is left was already paid out and is
+ * clawed back as a negative `available` entry.
+ *
+ * Every draft has a dedupe key so a retried write is a no-op at the unique index.
+ */
+
+import { isMinorAmount, roundHalfEvenDiv } from './money.js';
+import { DAY_MS } from './attribution.js';
+
+export type Bucket = 'on_hold' | 'pending' | 'available' | 'paid';
+
+export type EntryType =
+  'commission' | 'release' | 'approve' | 'void' | 'reversal' | 'clawback' | 'payout';
+
+export interface EntryDraft {
+  type: EntryType;
+  bucket: Bucket;
+  /** signed minor units */
+  amountMinor: number;
+  availableAt?: number | null;
+  reason?: string | null;
+  dedupeKey?: string | null;
+}
+
+export interface Balances {
+  onHold: number;
+  pending: number;
+  available: number;
+  paid: number;
+}
+
+export type LedgerRuleErrorCode =
+  'refund_exceeds_amount' | 'insufficient_available' | 'invalid_amount';
+
+/** A ledger rule refused the operation; `code` is stable and maps to a 4xx. */
+export class LedgerRuleError extends Error {
+  readonly code: LedgerRuleErrorCode;
+
+  constructor(code: LedgerRuleErrorCode, message?: string) {
+    super(message ?? code);
+    this.name = 'LedgerRuleError';
+    this.code = code;
+  }
+}
+
+const BUCKET_KEY = {
+  on_hold: 'onHold',
+  pending: 'pending',
+  available: 'available',
+  paid: 'paid',
+} as const satisfies Record<Bucket, keyof Balances>;
+
+function assertSafeTime(value: number, what: string): void {
+  if (!Number.isSafeInteger(value)) {
+    throw new LedgerRuleError('invalid_amount', `${what} must be an integer time`);
+  }
+}
+
+function assertMinor(value: unknown, what: string): asserts value is number {
+  if (!isMinorAmount(value)) {
+    throw new LedgerRuleError('invalid_amount', `${what} must be a non-negative integer`);
+  }
+}
+
+/**
+ * Sums entries into balances per bucket.
+ *
+ * @example
+ * balancesOf([
+ *   { bucket: 'pending', amountMinor: 500 },
+ *   { bucket: 'pending', amountMinor: -500 },
+ *   { bucket: 'available', amountMinor: 500 },
+ * ]); // { onHold: 0, pending: 0, available: 500, paid: 0 }
+ */
+export function balancesOf(
+  entries: ReadonlyArray<{ bucket: Bucket; amountMinor: number }>,
+): Balances {
+  const balances: Balances = { onHold: 0, pending: 0, available: 0, paid: 0 };
+  for (const entry of entries) {
+    const key = BUCKET_KEY[entry.bucket];
+    if (key === undefined) throw new RangeError(`unknown bucket: ${String(entry.bucket)}`);
+    balances[key] += entry.amountMinor;
+  }
+  return balances;
+}
+
+/**
+ * The entry that credits a new commission: `on_hold` (no availableAt, waits for approval) or
+ * `pending` until `now + holdDays`. Nothing for a zero commission.
+ *
+ * @example
+ * commissionEntries({ conversionId: 'conv_1', commissionMinor: 1500, onHold: false, now: 0, holdDays: 30 });
+ * // [{ type: 'commission', bucket: 'pending', amountMinor: 1500, availableAt: 2592000000,
+ * //    reason: null, dedupeKey: 'commission:conv_1' }]
+ */
+export function commissionEntries(input: {
+  conversionId: string;
+  commissionMinor: number;
+  onHold: boolean;
+  holdReason?: string;
+  now: number;
+  holdDays: number;
+}): EntryDraft[] {
+  const { conversionId, commissionMinor, onHold, now, holdDays } = input;
+  assertMinor(commissionMinor, 'commission');
+  assertSafeTime(now, 'now');
+  assertMinor(holdDays, 'holdDays');
+  if (commissionMinor === 0) return [];
+  return [
+    {
+      type: 'commission',
+      bucket: onHold ? 'on_hold' : 'pending',
+      amountMinor: commissionMinor,
+      availableAt: onHold ? null : now + holdDays * DAY_MS,
+      reason: onHold ? (input.holdReason ?? 'on_hold') : null,
+      dedupeKey: `commission:${conversionId}`,
+    },
+  ];
+}
+
+/**
+ * Moves a conversion's pending commission to available once its hold has ended
+ * (`availableAt ≤ now`). Nothing while the hold runs, when availableAt is null (on hold) or when
+ * nothing is pending (already released or voided).
+ *
+ * @example
+ * releaseEntries({ conversionId: 'conv_1', conversionBalances: { onHold: 0, pending: 1500, available: 0, paid: 0 },
+ *   availableAt: 100, now: 100 });
+ * // [{ type: 'release', bucket: 'pending', amountMinor: -1500, … },
+ * //  { type: 'release', bucket: 'available', amountMinor: 1500, … }]
+ */
+export function releaseEntries(input: {
+  conversionId: string;
+  conversionBalances: Balances;
+  availableAt: number | null;
+  now: number;
+}): EntryDraft[] {
+  const { conversionId, conversionBalances, availableAt, now } = input;
+  const pending = conversionBalances.pending;
+  if (availableAt === null || availableAt > now || !(pending > 0)) return [];
+  return [
+    {
+      type: 'release',
+      bucket: 'pending',
+      amountMinor: -pending,
+      reason: 'hold_ended',
+      dedupeKey: `release:${conversionId}:pending`,
+    },
+    {
+      type: 'release',
+      bucket: 'available',
+      amountMinor: pending,
+      reason: 'hold_ended',
+      dedupeKey: `release:${conversionId}:available`,
+    },
+  ];
+}
+
+/**
+ * Approves a commission that was on hold: on_hold → pending, with a fresh hold period from
+ * `now`. Nothing when nothing is on hold.
+ *
+ * @example
+ * approveHoldEntries({ conversionId: 'conv_1', conversionBalances: { onHold: 800, pending: 0, available: 0, paid: 0 },
+ *   now: 0, holdDays: 0 });
+ * // [{ type: 'approve', bucket: 'on_hold', amountMinor: -800, … },
+ * //  { type: 'approve', bucket: 'pending', amountMinor: 800, availableAt: 0, … }]
+ */
+export function approveHoldEntries(input: {
+  conversionId: string;
+  conversionBalances: Balances;
+  now: number;
+  holdDays: number;
+}): EntryDraft[] {
+  const { conversionId, conversionBalances, now, holdDays } = input;
+  assertSafeTime(now, 'now');
+  assertMinor(holdDays, 'holdDays');
+  const onHold = conversionBalances.onHold;
+  if (!(onHold > 0)) return [];
+  return [
+    {
+      type: 'approve',
+      bucket: 'on_hold',
+      amountMinor: -onHold,
+      reason: 'approved',
+      dedupeKey: `approve:${conversionId}:on_hold`,
+    },
+    {
+      type: 'approve',
+      bucket: 'pending',
+      amountMinor: onHold,
+      availableAt: now + holdDays * DAY_MS,
+      reason: 'approved',
+      dedupeKey: `approve:${conversionId}:pending`,
+    },
+  ];
+}
+
+/**
+ * The commission that refunds totalling `refundedMinor` of an order reverse, cumulatively:
+ * `roundHalfEven(commission × refunded / amount)`.
+ *
+ * @example
+ * cumulativeReversalMinor(1000, 333, 3000); // 111
+ */
+export function cumulativeReversalMinor(
+  commissionMinor: number,
+  refundedMinor: number,
+  amountMinor: number,
+): number {
+  if (amountMinor === 0) return 0;
+  return Number(
+    roundHalfEvenDiv(BigInt(commissionMinor) * BigInt(refundedMinor), BigInt(amountMinor)),
+  );
+}
+
+/**
+ * Reverses the commission share of one refund. See the module header for the rules. The
+ * dedupe keys are `refund:<refundId>:<bucket>` for voids and reversals, and
+ * `refund:<refundId>:clawback` for the clawback (which also lands on `available`).
+ *
+ * `conversionBalances` is what this conversion still holds per bucket; commission that was
+ * already paid out must not be counted as available, or it is reversed instead of clawed back
+ * (the sum is the same either way).
+ *
+ * @throws LedgerRuleError('refund_exceeds_amount') when the refund is not positive or would take
+ *   the refunds past the order amount; ('invalid_amount') for non-integer input.
+ * @example
+ * refundEntries({ conversionId: 'conv_1', refundId: 'rf_1', amountMinor: 10000, commissionMinor: 1000,
+ *   refundedBeforeMinor: 0, refundMinor: 10000,
+ *   conversionBalances: { onHold: 0, pending: 1000, available: 0, paid: 0 } });
+ * // { reversedMinor: 1000, entries: [{ type: 'void', bucket: 'pending', amountMinor: -1000, … }] }
+ */
+export function refundEntries(input: {
+  conversionId: string;
+  refundId: string;
+  amountMinor: number;
+  commissionMinor: number;
+  refundedBeforeMinor: number;
+  refundMinor: number;
+  conversionBalances: Balances;
+}): { entries: EntryDraft[]; reversedMinor: number } {
+  const { refundId, amountMinor, commissionMinor, refundedBeforeMinor, refundMinor } = input;
+  assertMinor(amountMinor, 'order amount');
+  assertMinor(commissionMinor, 'commission');
+  assertMinor(refundedBeforeMinor, 'refunded before');
+  if (typeof refundMinor !== 'number' || !Number.isSafeInteger(refundMinor)) {
+    throw new LedgerRuleError('invalid_amount', 'refund must be an integer');
+  }
+  if (refundMinor <= 0 || refundedBeforeMinor + refundMinor > amountMinor) {
+    throw new LedgerRuleError(
+      'refund_exceeds_amount',
+      `refund of ${refundMinor} after ${refundedBeforeMinor} exceeds the order amount ${amountMinor}`,
+    );
+  }
+
+  const target = cumulativeReversalMinor(
+    commissionMinor,
+    refundedBeforeMinor + refundMinor,
+    amountMinor,
+  );
+  const before = cumulativeReversalMinor(commissionMinor, refundedBeforeMinor, amountMinor);
+  const reversedMinor = target - before;
+
+  const entries: EntryDraft[] = [];
+  let left = reversedMinor;
+  const take = (bucket: Bucket, type: EntryType, balance: number): void => {
+    const x = Math.min(left, Math.max(0, balance));
+    if (x <= 0) return;
+    entries.push({
+      type,
+      bucket,
+      amountMinor: -x,
+      reason: 'refund',
+      dedupeKey: `refund:${refundId}:${bucket}`,
+    });
+    left -= x;
+  };
+  const balances = input.conversionBalances;
+  take('on_hold', 'void', balances.onHold);
+  take('pending', 'void', balances.pending);
+  take('available', 'reversal', balances.available);
+  if (left > 0) {
+    entries.push({
+      type: 'clawback',
+      bucket: 'available',
+      amountMinor: -left,
+      reason: 'refund_after_payout',
+      dedupeKey: `refund:${refundId}:clawback`,
+    });
+  }
+  return { entries, reversedMinor };
+}
+
+/**
+ * Pays a referrer out: available → paid.
+ *
+ * @throws LedgerRuleError('insufficient_available') when the amount is not positive or exceeds
+ *   the referrer's available balance (which nets earlier clawbacks); ('invalid_amount') when it
+ *   is not an integer.
+ * @example
+ * payoutEntries({ payoutId: 'po_1', referrerBalances: { onHold: 0, pending: 0, available: 5000, paid: 0 },
+ *   amountMinor: 5000 });
+ * // [{ type: 'payout', bucket: 'available', amountMinor: -5000, dedupeKey: 'payout:po_1:available' },
+ * //  { type: 'payout', bucket: 'paid', amountMinor: 5000, dedupeKey: 'payout:po_1:paid' }]
+ */
+export function payoutEntries(input: {
+  payoutId: string;
+  referrerBalances: Balances;
+  amountMinor: number;
+}): EntryDraft[] {
+  const { payoutId, referrerBalances, amountMinor } = input;
+  if (typeof amountMinor !== 'number' || !Number.isSafeInteger(amountMinor)) {
+    throw new LedgerRuleError('invalid_amount', 'payout amount must be an integer');
+  }
+  if (amountMinor <= 0 || amountMinor > referrerBalances.available) {
+    throw new LedgerRuleError(
+      'insufficient_available',
+      `payout of ${amountMinor} exceeds the available ${referrerBalances.available}`,
+    );
+  }
+  return [
+    {
+      type: 'payout',
+      bucket: 'available',
+      amountMinor: -amountMinor,
+      reason: 'payout',
+      dedupeKey: `payout:${payoutId}:available`,
+    },
+    {
+      type: 'payout',
+      bucket: 'paid',
+      amountMinor,
+      reason: 'payout',
+      dedupeKey: `payout:${payoutId}:paid`,
+    },
+  ];
+}
