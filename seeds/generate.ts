@@ -5,8 +5,8 @@
  *
  * Deterministic: every draw comes from the seeded PRNG in ./prng.ts and every id is derived from
  * it, so the same options give byte-identical SQL and a rerun inserts nothing new. Attribution,
- * commission and ledger entries are decided by the worker's own rules (worker/src/domain), never
- * re-implemented here.
+ * commission, self-referral and ledger entries are decided by the worker's own rules
+ * (worker/src/domain), never re-implemented here.
  *
  * CLI:
  *   node_modules/.bin/tsx seeds/generate.ts --origin http://127.0.0.1:8787 \
@@ -31,6 +31,8 @@ import {
   releaseEntries,
 } from '../worker/src/domain/ledger';
 import type { Balances, EntryDraft } from '../worker/src/domain/ledger';
+import { detectSelfReferral } from '../worker/src/domain/self-referral';
+import type { SelfReferralVerdict } from '../worker/src/domain/self-referral';
 import type { Channel } from '../worker/src/wire';
 import {
   CHANNEL_WEIGHTS,
@@ -191,7 +193,7 @@ interface Conversion {
   commission: CommissionResult | null;
   commissionMinor: number;
   status: 'none' | 'pending' | 'on_hold';
-  selfReferral: { self: boolean; reason: string | null };
+  selfReferral: SelfReferralVerdict;
   customerHash: string;
   /** what the shop reported: the click id the SDK exposed, or the typed coupon code */
   reportedClickId: string | null;
@@ -532,7 +534,12 @@ export function generateSeed(opts: SeedOptions): SeedResult {
         : subtotal + (subtotal < FREE_SHIPPING_FROM_MINOR ? SHIPPING_MINOR : 0);
 
     const commission = referrer ? computeCommission({ amountMinor, items, program, rules }) : null;
-    const self = referrer !== null && referrer.email !== null && referrer.email === plan.customer.email;
+    const selfReferral: SelfReferralVerdict = referrer
+      ? detectSelfReferral(
+          { tokenHash: sha256Hex(referrer.token), customerRef: referrer.customerRef, email: referrer.email },
+          { email: plan.customer.email },
+        )
+      : { self: false, reason: null };
     const commissionMinor = commission?.commissionMinor ?? 0;
     return {
       id: convId,
@@ -544,8 +551,8 @@ export function generateSeed(opts: SeedOptions): SeedResult {
       decision,
       commission,
       commissionMinor,
-      status: commissionMinor > 0 ? (self ? 'on_hold' : 'pending') : 'none',
-      selfReferral: self ? { self: true, reason: 'same_email' } : { self: false, reason: null },
+      status: commissionMinor > 0 ? (selfReferral.self ? 'on_hold' : 'pending') : 'none',
+      selfReferral,
       customerHash: plan.customer.hash,
       reportedClickId: reportedClick?.id ?? null,
       // what the shopper typed: a vanity code in capitals (it matches case-insensitively), else the code
@@ -622,7 +629,7 @@ export function generateSeed(opts: SeedOptions): SeedResult {
             conversionId: conv.id,
             commissionMinor: conv.commissionMinor,
             onHold,
-            holdReason: onHold ? 'self_referral:same_email' : undefined,
+            holdReason: onHold ? `self_referral:${conv.selfReferral.reason ?? 'unknown'}` : undefined,
             now: conv.at,
             holdDays: program.holdDays,
           }),
