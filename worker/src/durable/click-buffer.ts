@@ -1,0 +1,195 @@
+/**
+ * ClickBuffer: one Durable Object per shop that takes click ingest off D1's write path.
+ *
+ * A click is validated against a cached copy of the shop's referrers, rate-limited per code and
+ * client, and written to this object's own SQLite storage before the caller gets its click id —
+ * so a click acknowledged is a click kept, even if the worker or this object restarts. An alarm
+ * flushes the buffer to D1 in batches (`INSERT OR IGNORE`, so a flush retried after a crash
+ * never duplicates). Reads that need a click not yet flushed (attribution) call `flush()` first.
+ */
+import { DurableObject } from 'cloudflare:workers';
+
+export interface BufferedClick {
+  id: string;
+  shopId: string;
+  referrerId: string;
+  channel: string;
+  landingUrl: string | null;
+  visitorHash: string | null;
+  ipHash: string | null;
+  uaHash: string | null;
+  createdAt: number;
+}
+
+export interface ClickInput {
+  id: string;
+  shopId: string;
+  code: string;
+  channel: string;
+  landingUrl: string | null;
+  visitorHash: string | null;
+  ipHash: string | null;
+  uaHash: string | null;
+  createdAt: number;
+}
+
+export interface ProgramSummary {
+  windowDays: number;
+  friendRewardKind: 'none' | 'percent' | 'flat';
+  friendRewardValue: number;
+}
+
+export type RecordResult =
+  | { ok: true; referrerId: string; code: string; displayName: string | null; program: ProgramSummary }
+  | { ok: false; reason: 'referrer_not_found' | 'rate_limited'; retryAfterMs?: number };
+
+interface CachedReferrer {
+  id: string;
+  code: string;
+  displayName: string | null;
+  status: 'active' | 'pending' | 'blocked';
+  loadedAt: number;
+}
+
+const REFERRER_TTL_MS = 30_000;
+const RATE_WINDOW_MS = 60_000;
+
+export class ClickBuffer extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly referrers = new Map<string, CachedReferrer | null>();
+  private readonly rate = new Map<string, number[]>();
+  private programCache: { value: ProgramSummary; loadedAt: number } | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS buffered_clicks (
+      id TEXT PRIMARY KEY, shop_id TEXT NOT NULL, referrer_id TEXT NOT NULL, channel TEXT NOT NULL,
+      landing_url TEXT, visitor_hash TEXT, ip_hash TEXT, ua_hash TEXT, created_at INTEGER NOT NULL)`);
+  }
+
+  private async referrer(shopId: string, code: string, now: number): Promise<CachedReferrer | null> {
+    const key = code.toLowerCase();
+    const cached = this.referrers.get(key);
+    if (cached !== undefined && (cached === null ? false : now - cached.loadedAt < REFERRER_TTL_MS)) return cached;
+    const row = await this.env.DB.prepare(
+      `SELECT id, code, display_name, status FROM referrers
+        WHERE shop_id = ?1 AND (code = ?2 OR vanity_code = ?2) LIMIT 1`,
+    )
+      .bind(shopId, code)
+      .first<{ id: string; code: string; display_name: string | null; status: CachedReferrer['status'] }>();
+    const value = row ? { id: row.id, code: row.code, displayName: row.display_name, status: row.status, loadedAt: now } : null;
+    if (value) this.referrers.set(key, value);
+    else this.referrers.delete(key);
+    return value;
+  }
+
+  private async program(shopId: string, now: number): Promise<ProgramSummary> {
+    if (this.programCache && now - this.programCache.loadedAt < REFERRER_TTL_MS) return this.programCache.value;
+    const row = await this.env.DB.prepare(
+      'SELECT window_days, friend_reward_kind, friend_reward_value FROM commission_programs WHERE shop_id = ?',
+    )
+      .bind(shopId)
+      .first<{ window_days: number; friend_reward_kind: ProgramSummary['friendRewardKind']; friend_reward_value: number }>();
+    const value: ProgramSummary = row
+      ? { windowDays: row.window_days, friendRewardKind: row.friend_reward_kind, friendRewardValue: row.friend_reward_value }
+      : { windowDays: 30, friendRewardKind: 'none', friendRewardValue: 0 };
+    this.programCache = { value, loadedAt: now };
+    return value;
+  }
+
+  /** Forget cached referrers and the program (after approve / block / program change). */
+  async invalidateAll(): Promise<void> {
+    this.referrers.clear();
+    this.programCache = null;
+  }
+
+  /** Forget a cached referrer (after approve / block) so the next click reloads it. */
+  async invalidate(code: string): Promise<void> {
+    this.referrers.delete(code.toLowerCase());
+  }
+
+  /** Rate limit: at most `limit` clicks per code and client in a sliding minute. */
+  private allow(key: string, now: number, limit: number): { ok: boolean; retryAfterMs: number } {
+    const times = (this.rate.get(key) ?? []).filter((t) => now - t < RATE_WINDOW_MS);
+    if (times.length >= limit) {
+      this.rate.set(key, times);
+      return { ok: false, retryAfterMs: RATE_WINDOW_MS - (now - times[0]!) };
+    }
+    times.push(now);
+    this.rate.set(key, times);
+    if (this.rate.size > 50_000) this.rate.clear();
+    return { ok: true, retryAfterMs: 0 };
+  }
+
+  /** Validates, rate-limits and durably buffers one click. */
+  async record(click: ClickInput, limitPerMinute: number): Promise<RecordResult> {
+    const referrer = await this.referrer(click.shopId, click.code, click.createdAt);
+    if (!referrer || referrer.status === 'blocked') return { ok: false, reason: 'referrer_not_found' };
+    const client = click.ipHash ?? click.visitorHash ?? 'anonymous';
+    const verdict = this.allow(`${referrer.id}:${client}`, click.createdAt, limitPerMinute);
+    if (!verdict.ok) return { ok: false, reason: 'rate_limited', retryAfterMs: verdict.retryAfterMs };
+    this.sql.exec(
+      `INSERT OR IGNORE INTO buffered_clicks (id, shop_id, referrer_id, channel, landing_url, visitor_hash, ip_hash, ua_hash, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      click.id, click.shopId, referrer.id, click.channel, click.landingUrl, click.visitorHash, click.ipHash, click.uaHash, click.createdAt,
+    );
+    const pending = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM buffered_clicks').one().n;
+    const max = Number(this.env.CLICK_FLUSH_MAX) || 200;
+    if (pending >= max) {
+      this.ctx.waitUntil(this.flush());
+    } else if ((await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(Date.now() + (Number(this.env.CLICK_FLUSH_MS) || 1000));
+    }
+    return { ok: true, referrerId: referrer.id, code: referrer.code, displayName: referrer.displayName, program: await this.program(click.shopId, click.createdAt) };
+  }
+
+  /** Number of clicks waiting to be written to D1. */
+  async pendingCount(): Promise<number> {
+    return this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM buffered_clicks').one().n;
+  }
+
+  private flushing: Promise<number> | null = null;
+
+  /** Writes every buffered click to D1 (idempotent) and drops it from the buffer. Returns how many. */
+  async flush(): Promise<number> {
+    if (this.flushing) return this.flushing;
+    this.flushing = this.doFlush().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  private async doFlush(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = this.sql
+        .exec<{
+          id: string; shop_id: string; referrer_id: string; channel: string; landing_url: string | null;
+          visitor_hash: string | null; ip_hash: string | null; ua_hash: string | null; created_at: number;
+        }>('SELECT * FROM buffered_clicks ORDER BY created_at LIMIT 100')
+        .toArray();
+      if (rows.length === 0) return total;
+      const stmt = this.env.DB.prepare(
+        `INSERT OR IGNORE INTO clicks (id, shop_id, referrer_id, channel, landing_url, visitor_hash, ip_hash, ua_hash, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      await this.env.DB.batch(
+        rows.map((r) => stmt.bind(r.id, r.shop_id, r.referrer_id, r.channel, r.landing_url, r.visitor_hash, r.ip_hash, r.ua_hash, r.created_at)),
+      );
+      // only after D1 has them: a crash between the two re-sends them, and INSERT OR IGNORE absorbs it
+      this.sql.exec('DELETE FROM buffered_clicks WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(rows.map((r) => r.id)));
+      total += rows.length;
+    }
+  }
+
+  override async alarm(): Promise<void> {
+    try {
+      await this.flush();
+    } catch (error) {
+      // keep the clicks and try again shortly; the alarm is retried by the runtime as well
+      console.error('click flush failed', error);
+      await this.ctx.storage.setAlarm(Date.now() + 5_000);
+      return;
+    }
+    if ((await this.pendingCount()) > 0) await this.ctx.storage.setAlarm(Date.now() + 100);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The one error type of the API. Handlers throw `ApiError`; `onError` in index.ts turns it into
+ * `{ error: { code, message, requestId } }` with its status. Codes are stable and documented in
+ * ERROR_CODES: clients may switch on them.
+ */
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export const ERROR_CODES = {
+  invalid_request: 'The request body or parameters failed validation.',
+  malformed_json: 'The body is not valid JSON.',
+  unsupported_media_type: 'Send JSON with Content-Type: application/json.',
+  payload_too_large: 'The body is larger than the API accepts.',
+  unauthorized: 'Missing or unknown API key.',
+  forbidden: 'This key may not call this endpoint.',
+  origin_not_allowed: "The request's Origin is not one of the shop's allowed origins.",
+  invalid_referrer_token: 'Missing or unknown referrer token.',
+  not_found: 'No such resource.',
+  route_not_found: 'No such endpoint.',
+  method_not_allowed: 'This endpoint does not accept that method.',
+  referrer_not_found: 'No active referrer has that code.',
+  referrer_not_allowed: 'This shop does not let that referrer share.',
+  vanity_code_taken: 'That vanity code is already used.',
+  rate_limited: 'Too many requests; try again later.',
+  currency_mismatch: "The currency is not the shop's currency.",
+  unknown_currency: 'Not an ISO-4217 currency code.',
+  unknown_product: 'An item names a product the shop does not sell.',
+  order_conflict: 'That order id was already reported with different details.',
+  idempotency_mismatch: 'That Idempotency-Key was used with a different request.',
+  conversion_not_found: 'No conversion with that order id.',
+  refund_exceeds_amount: 'Refunds would exceed the order amount.',
+  refund_conflict: 'That refund id was already used with a different amount.',
+  insufficient_available: 'The referrer has less available balance than requested.',
+  invalid_amount: 'Amounts are positive integers in minor units.',
+  browser_conversions_disabled: 'This shop only accepts orders reported server-to-server.',
+  invalid_claim_token: 'The buyer claim token is not valid.',
+  nothing_on_hold: 'That conversion has no commission on hold.',
+  internal_error: 'Something went wrong on our side.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+
+  /**
+   * @example throw new ApiError(404, 'referrer_not_found', `No referrer has the code ${code}.`)
+   */
+  constructor(status: ContentfulStatusCode, code: ErrorCode, message?: string, details?: unknown) {
+    super(message ?? ERROR_CODES[code]);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}

@@ -1,0 +1,41 @@
+/** Identifiers and keys. Prefixes say what an id is (`conv_`, `clk_`…), nanoid gives the entropy. */
+import { customAlphabet } from 'nanoid';
+
+const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** No lookalikes (0/O, 1/l/I): codes are read aloud on livestreams and typed as coupons. */
+const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+const idPart = customAlphabet(ALNUM, 20);
+const keyPart = customAlphabet(ALNUM, 32);
+const codePart = customAlphabet(CODE_ALPHABET, 8);
+
+export type IdPrefix =
+  | 'shop' | 'key' | 'ref' | 'clk' | 'shr' | 'conv' | 'rf' | 'po' | 'le' | 'txn' | 'evt' | 'req';
+
+/** @example newId('conv') // "conv_3fJ9…" */
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${idPart()}`;
+}
+
+export function newPublishableKey(): string {
+  return `pk_live_${keyPart()}`;
+}
+
+export function newSecretKey(): string {
+  return `sk_live_${keyPart()}`;
+}
+
+export function newWebhookSecret(): string {
+  return `whsec_${keyPart()}`;
+}
+
+export function newReferrerToken(): string {
+  return `rt_${keyPart()}`;
+}
+
+/** An 8-character referral code. */
+export function newReferralCode(): string {
+  return codePart();
+}
+
+export const REFERRAL_CODE_PATTERN = /^[A-Za-z0-9_-]{3,32}$/;

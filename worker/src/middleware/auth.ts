@@ -1,0 +1,119 @@
+/**
+ * API keys (guarantees.md §10). `Authorization: Bearer <key>`:
+ * - `pk_…` publishable: safe in HTML; only from the shop's allowed origins.
+ * - `sk_…` secret: server to server; stored as SHA-256, compared in constant time.
+ * - the admin token (env secret) for /v1/admin.
+ * A route states which kinds it accepts; another valid kind gets 403 `forbidden`, none 401.
+ */
+import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
+import type { AppEnv, KeyKind } from '../app-env.js';
+import { ApiError } from '../errors.js';
+import { findLiveKey, isOriginAllowed } from '../db/shops.js';
+import { sha256Hex, timingSafeEqualStr } from '../lib/crypto.js';
+
+/**
+ * Publishable keys and origin checks are cached per isolate for a few seconds: they sit on the click
+ * path, which must not pay two D1 reads per request. Secret keys are never cached, so revoking one
+ * takes effect at once; a rotated publishable key may keep working for up to PK_CACHE_MS.
+ */
+export const PK_CACHE_MS = 10_000;
+const pkCache = new Map<string, { value: Awaited<ReturnType<typeof findLiveKey>>; at: number }>();
+const originCache = new Map<string, { ok: boolean; at: number }>();
+
+async function cachedPublishable(db: D1Database, lookup: string, now: number) {
+  const hit = pkCache.get(lookup);
+  if (hit && now - hit.at < PK_CACHE_MS) return hit.value;
+  const value = await findLiveKey(db, lookup);
+  if (pkCache.size > 1000) pkCache.clear();
+  pkCache.set(lookup, { value, at: now });
+  return value;
+}
+
+async function cachedOriginAllowed(db: D1Database, shopId: string, origin: string, now: number) {
+  const k = `${shopId} ${origin}`;
+  const hit = originCache.get(k);
+  if (hit && now - hit.at < PK_CACHE_MS) return hit.ok;
+  const ok = await isOriginAllowed(db, shopId, origin);
+  if (originCache.size > 5000) originCache.clear();
+  originCache.set(k, { ok, at: now });
+  return ok;
+}
+
+/** Test hook: forget cached keys and origins (after a rotation or origin change in the same isolate). */
+export function clearKeyCache(): void {
+  pkCache.clear();
+  originCache.clear();
+}
+
+function bearer(c: Context<AppEnv>): string | null {
+  const header = c.req.header('Authorization');
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  return m ? m[1]! : null;
+}
+
+/** The origin the browser is calling from, or null for a non-browser or same-origin GET. */
+function requestOrigin(c: Context<AppEnv>): string | null {
+  const origin = c.req.header('Origin');
+  if (origin && origin !== 'null') return origin.toLowerCase();
+  return null;
+}
+
+/** Accepts only the listed key kinds. @example app.use(requireKey('secret')) */
+export function requireKey(...kinds: Exclude<KeyKind, 'admin'>[]) {
+  return createMiddleware<AppEnv & { Variables: { corsOrigin?: string } }>(async (c, next) => {
+    const token = bearer(c);
+    if (!token) throw new ApiError(401, 'unauthorized', 'Send your key as Authorization: Bearer pk_… or sk_….');
+    let kind: 'publishable' | 'secret';
+    let lookup: string;
+    if (token.startsWith('pk_')) {
+      kind = 'publishable';
+      lookup = token;
+    } else if (token.startsWith('sk_')) {
+      kind = 'secret';
+      lookup = await sha256Hex(token);
+    } else {
+      throw new ApiError(401, 'unauthorized', 'Unknown API key.');
+    }
+    const key = kind === 'publishable' ? await cachedPublishable(c.env.DB, lookup, Date.now()) : await findLiveKey(c.env.DB, lookup);
+    // the lookup is by hash for secret keys; compare again in constant time as the last word
+    if (!key || key.kind !== kind || !timingSafeEqualStr(key.lookup, lookup)) {
+      throw new ApiError(401, 'unauthorized', 'Unknown or revoked API key.');
+    }
+    if (!kinds.includes(kind)) {
+      throw new ApiError(403, 'forbidden', `This endpoint needs a ${kinds.join(' or ')} key.`);
+    }
+    if (kind === 'publishable') {
+      const origin = requestOrigin(c) ?? sameOriginFallback(c);
+      if (!origin || !(await cachedOriginAllowed(c.env.DB, key.shop.id, origin, Date.now()))) {
+        throw new ApiError(403, 'origin_not_allowed',
+          origin ? `${origin} is not an allowed origin of this shop.` : 'Publishable keys work only from the shop\'s allowed origins.');
+      }
+      if (c.req.header('Origin')) c.set('corsOrigin', c.req.header('Origin')!);
+    }
+    c.set('shop', key.shop);
+    c.set('keyKind', kind);
+    await next();
+  });
+}
+
+/**
+ * Browsers omit Origin on same-origin GETs; they do send `Sec-Fetch-Site: same-origin`, in which case
+ * the page's origin is the worker's own.
+ */
+function sameOriginFallback(c: Context<AppEnv>): string | null {
+  if (c.req.header('Sec-Fetch-Site') === 'same-origin') return new URL(c.req.url).origin.toLowerCase();
+  return null;
+}
+
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearer(c);
+  const expected = c.env.ADMIN_TOKEN;
+  if (!expected || expected.length < 16) {
+    throw new ApiError(403, 'forbidden', 'ADMIN_TOKEN is not configured on this worker.');
+  }
+  if (!token || !timingSafeEqualStr(token, expected)) throw new ApiError(401, 'unauthorized', 'Admin token required.');
+  c.set('keyKind', 'admin');
+  await next();
+});

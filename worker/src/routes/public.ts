@@ -1,0 +1,407 @@
+/**
+ * Publishable-key API, called by the SDK from the shop's pages (allowed origins only):
+ * the display config, anonymous referrers and their stats, shares and clicks.
+ */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-env.js';
+import type { ClickRecorded, ReferrerCreated, ReferrerStats, ShopConfig } from '../wire.js';
+import { ApiError } from '../errors.js';
+import { requireKey } from '../middleware/auth.js';
+import { validationHook } from '../lib/validation.js';
+import { BalancesSchema, ChannelSchema, ReferralCode, ReferrerSchema, Sku, errorResponses } from '../schemas.js';
+import { getProgram, listProducts, toProductRule } from '../db/shops.js';
+import type { ReferrerRow } from '../db/referrers.js';
+import { findReferrerByTokenHash, insertReferrerStatement } from '../db/referrers.js';
+import { clickBuffer } from '../db/clicks.js';
+import { getConversion } from '../db/conversions.js';
+import { referrerBalances } from '../db/ledger.js';
+import { currencyExponent } from '../domain/money.js';
+import { earnPerUnit } from '../domain/commission.js';
+import { normalizeEmail, normalizePhone } from '../domain/self-referral.js';
+import { newId, newReferralCode, newReferrerToken } from '../lib/ids.js';
+import { saltedHash, sha256Hex, timingSafeEqualStr } from '../lib/crypto.js';
+import { baseUrlOf, presentReferrer } from '../lib/present.js';
+import { buyerClaimToken } from './conversions.js';
+
+export const publicApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+const DAY_MS = 86_400_000;
+const ReferrerTokenHeader = z.object({
+  'x-referrer-token': z.string().min(8).max(128).openapi({ description: 'The anonymous referrer token (rt_…).' }),
+});
+
+async function referrerFromToken(c: Context<AppEnv>): Promise<ReferrerRow> {
+  const token = c.req.header('X-Referrer-Token');
+  if (!token) throw new ApiError(401, 'invalid_referrer_token', 'Send X-Referrer-Token.');
+  const referrer = await findReferrerByTokenHash(c.env.DB, c.get('shop').id, await sha256Hex(token));
+  if (!referrer) throw new ApiError(401, 'invalid_referrer_token');
+  return referrer;
+}
+
+// ---------------------------------------------------------------- config
+
+const ShopConfigSchema = z
+  .object({
+    shop: z.object({
+      id: z.string(), name: z.string(), currency: z.string(), currencyExponent: z.number().int(),
+      locale: z.enum(['en', 'zh-Hant-HK', 'zh-Hans']), disclosure: z.string().nullable(),
+      allowBrowserConversions: z.boolean(), referrerApproval: z.boolean(),
+    }),
+    program: z.object({
+      kind: z.enum(['percent', 'flat']), rateBps: z.number().int(), flatMinor: z.number().int(), capMinor: z.number().int().nullable(),
+      holdDays: z.number().int(), windowDays: z.number().int(),
+      friendReward: z.object({ kind: z.enum(['none', 'percent', 'flat']), value: z.number().int() }),
+    }),
+    products: z.array(
+      z.object({
+        sku: z.string(), name: z.string(), names: z.record(z.string(), z.string()), priceMinor: z.number().int(),
+        currency: z.string(), url: z.string().nullable(), imageUrl: z.string().nullable(), earnMinor: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('ShopConfig');
+
+publicApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/config',
+    tags: ['Public'],
+    summary: 'What the widgets render: currency, program, per-product "share & earn" amounts',
+    middleware: [requireKey('publishable')] as const,
+    security: [{ publishableKey: [] }],
+    responses: {
+      200: { description: 'The shop display config.', content: { 'application/json': { schema: ShopConfigSchema } } },
+      ...errorResponses(401, 403),
+    },
+  }),
+  async (c) => {
+    const shop = c.get('shop');
+    const program = await getProgram(c.env.DB, shop.id);
+    const products = await listProducts(c.env.DB, shop.id, { activeOnly: true });
+    const body: ShopConfig = {
+      shop: {
+        id: shop.id,
+        name: shop.name,
+        currency: shop.currency,
+        currencyExponent: currencyExponent(shop.currency),
+        locale: shop.locale as ShopConfig['shop']['locale'],
+        disclosure: shop.disclosure_text,
+        allowBrowserConversions: shop.allow_browser_conversions === 1,
+        referrerApproval: shop.referrer_approval === 1,
+      },
+      program: {
+        kind: program.kind, rateBps: program.rateBps, flatMinor: program.flatMinor, capMinor: program.capMinor,
+        holdDays: program.holdDays, windowDays: program.windowDays,
+        friendReward: { kind: program.friendRewardKind, value: program.friendRewardValue },
+      },
+      products: products.map((p) => ({
+        sku: p.sku, name: p.name, names: JSON.parse(p.names), priceMinor: p.price_minor, currency: p.currency,
+        url: p.url, imageUrl: p.image_url, earnMinor: earnPerUnit(p.price_minor, program, toProductRule(p)),
+      })),
+    };
+    c.header('Cache-Control', 'private, max-age=60');
+    return c.json(body, 200);
+  },
+);
+
+// ---------------------------------------------------------------- referrers
+
+const ReferrerCreate = z
+  .strictObject({
+    displayName: z.string().min(1).max(80).optional(),
+    email: z.string().email().max(254).optional(),
+    claimToken: z.string().min(8).max(128).optional().openapi({ description: 'A buyer claim token from a reported order: makes a verified-buyer referrer.' }),
+    vanityCode: ReferralCode.optional().openapi({ description: 'Secret key only: a KOL code such as "maggie".' }),
+    phone: z.string().min(4).max(32).optional().openapi({ description: 'Secret key only.' }),
+    customerRef: z.string().min(1).max(128).optional().openapi({ description: "Secret key only: the shop's customer id, for self-referral checks." }),
+    status: z.enum(['active', 'pending', 'blocked']).optional().openapi({ description: 'Secret key only.' }),
+  })
+  .openapi('ReferrerCreate');
+
+publicApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/referrers',
+    tags: ['Public'],
+    summary: 'Create a referrer (returns its code and bearer token)',
+    description: 'With the publishable key: an anonymous referrer from the browser. With the secret key: also a KOL with a vanity code, contact and status.',
+    middleware: [requireKey('publishable', 'secret')] as const,
+    security: [{ publishableKey: [] }, { secretKey: [] }] as Array<Record<string, string[]>>,
+    request: { body: { content: { 'application/json': { schema: ReferrerCreate } }, required: true } },
+    responses: {
+      201: { description: 'The referrer and its token (shown once).', content: { 'application/json': { schema: z.object({ referrer: ReferrerSchema, token: z.string() }) } } },
+      ...errorResponses(400, 401, 403, 409, 413, 415),
+    },
+  }),
+  async (c) => {
+    const shop = c.get('shop');
+    const body = c.req.valid('json');
+    const secret = c.get('keyKind') === 'secret';
+    if (!secret && (body.vanityCode || body.phone || body.customerRef || body.status)) {
+      throw new ApiError(403, 'forbidden', 'vanityCode, phone, customerRef and status need the secret key.');
+    }
+    if (body.vanityCode) {
+      const taken = await c.env.DB.prepare('SELECT 1 AS x FROM referrers WHERE vanity_code = ?1 OR code = ?1').bind(body.vanityCode).first();
+      if (taken) throw new ApiError(409, 'vanity_code_taken', `The code ${body.vanityCode} is already used.`);
+    }
+    let verifiedBuyer = false;
+    let customerRef: string | null = null;
+    if (body.claimToken) {
+      const m = /^bct_(conv_[A-Za-z0-9]+)\.[0-9a-f]{32}$/.exec(body.claimToken);
+      const conversion = m ? await getConversion(c.env.DB, shop.id, m[1]!) : null;
+      if (!conversion || !timingSafeEqualStr(await buyerClaimToken(shop, conversion.id), body.claimToken)) {
+        throw new ApiError(400, 'invalid_claim_token');
+      }
+      verifiedBuyer = conversion.verified === 1;
+      customerRef = conversion.customer_hash ? `hash:${conversion.customer_hash}` : null;
+    }
+    if (shop.verified_buyers_only === 1 && !verifiedBuyer && !secret) {
+      throw new ApiError(403, 'referrer_not_allowed', 'Only verified buyers may refer for this shop.');
+    }
+    const token = newReferrerToken();
+    const row: ReferrerRow = {
+      id: newId('ref'),
+      shop_id: shop.id,
+      code: newReferralCode(),
+      vanity_code: body.vanityCode ?? null,
+      token_hash: await sha256Hex(token),
+      display_name: body.displayName ?? null,
+      email: body.email ? normalizeEmail(body.email) : null,
+      phone: body.phone ? normalizePhone(body.phone) : null,
+      customer_ref: body.customerRef ?? customerRef,
+      status: body.status ?? (shop.referrer_approval === 1 ? 'pending' : 'active'),
+      verified_buyer: verifiedBuyer ? 1 : 0,
+      created_at: c.get('now'),
+    };
+    try {
+      await insertReferrerStatement(c.env.DB, row).run();
+    } catch (error) {
+      if (String(error).includes('UNIQUE') && body.vanityCode) throw new ApiError(409, 'vanity_code_taken');
+      throw error;
+    }
+    const out: ReferrerCreated = { referrer: presentReferrer(row, baseUrlOf(c.req.url)), token };
+    return c.json(out, 201);
+  },
+);
+
+publicApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/referrers/me',
+    tags: ['Public'],
+    summary: "The referrer's own link, stats and earnings",
+    middleware: [requireKey('publishable')] as const,
+    security: [{ publishableKey: [] }],
+    request: { headers: ReferrerTokenHeader },
+    responses: {
+      200: {
+        description: 'Stats and balances.',
+        content: {
+          'application/json': {
+            schema: z.object({
+              referrer: ReferrerSchema,
+              stats: z.object({ shares: z.number(), clicks: z.number(), orders: z.number() }),
+              balances: BalancesSchema,
+              recentConversions: z.array(z.object({
+                id: z.string(), createdAt: z.number(), amountMinor: z.number(), currency: z.string(),
+                commissionMinor: z.number(), commissionStatus: z.enum(['none', 'pending', 'on_hold']),
+              })),
+            }),
+          },
+        },
+      },
+      ...errorResponses(401, 403),
+    },
+  }),
+  async (c) => {
+    const shop = c.get('shop');
+    const referrer = await referrerFromToken(c);
+    const db = c.env.DB;
+    // the referrer's own clicks may still sit in the buffer
+    await clickBuffer(c.env, shop.id).flush();
+    const [counts, balances, recent] = await Promise.all([
+      db
+        .prepare(
+          `SELECT (SELECT count(*) FROM shares WHERE referrer_id = ?1) AS shares,
+                  (SELECT count(*) FROM clicks WHERE referrer_id = ?1) AS clicks,
+                  (SELECT count(*) FROM conversions WHERE referrer_id = ?1) AS orders`,
+        )
+        .bind(referrer.id)
+        .first<{ shares: number; clicks: number; orders: number }>(),
+      referrerBalances(db, referrer.id, shop.currency),
+      db
+        .prepare(
+          `SELECT id, created_at, amount_minor, currency, commission_minor, commission_status FROM conversions
+            WHERE referrer_id = ? ORDER BY created_at DESC LIMIT 20`,
+        )
+        .bind(referrer.id)
+        .all<{ id: string; created_at: number; amount_minor: number; currency: string; commission_minor: number; commission_status: 'none' | 'pending' | 'on_hold' }>(),
+    ]);
+    const body: ReferrerStats = {
+      referrer: presentReferrer(referrer, baseUrlOf(c.req.url)),
+      stats: counts ?? { shares: 0, clicks: 0, orders: 0 },
+      balances,
+      recentConversions: recent.results.map((r) => ({
+        id: r.id, createdAt: r.created_at, amountMinor: r.amount_minor, currency: r.currency,
+        commissionMinor: r.commission_minor, commissionStatus: r.commission_status,
+      })),
+    };
+    return c.json(body, 200);
+  },
+);
+
+publicApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/referrers/me/claim',
+    tags: ['Public'],
+    summary: 'Claim the anonymous referrer with an email or phone (to see earnings and get paid)',
+    middleware: [requireKey('publishable')] as const,
+    security: [{ publishableKey: [] }],
+    request: {
+      headers: ReferrerTokenHeader,
+      body: {
+        content: {
+          'application/json': {
+            schema: z
+              .strictObject({ email: z.string().email().max(254).optional(), phone: z.string().min(4).max(32).optional(), displayName: z.string().min(1).max(80).optional() })
+              .refine((b) => b.email || b.phone, { message: 'Give an email or a phone number.' }),
+          },
+        },
+        required: true,
+      },
+    },
+    responses: {
+      200: { description: 'The claimed referrer.', content: { 'application/json': { schema: z.object({ referrer: ReferrerSchema }) } } },
+      ...errorResponses(400, 401, 403),
+    },
+  }),
+  async (c) => {
+    const referrer = await referrerFromToken(c);
+    const body = c.req.valid('json');
+    const email = body.email ? normalizeEmail(body.email) : referrer.email;
+    const phone = body.phone ? normalizePhone(body.phone) : referrer.phone;
+    const displayName = body.displayName ?? referrer.display_name;
+    await c.env.DB.prepare('UPDATE referrers SET email = ?, phone = ?, display_name = ? WHERE id = ?')
+      .bind(email, phone, displayName, referrer.id)
+      .run();
+    return c.json({ referrer: presentReferrer({ ...referrer, email, phone, display_name: displayName }, baseUrlOf(c.req.url)) }, 200);
+  },
+);
+
+// ---------------------------------------------------------------- shares
+
+publicApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/shares',
+    tags: ['Public'],
+    summary: 'Record a share and its channel',
+    middleware: [requireKey('publishable')] as const,
+    security: [{ publishableKey: [] }],
+    request: {
+      headers: ReferrerTokenHeader,
+      body: { content: { 'application/json': { schema: z.strictObject({ channel: ChannelSchema, sku: Sku.optional() }) } }, required: true },
+    },
+    responses: {
+      201: { description: 'Recorded.', content: { 'application/json': { schema: z.object({ id: z.string(), channel: z.string() }) } } },
+      ...errorResponses(400, 401, 403),
+    },
+  }),
+  async (c) => {
+    const referrer = await referrerFromToken(c);
+    const { channel, sku } = c.req.valid('json');
+    const id = newId('shr');
+    await c.env.DB.prepare('INSERT INTO shares (id, shop_id, referrer_id, channel, sku, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .bind(id, referrer.shop_id, referrer.id, channel, sku ?? null, c.get('now'))
+      .run();
+    return c.json({ id, channel }, 201);
+  },
+);
+
+// ---------------------------------------------------------------- clicks
+
+export const ClickInputSchema = z
+  .strictObject({
+    code: ReferralCode,
+    channel: ChannelSchema.optional(),
+    landingUrl: z.string().max(2048).optional(),
+    visitorId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
+  })
+  .openapi('ClickInput');
+
+/** Records a click through the shop's ClickBuffer; shared by POST /v1/clicks and GET /r/:code. */
+export async function recordClick(
+  c: Context<AppEnv>,
+  shopId: string,
+  input: { code: string; channel?: string; landingUrl?: string; visitorId?: string },
+) {
+  const salt = c.env.IP_HASH_SALT ?? '';
+  const ip = c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? null;
+  const now = c.get('now');
+  const id = newId('clk');
+  const result = await clickBuffer(c.env, shopId).record(
+    {
+      id,
+      shopId,
+      code: input.code,
+      channel: input.channel ?? 'direct',
+      landingUrl: input.landingUrl ?? null,
+      visitorHash: input.visitorId ? await saltedHash(salt, `visitor:${input.visitorId}`) : null,
+      ipHash: await saltedHash(salt, ip),
+      uaHash: await saltedHash(salt, c.req.header('User-Agent')),
+      createdAt: now,
+    },
+    Number(c.env.CLICK_RATE_LIMIT_PER_MINUTE) || 20,
+  );
+  return { id, now, result };
+}
+
+publicApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/clicks',
+    tags: ['Public'],
+    summary: 'Record a click on a referral link',
+    description: 'Rate-limited per code and client. The click is durably buffered and written to D1 in batches.',
+    middleware: [requireKey('publishable')] as const,
+    security: [{ publishableKey: [] }],
+    request: { body: { content: { 'application/json': { schema: ClickInputSchema } }, required: true } },
+    responses: {
+      201: {
+        description: 'Recorded.',
+        content: {
+          'application/json': {
+            schema: z.object({
+              clickId: z.string(), code: z.string(), expiresAt: z.number(),
+              referrer: z.object({ displayName: z.string().nullable() }),
+              friendReward: z.object({ kind: z.enum(['none', 'percent', 'flat']), value: z.number() }),
+            }),
+          },
+        },
+      },
+      ...errorResponses(400, 401, 403, 404, 429),
+    },
+  }),
+  async (c) => {
+    const shop = c.get('shop');
+    const input = c.req.valid('json');
+    const { id, now, result } = await recordClick(c, shop.id, input);
+    if (!result.ok) {
+      if (result.reason === 'rate_limited') {
+        c.header('Retry-After', String(Math.ceil((result.retryAfterMs ?? 60_000) / 1000)));
+        throw new ApiError(429, 'rate_limited', 'Too many clicks for this link from this client; try again later.');
+      }
+      throw new ApiError(404, 'referrer_not_found', `No active referrer has the code ${input.code}.`);
+    }
+    const body: ClickRecorded = {
+      clickId: id,
+      code: result.code,
+      expiresAt: now + result.program.windowDays * DAY_MS,
+      referrer: { displayName: result.displayName },
+      friendReward: { kind: result.program.friendRewardKind, value: result.program.friendRewardValue },
+    };
+    return c.json(body, 201);
+  },
+);

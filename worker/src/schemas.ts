@@ -1,0 +1,166 @@
+/**
+ * Request and response schemas. The same zod objects validate requests (through
+ * @hono/zod-openapi) and generate /openapi.json, so the reference cannot drift from the code.
+ * Objects are strict: an unknown field is a 400, never silently ignored.
+ */
+import { z } from '@hono/zod-openapi';
+import { CHANNELS } from './wire.js';
+import { isCurrency } from './domain/money.js';
+
+/** A non-negative safe integer in minor units. Floats and strings are refused. */
+export const MinorAmount = z
+  .number()
+  .int()
+  .min(0)
+  .max(Number.MAX_SAFE_INTEGER)
+  .openapi({ description: 'Integer amount in minor units of the currency (HKD cents, JPY yen, KWD fils).', example: 16800 });
+
+export const PositiveMinorAmount = MinorAmount.min(1);
+
+export const Currency = z
+  .string()
+  .length(3)
+  .refine((c) => isCurrency(c), { message: 'Not an ISO-4217 currency code (upper case, e.g. HKD).' })
+  .openapi({ description: 'ISO-4217 code, upper case.', example: 'HKD' });
+
+export const Sku = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).openapi({ example: 'oolong-250g' });
+export const ChannelSchema = z.enum(CHANNELS as unknown as [string, ...string[]]).openapi({ example: 'whatsapp' });
+export const ReferralCode = z.string().min(3).max(32).regex(/^[A-Za-z0-9_-]+$/).openapi({ example: 'maggie' });
+export const HttpUrl = z
+  .string()
+  .max(2048)
+  .refine((u) => {
+    try {
+      const p = new URL(u).protocol;
+      return p === 'http:' || p === 'https:';
+    } catch {
+      return false;
+    }
+  }, { message: 'Must be an absolute http(s) URL.' });
+export const Origin = HttpUrl.refine((u) => new URL(u).origin === u.replace(/\/$/, ''), {
+  message: 'An origin is scheme://host[:port] with no path.',
+}).transform((u) => new URL(u).origin.toLowerCase());
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_request' }),
+      message: z.string(),
+      requestId: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((s) => [s, { description: 'Error (see error.code)', content: { 'application/json': { schema: ErrorSchema } } }]),
+  );
+
+export const OrderItemSchema = z
+  .strictObject({
+    sku: Sku,
+    quantity: z.number().int().min(1).max(10_000),
+    unitPriceMinor: MinorAmount,
+  })
+  .openapi('OrderItem');
+
+export const ProgramSchema = z
+  .strictObject({
+    kind: z.enum(['percent', 'flat']),
+    rateBps: z.number().int().min(0).max(10_000).openapi({ description: 'Commission in basis points (1000 = 10%).' }),
+    flatMinor: MinorAmount,
+    capMinor: MinorAmount.nullable(),
+    holdDays: z.number().int().min(0).max(365),
+    windowDays: z.number().int().min(1).max(365),
+    model: z.enum(['last_click', 'first_click']),
+    friendReward: z.strictObject({ kind: z.enum(['none', 'percent', 'flat']), value: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+  })
+  .openapi('Program');
+
+export const ProductInput = z
+  .strictObject({
+    sku: Sku,
+    name: z.string().min(1).max(200),
+    names: z.partialRecord(z.enum(['en', 'zh-Hant-HK', 'zh-Hans']), z.string().max(200)).optional(),
+    priceMinor: MinorAmount,
+    url: z.string().max(2048).nullable().optional(),
+    imageUrl: z.string().max(2048).nullable().optional(),
+    active: z.boolean().optional(),
+    override: z.strictObject({ kind: z.enum(['percent', 'flat']), value: MinorAmount }).nullable().optional(),
+  })
+  .openapi('ProductInput');
+
+export const ProductSchema = z
+  .object({
+    sku: z.string(),
+    name: z.string(),
+    names: z.record(z.string(), z.string()),
+    priceMinor: z.number().int(),
+    currency: z.string(),
+    url: z.string().nullable(),
+    imageUrl: z.string().nullable(),
+    active: z.boolean(),
+    override: z.object({ kind: z.enum(['percent', 'flat']), value: z.number().int() }).nullable(),
+    earnMinor: z.number().int(),
+  })
+  .openapi('Product');
+
+export const ReferrerSchema = z
+  .object({
+    id: z.string(),
+    code: z.string(),
+    vanityCode: z.string().nullable(),
+    displayName: z.string().nullable(),
+    status: z.enum(['active', 'pending', 'blocked']),
+    verifiedBuyer: z.boolean(),
+    claimed: z.boolean(),
+    shortLink: z.string(),
+  })
+  .openapi('Referrer');
+
+export const BalancesSchema = z
+  .object({ currency: z.string(), onHold: z.number().int(), pending: z.number().int(), available: z.number().int(), paid: z.number().int() })
+  .openapi('Balances');
+
+export const ConversionSchema = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    amountMinor: z.number().int(),
+    currency: z.string(),
+    items: z.array(z.object({ sku: z.string(), quantity: z.number().int(), unitPriceMinor: z.number().int() })),
+    referrerId: z.string().nullable(),
+    clickId: z.string().nullable(),
+    source: z.enum(['click', 'code', 'coupon', 'none']),
+    verified: z.boolean(),
+    commissionMinor: z.number().int(),
+    commissionStatus: z.enum(['none', 'pending', 'on_hold']),
+    explanation: z.record(z.string(), z.unknown()).openapi({ description: 'Why it was (or was not) credited: the click, the rule, the amounts.' }),
+    createdAt: z.number().int(),
+  })
+  .openapi('Conversion');
+
+export const LedgerEntrySchema = z
+  .object({
+    id: z.string(),
+    seq: z.number().int(),
+    referrerId: z.string(),
+    txnId: z.string(),
+    type: z.enum(['commission', 'release', 'approve', 'void', 'reversal', 'clawback', 'payout']),
+    bucket: z.enum(['on_hold', 'pending', 'available', 'paid']),
+    amountMinor: z.number().int(),
+    currency: z.string(),
+    conversionId: z.string().nullable(),
+    refundId: z.string().nullable(),
+    payoutId: z.string().nullable(),
+    availableAt: z.number().int().nullable(),
+    reason: z.string().nullable(),
+    createdAt: z.number().int(),
+  })
+  .openapi('LedgerEntry');
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ param: { name: 'limit', in: 'query' } }),
+  before: z.string().max(64).optional().openapi({ param: { name: 'before', in: 'query' }, description: 'Cursor from the previous page.' }),
+});

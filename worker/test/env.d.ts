@@ -1,0 +1,8 @@
+declare namespace Cloudflare {
+  interface Env {
+    ADMIN_TOKEN: string;
+    IP_HASH_SALT: string;
+    TEST_CLOCK?: string;
+    TEST_MIGRATIONS: D1Migration[];
+  }
+}
