@@ -1,0 +1,102 @@
+// Starts and stops a local `wrangler dev` (workerd, fully offline) for npm start, the tests and the bench.
+// Wrangler runs in its own process group so that stopping it also stops workerd.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+const WRANGLER = resolve(ROOT, 'node_modules', '.bin', 'wrangler');
+
+/** Environment for every wrangler call: offline, no metrics, no prompts. */
+export function wranglerEnv(extra = {}) {
+  return {
+    ...process.env,
+    WRANGLER_SEND_METRICS: 'false',
+    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+    WRANGLER_LOG_SANITIZE: 'true',
+    NO_D1_WARNING: 'true',
+    CI: 'true',
+    ...extra,
+  };
+}
+
+/**
+ * Makes sure `.dev.vars` exists with a random admin token and IP-hash salt (never committed) and
+ * returns its values.
+ */
+export function ensureDevVars(file = resolve(ROOT, '.dev.vars')) {
+  if (!existsSync(file)) {
+    const token = `adm_${randomBytes(24).toString('base64url')}`;
+    const salt = randomBytes(24).toString('base64url');
+    writeFileSync(file, `ADMIN_TOKEN="${token}"\nIP_HASH_SALT="${salt}"\n`, { mode: 0o600 });
+  }
+  const vars = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^\s*([A-Z0-9_]+)\s*=\s*"?(.*?)"?\s*$/.exec(line);
+    if (m) vars[m[1]] = m[2];
+  }
+  return vars;
+}
+
+/** Runs a wrangler sub-command to completion; throws with its output on failure. */
+export function wrangler(args, { persistTo } = {}) {
+  const full = persistTo ? [...args, '--persist-to', persistTo] : args;
+  const r = spawnSync(WRANGLER, full, { cwd: ROOT, env: wranglerEnv(), encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`wrangler ${full.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+/** Applies the D1 migrations to the local database. Idempotent. */
+export function applyMigrations({ persistTo } = {}) {
+  return wrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { persistTo });
+}
+
+/** Executes a SQL file against the local database. */
+export function executeSqlFile(file, { persistTo } = {}) {
+  return wrangler(['d1', 'execute', 'DB', '--local', '--file', file, '--yes'], { persistTo });
+}
+
+/**
+ * Starts `wrangler dev` on 127.0.0.1 and resolves once it answers /healthz.
+ * @param {{ port?: number, persistTo?: string, vars?: Record<string,string>, logLevel?: string, inherit?: boolean, timeoutMs?: number }} opts
+ * @returns {Promise<{ url: string, port: number, stop: () => Promise<void>, child: import('node:child_process').ChildProcess }>}
+ */
+export async function startWranglerDev(opts = {}) {
+  const port = opts.port ?? 8787;
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', opts.logLevel ?? 'warn',
+    '--show-interactive-dev-session=false'];
+  if (opts.persistTo) args.push('--persist-to', opts.persistTo);
+  for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
+  const child = spawn(WRANGLER, args, {
+    cwd: ROOT,
+    env: wranglerEnv(),
+    detached: true,
+    stdio: opts.inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return { url, port, stop, child };
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await stop();
+  throw new Error(`wrangler dev did not answer ${url}/healthz within the timeout:\n${output}`);
+}
