@@ -20,10 +20,12 @@ import { shortLinks } from './routes/short-links.js';
 import { renderReference } from './routes/docs.js';
 import { releaseDueCommissions } from './db/ledger.js';
 import { purgeExpiredKeys } from './db/idempotency.js';
+import { VERSION } from './version.js';
 
+// Durable Object classes must be exported from the entry module; nothing else may be (workerd
+// treats every named export as an entrypoint).
 export { ClickBuffer } from './durable/click-buffer.js';
 
-export const VERSION = '0.1.0';
 
 const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -92,4 +94,3 @@ export default {
   },
 } satisfies ExportedHandler<AppEnv['Bindings']>;
 
-export { app };

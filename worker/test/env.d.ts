@@ -3,6 +3,6 @@ declare namespace Cloudflare {
     ADMIN_TOKEN: string;
     IP_HASH_SALT: string;
     TEST_CLOCK?: string;
-    TEST_MIGRATIONS: D1Migration[];
+    TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
   }
 }
