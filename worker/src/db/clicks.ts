@@ -17,13 +17,17 @@ export function clickBuffer(env: Env, shopId: string) {
   return env.CLICK_BUFFER.get(env.CLICK_BUFFER.idFromName(shopId));
 }
 
-/** The click with that id in that shop; flushes the shop's buffer once if D1 does not have it yet. */
+/**
+ * The click with that id in that shop; flushes the shop's buffer once if D1 does not have it yet.
+ * Looks again after the flush whatever it reports: a concurrent request's flush may have written
+ * the click between our first look and our flush (which then has nothing left to write).
+ */
 export async function findClick(env: Env, shopId: string, clickId: string): Promise<ClickRow | null> {
   const q = () => env.DB.prepare('SELECT * FROM clicks WHERE id = ? AND shop_id = ?').bind(clickId, shopId).first<ClickRow>();
   const row = await q();
   if (row) return row;
-  const flushed = await clickBuffer(env, shopId).flush();
-  return flushed > 0 ? q() : null;
+  await clickBuffer(env, shopId).flush();
+  return q();
 }
 
 /** Clicks by the same visitor in the shop since `since` (for first/last-click across a visitor's clicks). */

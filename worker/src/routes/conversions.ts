@@ -14,11 +14,10 @@ import {
   ConversionSchema, Currency, MinorAmount, OrderItemSchema, PageQuery, ReferralCode, errorResponses,
 } from '../schemas.js';
 import type { ShopRow } from '../db/shops.js';
-import { getProductsBySku, getProgram, toProductRule } from '../db/shops.js';
-import { findClick, toClickFact, visitorClicks } from '../db/clicks.js';
-import { findReferrerByTokenHash, findShopReferrerByCode, getReferrersByIds } from '../db/referrers.js';
+import { toProductRule, toProgram } from '../db/shops.js';
+import { clickBuffer, toClickFact } from '../db/clicks.js';
 import type { ConversionRow } from '../db/conversions.js';
-import { getConversion, getConversionByOrder, insertConversionStatement, listConversions } from '../db/conversions.js';
+import { getConversion, insertConversionStatement, listConversions, loadReportContext } from '../db/conversions.js';
 import { insertEntryStatements } from '../db/ledger.js';
 import { attribute } from '../domain/attribution.js';
 import type { ReferrerFact } from '../domain/attribution.js';
@@ -100,14 +99,27 @@ export async function reportConversion(
   }
   const db = env.DB;
   const requestHash = await sha256Hex(canonical({ ...report, verified: opts.verified }));
-  const existing = await getConversionByOrder(db, shop.id, report.orderId);
-  if (existing) return sameOrConflict(existing, requestHash);
-
   const now = opts.now;
   const orderAt = Math.min(report.occurredAt ?? now, now);
-  const program = await getProgram(db, shop.id);
+  const visitorHash = report.visitorId ? await saltedHash(env.IP_HASH_SALT, `visitor:${report.visitorId}`) : null;
+  const buyerTokenHash = report.customer?.referrerToken ? await sha256Hex(report.customer.referrerToken) : null;
+  const codes = [report.referralCode, report.couponCode].filter((x): x is string => !!x);
+  // the window is bounded by the program, read in the same batch: ask for the widest allowed (365 d)
+  const query = {
+    shopId: shop.id, orderId: report.orderId, skus: (report.items ?? []).map((i) => i.sku), clickId: report.clickId ?? null,
+    visitorHash, codes, since: orderAt - 365 * DAY_MS, until: orderAt, buyerTokenHash,
+  };
+  let ctx = await loadReportContext(db, query);
+  if (ctx.existing) return sameOrConflict(ctx.existing, requestHash);
+  if (report.clickId && !ctx.reportedClick) {
+    // the click may still sit in the shop's ClickBuffer (or a concurrent request just flushed it)
+    await clickBuffer(env, shop.id).flush();
+    ctx = await loadReportContext(db, query);
+  }
+  if (!ctx.program) throw new Error(`shop ${shop.id} has no commission program`);
+  const program = toProgram(ctx.program);
+  const products = new Map(ctx.products.map((p) => [p.sku, p]));
   let items: OrderItem[] = report.items ?? [];
-  const products = await getProductsBySku(db, shop.id, items.map((i) => i.sku));
   let amountMinor = report.amountMinor;
   if (opts.catalogPrices) {
     // a browser report is not trusted: prices come from the catalogue, unknown products earn nothing
@@ -119,19 +131,14 @@ export async function reportConversion(
   }
 
   // --- attribution ---
-  const visitorHash = report.visitorId ? await saltedHash(env.IP_HASH_SALT, `visitor:${report.visitorId}`) : null;
-  const reportedClickRow = report.clickId ? await findClick(env, shop.id, report.clickId) : null;
-  const candidatesVisitor = reportedClickRow?.visitor_hash ?? visitorHash;
   const since = orderAt - program.windowDays * DAY_MS;
-  const others = candidatesVisitor ? await visitorClicks(db, shop.id, candidatesVisitor, since, orderAt) : [];
-  const codeReferrer = report.referralCode ? await findShopReferrerByCode(db, shop.id, report.referralCode) : null;
-  const couponReferrer = report.couponCode ? await findShopReferrerByCode(db, shop.id, report.couponCode) : null;
-  const referrers = await getReferrersByIds(db, [
-    ...(reportedClickRow ? [reportedClickRow.referrer_id] : []),
-    ...others.map((o) => o.referrer_id),
-    ...(codeReferrer ? [codeReferrer.id] : []),
-    ...(couponReferrer ? [couponReferrer.id] : []),
-  ]);
+  const reportedClickRow = ctx.reportedClick;
+  const others = ctx.visitorClicks.filter((c) => c.created_at >= since);
+  const referrers = new Map(ctx.referrers.map((r) => [r.id, r]));
+  const byCode = (code: string | undefined) =>
+    code ? ctx.referrers.find((r) => r.code === code) ?? ctx.referrers.find((r) => r.vanity_code?.toLowerCase() === code.toLowerCase()) ?? null : null;
+  const codeReferrer = byCode(report.referralCode);
+  const couponReferrer = byCode(report.couponCode);
   const decision = attribute({
     now,
     orderAt,
@@ -147,8 +154,7 @@ export async function reportConversion(
   const referrer = decision.referrerId ? referrers.get(decision.referrerId) ?? null : null;
 
   // --- self-referral and holds ---
-  const buyerTokenHash = report.customer?.referrerToken ? await sha256Hex(report.customer.referrerToken) : null;
-  const buyerReferrer = buyerTokenHash ? await findReferrerByTokenHash(db, shop.id, buyerTokenHash) : null;
+  const buyerReferrer = ctx.buyerReferrer;
   const self = referrer
     ? detectSelfReferral(
         { tokenHash: referrer.token_hash, customerRef: referrer.customer_ref, email: referrer.email, phone: referrer.phone },
@@ -220,8 +226,9 @@ export async function reportConversion(
         ),
     );
   }
-  await db.batch(statements);
-  const stored = await getConversionByOrder(db, shop.id, report.orderId);
+  statements.push(db.prepare('SELECT * FROM conversions WHERE shop_id = ? AND order_id = ?').bind(shop.id, report.orderId));
+  const written = await db.batch(statements);
+  const stored = (written.at(-1)!.results[0] as ConversionRow | undefined) ?? null;
   if (!stored) throw new Error('conversion vanished after insert');
   return stored.id === row.id ? stored : sameOrConflict(stored, requestHash);
 }

@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+// `npm run bench`: SDK sizes (ours and peers', from their npm packages), the SDK's main-thread cost in
+// headless Chromium, and the worker's throughput and latency under load on 127.0.0.1 only (autocannon,
+// bounded in time and connections). Writes bench/results.json and bench/RESULTS.md.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ensureChromium, ensureDependencies } from '../scripts/lib/prepare.mjs';
+
+ensureDependencies();
+const { ROOT, applyMigrations, ensureDevVars, startWranglerDev, wrangler } = await import('../scripts/lib/wrangler-dev.mjs');
+const { default: autocannon } = await import('autocannon');
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+const PORT = Number(process.env.BENCH_PORT ?? 8797);
+const ORIGIN = 'http://127.0.0.1:' + PORT;
+const results = {};
+const set = (path, value) => {
+  results[path] = value;
+  console.log(`  ${path} = ${value}`);
+};
+const vars = ensureDevVars();
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const pkg = (p) => readFileSync(resolve(ROOT, 'node_modules', p));
+
+// ------------------------------------------------------------------ SDK sizes
+console.log('› building the SDK');
+try {
+  execFileSync('node', ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+} catch (error) {
+  console.error('  the SDK build failed; SDK sizes are missing from this run:', error.message);
+}
+const sizesFile = resolve(ROOT, 'dist/sizes.json');
+if (existsSync(sizesFile)) {
+  const sizes = JSON.parse(readFileSync(sizesFile, 'utf8'));
+  for (const [k, v] of Object.entries(sizes)) if (typeof v === 'number') set(k.startsWith('sdk.') ? k : `sdk.${k}`, v);
+  for (const [k, v] of Object.entries(sizes.chunks ?? {})) set(`sdk.chunks.${k}.gzip_bytes`, v);
+}
+console.log('› peers, measured from their npm packages (minified files as shipped, gzip -9)');
+set('peers.shareon.gzip_bytes', gz(Buffer.concat([pkg('shareon/dist/shareon.iife.js'), pkg('shareon/dist/shareon.min.css')])));
+set('peers.sharerjs.gzip_bytes', gz(pkg('sharer.js/sharer.min.js')));
+{
+  // vanilla-sharing ships no minified build: minify it the way we minify ours (terser) for a fair number
+  const { minify } = await import('terser');
+  const code = (await minify(pkg('vanilla-sharing/dist/vanilla-sharing.esm.js').toString(), { module: true, compress: true, mangle: true })).code;
+  set('peers.vanilla_sharing.gzip_bytes', gz(Buffer.from(code)));
+}
+
+// ------------------------------------------------------------------ the local worker
+const persistTo = mkdtempSync(join(tmpdir(), 'sharecart-bench-'));
+applyMigrations({ persistTo });
+// a page for the main-thread measurement, served like any shop page
+mkdirSync(resolve(ROOT, 'dist/public/__bench'), { recursive: true });
+let worker = await startWranglerDev({ port: PORT, persistTo, vars: { CLICK_RATE_LIMIT_PER_MINUTE: '100000000' } });
+const api = async (path, { key, body, method } = {}) => {
+  const res = await fetch(worker.url + path, {
+    method: method ?? (body ? 'POST' : 'GET'),
+    headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), Origin: ORIGIN, 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+};
+const created = await api('/v1/admin/shops', {
+  key: vars.ADMIN_TOKEN,
+  body: {
+    name: 'Bench Tea', currency: 'HKD', siteUrl: `${ORIGIN}/__bench/`, allowedOrigins: [ORIGIN, `http://localhost:${PORT}`],
+    program: { kind: 'percent', rateBps: 1000, holdDays: 30, windowDays: 30 },
+    products: [{ sku: 'oolong-250g', name: 'Oolong 250 g', priceMinor: 16800 }],
+  },
+});
+const { publishableKey: pk, secretKey: sk, shop } = created;
+const { referrer } = await api('/v1/referrers', { key: pk, body: {} });
+
+// ------------------------------------------------------------------ main thread in Chromium
+console.log('› SDK main-thread time in headless Chromium');
+writeFileSync(resolve(ROOT, 'dist/public/__bench/index.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
+<script type="module" src="/sdk/sharecart.js" data-shop="${pk}"></script></head>
+<body><sc-share-button product="oolong-250g"></sc-share-button></body></html>`);
+try {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: ensureChromium(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  const runs = [];
+  for (let i = 0; i < 7; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.goto(`${worker.url}/__bench/index.html`, { waitUntil: 'load' });
+    await page.waitForFunction(() => {
+      const el = document.querySelector('sc-share-button');
+      const button = el?.shadowRoot?.querySelector('button');
+      return button && !button.disabled && !el.hasAttribute('loading') && el.getAttribute('aria-busy') !== 'true';
+    }, null, { timeout: 15_000 });
+    const ready = await page.evaluate(() => {
+      const script = performance.getEntriesByType('resource').find((e) => e.name.includes('/sdk/sharecart.js'));
+      return { interactive: performance.now() - (script ? script.startTime : 0) };
+    });
+    const m = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
+    runs.push({ interactive: ready.interactive, script: m.ScriptDuration * 1000, task: m.TaskDuration * 1000 });
+    await context.close();
+  }
+  await browser.close();
+  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  set('sdk.main_thread_ms', +median(runs.map((r) => r.script)).toFixed(1));
+  set('sdk.task_ms', +median(runs.map((r) => r.task)).toFixed(1));
+  set('sdk.script_to_interactive_ms', +median(runs.map((r) => r.interactive)).toFixed(1));
+} catch (error) {
+  console.error('  main-thread measurement failed:', error.message);
+  set('sdk.main_thread_ms', null);
+}
+
+// ------------------------------------------------------------------ load
+async function load(name, opts) {
+  console.log(`› ${name}: ${CONNECTIONS} connections, ${DURATION}s (after a 2 s warm-up)`);
+  await autocannon({ ...opts, connections: 10, duration: 2 });
+  const r = await autocannon({ ...opts, connections: CONNECTIONS, duration: DURATION });
+  const ok = r['2xx'];
+  return { rps: +(ok / DURATION).toFixed(0), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+}
+const auth = (key) => ({ Authorization: `Bearer ${key}`, Origin: ORIGIN, 'Content-Type': 'application/json' });
+
+const bare = await load('bare route (GET /healthz)', { url: `${worker.url}/healthz` });
+set('worker.bare.rps', bare.rps);
+set('worker.bare.p99_ms', bare.p99);
+
+const clicks = await load('click ingest (POST /v1/clicks)', {
+  url: `${worker.url}/v1/clicks`, method: 'POST', headers: auth(pk),
+  body: JSON.stringify({ code: referrer.code, channel: 'whatsapp', landingUrl: `${ORIGIN}/__bench/` }),
+});
+set('worker.clicks.rps', clicks.rps);
+set('worker.clicks.p50_ms', clicks.p50);
+set('worker.clicks.p99_ms', clicks.p99);
+set('worker.clicks.non2xx', clicks.non2xx);
+set('worker.clicks.ratio_to_bare', +(clicks.rps / bare.rps).toFixed(3));
+
+let order = 0;
+const conversions = await load('conversions (POST /v1/conversions)', {
+  url: `${worker.url}/v1/conversions`, method: 'POST', headers: auth(sk),
+  requests: [{
+    setupRequest: (req) => ({
+      ...req,
+      body: JSON.stringify({ orderId: `B-${process.pid}-${++order}`, amountMinor: 16800, currency: 'HKD', referralCode: referrer.code,
+        items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }] }),
+    }),
+  }],
+});
+set('worker.conversions.rps', conversions.rps);
+set('worker.conversions.p99_ms', conversions.p99);
+set('worker.conversions.non2xx', conversions.non2xx);
+set('worker.conversions.ratio_to_bare', +(conversions.rps / bare.rps).toFixed(3));
+
+
+// ------------------------------------------------------------------ attribution vs table size
+async function attributionAt(total) {
+  console.log(`› attribution with ${total.toLocaleString()} clicks in D1`);
+  await worker.stop();
+  const have = Number(JSON.parse(wrangler(['d1', 'execute', 'DB', '--local', '--json', '--command', "SELECT count(*) AS n FROM clicks WHERE id LIKE 'clk_bench_%'"], { persistTo }))[0].results[0].n);
+  const missing = Math.max(0, total - have);
+  const CHUNK = 250_000;
+  for (let start = 0; start < missing; start += CHUNK) {
+    const n = Math.min(CHUNK, missing - start);
+    const base = have + start;
+    wrangler(['d1', 'execute', 'DB', '--local', '--command',
+      `WITH RECURSIVE seq(i) AS (SELECT ${base} UNION ALL SELECT i + 1 FROM seq WHERE i < ${base + n - 1})
+       INSERT INTO clicks (id, shop_id, referrer_id, channel, landing_url, visitor_hash, ip_hash, ua_hash, created_at)
+       SELECT printf('clk_bench_%09d', i), '${shop.id}', '${referrer.id}', 'whatsapp', NULL,
+              printf('v%08d', i % 400000), NULL, NULL, ${Date.now()} - (i % 2000000) * 1000 FROM seq`], { persistTo });
+  }
+  worker = await startWranglerDev({ port: PORT, persistTo, vars: { CLICK_RATE_LIMIT_PER_MINUTE: '100000000' } });
+  const times = [];
+  for (let i = 0; i < 120; i++) {
+    const clickId = `clk_bench_${String(Math.floor((i * 7919) % total)).padStart(9, '0')}`;
+    const t0 = performance.now();
+    const res = await fetch(`${worker.url}/v1/conversions`, {
+      method: 'POST', headers: auth(sk),
+      body: JSON.stringify({ orderId: `ATTR-${total}-${i}`, amountMinor: 9800, currency: 'HKD', clickId }),
+    });
+    const body = await res.json();
+    const t = performance.now() - t0;
+    if (res.status !== 201 || body.conversion.source !== 'click') throw new Error(`attribution failed: ${res.status} ${JSON.stringify(body)}`);
+    if (i >= 20) times.push(t);
+  }
+  times.sort((a, b) => a - b);
+  return +times[Math.floor(times.length / 2)].toFixed(2);
+}
+set('worker.attribution.ms_at_10k_clicks', await attributionAt(10_000));
+set('worker.attribution.ms_at_1m_clicks', await attributionAt(1_000_000));
+set('worker.attribution.ratio_1m_to_10k', +(results['worker.attribution.ms_at_1m_clicks'] / results['worker.attribution.ms_at_10k_clicks']).toFixed(2));
+
+await worker.stop();
+rmSync(persistTo, { recursive: true, force: true });
+rmSync(resolve(ROOT, 'dist/public/__bench'), { recursive: true, force: true });
+
+// ------------------------------------------------------------------ write
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const meta = { command: 'npm run bench', date: new Date().toISOString(), machine, durationSeconds: DURATION, connections: CONNECTIONS };
+writeFileSync(resolve(ROOT, 'bench/results.json'), JSON.stringify({ meta, ...results }, null, 2) + '\n');
+const targets = {
+  'sdk.loader.gzip_bytes': ['≤ 2048', (v) => v <= 2048],
+  'sdk.first_paint.gzip_bytes': ['≤ 10240', (v) => v <= 10240],
+  'worker.clicks.ratio_to_bare': ['≥ 0.5', (v) => v >= 0.5],
+  'worker.clicks.p99_ms': ['≤ 100', (v) => v <= 100],
+  'worker.conversions.ratio_to_bare': ['≥ 0.25', (v) => v >= 0.25],
+  'worker.attribution.ratio_1m_to_10k': ['flat (≤ 1.5)', (v) => v <= 1.5],
+};
+const rows = Object.entries(results).map(([k, v]) => {
+  const t = targets[k];
+  return `| \`${k}\` | ${v} | ${t ? `${t[0]} ${t[1](v) ? '✔' : '✘'}` : ''} |`;
+});
+writeFileSync(resolve(ROOT, 'bench/RESULTS.md'), `# Benchmark results
+
+Produced by \`${meta.command}\` on ${meta.date.slice(0, 10)}.
+Machine: ${machine}. Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per scenario after a 2 s warm-up,
+127.0.0.1 only, against \`wrangler dev\` (workerd + local D1) with \`--log-level warn\`.
+
+| metric | value | target |
+|---|---|---|
+${rows.join('\n')}
+
+- Sizes are gzip -9 of the minified files the browser downloads. Peers are measured from their npm packages
+  in the same run (shareon: IIFE JS + CSS; sharer.js: sharer.min.js; vanilla-sharing: ESM build minified with terser).
+- \`sdk.main_thread_ms\` is Chromium's ScriptDuration (CDP Performance metrics) for a page with the script tag and
+  one share button, median of 7 fresh contexts; \`sdk.script_to_interactive_ms\` is from the loader's request start
+  to a rendered, enabled share button (includes the /v1/config round trip).
+- Clicks go through the shop's ClickBuffer Durable Object (durable before acknowledgement, flushed to D1 in batches);
+  the per-client rate limit is raised for the run so that one load generator is not throttled.
+- Attribution: median latency of a full \`POST /v1/conversions\` with a click id, with 10 k and then 1 M clicks in D1.
+`);
+console.log('\nwrote bench/results.json and bench/RESULTS.md');
