@@ -55,6 +55,20 @@ applyMigrations({ persistTo });
 // a page for the main-thread measurement, served like any shop page
 mkdirSync(resolve(ROOT, 'dist/public/__bench'), { recursive: true });
 let worker = await startWranglerDev({ port: PORT, persistTo, vars: { CLICK_RATE_LIMIT_PER_MINUTE: '100000000' } });
+const cleanup = async () => {
+  await worker?.stop();
+  rmSync(persistTo, { recursive: true, force: true });
+};
+process.on('uncaughtException', async (error) => {
+  console.error(error);
+  await cleanup();
+  process.exit(1);
+});
+process.on('unhandledRejection', async (error) => {
+  console.error(error);
+  await cleanup();
+  process.exit(1);
+});
 const api = async (path, { key, body, method } = {}) => {
   const res = await fetch(worker.url + path, {
     method: method ?? (body ? 'POST' : 'GET'),

@@ -39,6 +39,15 @@ export function ensureDevVars(file = resolve(ROOT, '.dev.vars')) {
   return vars;
 }
 
+async function answers(url) {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Runs a wrangler sub-command to completion; throws with its output on failure. */
 export function wrangler(args, { persistTo } = {}) {
   const full = persistTo ? [...args, '--persist-to', persistTo] : args;
@@ -66,6 +75,10 @@ export function executeSqlFile(file, { persistTo } = {}) {
  */
 export async function startWranglerDev(opts = {}) {
   const port = opts.port ?? 8787;
+  if (await answers(`http://127.0.0.1:${port}/healthz`)) {
+    // never talk to a stale server left by another run: its database is not ours
+    throw new Error(`Port ${port} is already in use by another server; stop it or choose another port (PORT=…).`);
+  }
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', opts.logLevel ?? 'warn',
     '--show-interactive-dev-session=false'];
   if (opts.persistTo) args.push('--persist-to', opts.persistTo);
