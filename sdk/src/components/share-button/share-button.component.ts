@@ -1,0 +1,130 @@
+/**
+ * `<sc-share-button>`: "Share & earn HK$15" (the amount is the product's `earnMinor` from the shop
+ * config, computed server-side) with the endorsement disclosure under it. A click runs the share
+ * flow (`internal/share-flow.ts`, its own chunk, prefetched on hover/focus).
+ */
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { ShopConfig } from '../../wire.js';
+import { getConfig, type ScError } from '../../internal/api-client.js';
+import { ShareCartElement } from '../../internal/base-element.js';
+import { formatMoney, translate } from '../../internal/i18n.js';
+import { hostStyles } from '../../internal/styles.js';
+import { messages } from './share-button.messages.js';
+import styles from './share-button.styles.js';
+
+const loadFlow = () => import('../../internal/share-flow.js');
+
+/**
+ * @summary A share-to-earn button: shares the visitor's personal referral link for a product and shows what they earn.
+ *
+ * @dependency sc-share-sheet
+ *
+ * @event sc-share - Something was shared. `detail: { channel, url, product }`; `channel` is `native` for the system share sheet.
+ * @event sc-error - The referral link could not be made. `detail: { code, message }`.
+ *
+ * @slot - Replaces the button's label ("Share & earn HK$15").
+ *
+ * @csspart base - The wrapper.
+ * @csspart button - The button.
+ * @csspart icon - The share icon.
+ * @csspart label - The label.
+ * @csspart disclosure - The disclosure line under the button.
+ * @csspart error - The error message.
+ * @csspart sheet - The share sheet's dialog (exported from `sc-share-sheet`, with its `channel`, `copy`, `qr`, `close`, `link`, `title`).
+ *
+ * @cssproperty --sc-share-button-bg - Button background. Default `--sc-color-primary`.
+ * @cssproperty --sc-share-button-color - Button text colour. Default `--sc-color-on-primary`.
+ * @cssproperty --sc-share-button-radius - Corner radius. Default `--sc-radius`.
+ * @cssproperty --sc-share-button-padding - Button padding.
+ * @cssproperty --sc-share-button-min-width - Minimum width (reserves space while loading). Default `11rem`.
+ * @cssproperty --sc-share-button-disclosure-color - Disclosure text colour. Default `--sc-color-muted`.
+ */
+export class ShareButton extends ShareCartElement {
+  static override styles = [hostStyles, styles];
+
+  /** SKU of the product: the earn amount, page URL and name come from the shop config. */
+  @property({ reflect: true }) product = '';
+  /** The page to share instead of the product's URL (http/https only). */
+  @property() url?: string;
+  /** The message shared with the link, instead of the localized default. */
+  @property() text?: string;
+  /** The disclosure line, instead of the shop's configured text or the localized default. */
+  @property() disclosure?: string;
+  /** Hides the disclosure line (only where the page discloses it elsewhere). */
+  @property({ type: Boolean, attribute: 'no-disclosure' }) noDisclosure = false;
+
+  @state() private config: ShopConfig | null = null;
+  @state() private loading = false;
+  @state() private busy = false;
+  @state() private error = '';
+
+  private t(key: keyof (typeof messages)['en'], vars?: Record<string, string>) {
+    return translate(messages, this.lang_, key, vars);
+  }
+
+  protected override refresh(): void {
+    if (!this.allowed || this.config) return;
+    this.loading = true;
+    getConfig()
+      .then((config) => (this.config = config))
+      .catch((e: ScError) => this.fail(e.code, e.message, e))
+      .finally(() => (this.loading = false));
+  }
+
+  private prefetch() {
+    loadFlow().catch(() => {});
+  }
+
+  private async onClick() {
+    if (this.busy) return;
+    this.busy = true;
+    this.error = '';
+    const opened = () => (this.busy = false);
+    this.addEventListener('sc-share-sheet-toggle', opened, { once: true });
+    try {
+      const { share } = await loadFlow();
+      await share({ product: this.product || undefined, url: this.url, text: this.text }, this);
+    } catch (e) {
+      const err = e as ScError;
+      this.error = this.t('error');
+      this.fail(err.code ?? 'sc_share_failed', err.message, e);
+    } finally {
+      this.busy = false;
+      this.removeEventListener('sc-share-sheet-toggle', opened);
+    }
+  }
+
+  /** "Share & earn HK$15", or "Share" when there is nothing to earn or no config. */
+  private label(): string {
+    const shop = this.config?.shop;
+    const product = this.config?.products.find((p) => p.sku == this.product);
+    if (!shop || !product || product.earnMinor <= 0) return this.t('share');
+    return this.t('earn', { amount: formatMoney(product.earnMinor, product.currency, this.lang_, shop.currencyExponent) });
+  }
+
+  protected override render() {
+    const disclosure = this.disclosure ?? this.config?.shop.disclosure ?? this.t('disclosure');
+    return html`<div part="base">
+      <button
+        part="button"
+        type="button"
+        class=${this.loading ? 'skeleton' : ''}
+        aria-busy=${this.busy || this.loading ? 'true' : 'false'}
+        aria-describedby="disclosure"
+        @click=${this.onClick}
+        @pointerenter=${this.prefetch}
+        @focus=${this.prefetch}
+      >
+        <svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2">
+          <circle cx="18" cy="5" r="3" /><circle cx="6" cy="12" r="3" /><circle cx="18" cy="19" r="3" />
+          <path d="m8.6 13.5 6.8 4M15.4 6.5l-6.8 4" />
+        </svg>
+        <span part="label"><slot>${this.loading ? this.t('earn', { amount: '$00' }) : this.label()}</slot></span>
+      </button>
+      ${this.noDisclosure ? nothing : html`<p part="disclosure" id="disclosure">${disclosure}</p>`}
+      <p part="error" class="error" role="alert">${this.error}</p>
+      <span class="sr-only" role="status">${this.busy ? this.t('preparing') : ''}</span>
+    </div>`;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The npm package's entry, free of side effects: importing it defines no element and touches no
+ * page. Register the elements you use, and configure (or boot) the SDK once:
+ *
+ * ```js
+ * import { init } from 'sharecart';
+ * import 'sharecart/share-button';            // registers <sc-share-button>
+ * init({ key: 'pk_…', api: 'https://shop-worker.example' }); // capture + window.ShareCart + lazy loading
+ * ```
+ * Or subclass a component without registering the original:
+ * ```js
+ * import { ShareButton } from 'sharecart';
+ * class MyShareButton extends ShareButton {}
+ * MyShareButton.define('my-share-button');
+ * ```
+ */
+export { ShareButton } from './components/share-button/share-button.component.js';
+export { ShareSheet } from './components/share-sheet/share-sheet.component.js';
+export { ReferralBanner } from './components/referral-banner/referral-banner.component.js';
+export { ShareCartElement } from './internal/base-element.js';
+export { configure, type Settings } from './internal/runtime.js';
+export { boot as init, type ShareCartApi, type BootOptions } from './loader/boot.js';
+export { captureReferral } from './loader/capture.js';
+export {
+  ScError,
+  getConfig,
+  ensureReferrer,
+  createReferrer,
+  referrerStats,
+  claimReferrer,
+  recordShare,
+  recordClick,
+  reportBrowserConversion,
+  setReferrerToken,
+} from './internal/api-client.js';
+export { resolveLocale, formatMoney, formatPercent, type Locale } from './internal/i18n.js';
+export { referralUrl, shareHref } from './internal/share-links.js';
+export type { ShareOptions, ShareResult } from './internal/share-flow.js';
+export type { Attribution } from './internal/storage.js';
+export type { ScEventDetails, ScEventName, ScEvent } from './internal/events.js';
+export { VERSION } from './internal/env.js';

@@ -1,0 +1,67 @@
+/**
+ * Every DOM event the SDK fires, declared once. Each is a `CustomEvent` that bubbles and is composed
+ * (it crosses shadow roots), so a shop can listen on `document` or `window`:
+ *
+ * ```js
+ * document.addEventListener('sc-share', (e) => console.log(e.detail.channel));
+ * ShareCart.on('sc-click-captured', (e) => console.log(e.detail.clickId));
+ * ```
+ * Adding an event: add its detail type to `ScEventDetails`; `emit()` and
+ * `GlobalEventHandlersEventMap` pick it up, so a wrong `detail` fails to compile.
+ */
+import type { Channel, FriendReward, ReferrerPublic } from '../wire.js';
+
+export interface ScEventDetails {
+  /** A visitor arrived through a referral link and the click was recorded (or adopted from a short link). */
+  'sc-click-captured': {
+    clickId: string;
+    code: string;
+    expiresAt: number;
+    referrer: { displayName: string | null };
+    friendReward: FriendReward | null;
+  };
+  /** Something was shared (or the link copied) on a channel. */
+  'sc-share': { channel: Channel; url: string; product: string | null };
+  /** The share sheet opened or closed. */
+  'sc-share-sheet-toggle': { open: boolean };
+  /** This browser's referrer was created or loaded. */
+  'sc-referrer': { referrer: ReferrerPublic };
+  /** The referrer claimed its identity (dashboard) — for `<sc-referrer-dashboard>`. */
+  'sc-referrer-claim': { referrer: ReferrerPublic };
+  /** An order was reported from the browser (unverified) — for `<sc-order-tracker>`. */
+  'sc-order-report': { orderId: string; verified: false };
+  /** The referral banner was dismissed. */
+  'sc-banner-dismiss': { code: string };
+  /** Consent changed through `ShareCart.consent()`. */
+  'sc-consent': { granted: boolean };
+  /** A readable failure: the stable code, and a message for developers. */
+  'sc-error': { code: string; message: string };
+}
+
+export type ScEventName = keyof ScEventDetails;
+export type ScEvent<K extends ScEventName> = CustomEvent<ScEventDetails[K]>;
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'sc-click-captured': ScEvent<'sc-click-captured'>;
+    'sc-share': ScEvent<'sc-share'>;
+    'sc-share-sheet-toggle': ScEvent<'sc-share-sheet-toggle'>;
+    'sc-referrer': ScEvent<'sc-referrer'>;
+    'sc-referrer-claim': ScEvent<'sc-referrer-claim'>;
+    'sc-order-report': ScEvent<'sc-order-report'>;
+    'sc-banner-dismiss': ScEvent<'sc-banner-dismiss'>;
+    'sc-consent': ScEvent<'sc-consent'>;
+    'sc-error': ScEvent<'sc-error'>;
+  }
+}
+
+/** Fires a typed SDK event on `target` (default `document`, which also reaches `window`). */
+export function emit<K extends ScEventName>(
+  name: K,
+  detail: ScEventDetails[K],
+  target: EventTarget = document,
+): ScEvent<K> {
+  const event = new CustomEvent(name, { detail, bubbles: true, composed: true });
+  target.dispatchEvent(event);
+  return event;
+}

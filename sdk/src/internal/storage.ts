@@ -1,0 +1,83 @@
+/**
+ * First-party storage: localStorage for the SDK, plus the `sc_ref` cookie that the shop's own server
+ * reads at checkout. Every write is refused while consent is required and not given; every access
+ * survives a browser that blocks storage.
+ */
+import { allowed } from './runtime.js';
+
+/** What the SDK keeps about the referral that brought this visitor. */
+export interface Attribution {
+  clickId: string;
+  code: string;
+  /** ms since epoch: the end of the attribution window */
+  expires: number;
+}
+
+/** The stored record: the attribution plus what the banner greets with. */
+export interface StoredReferral extends Attribution {
+  /** the referrer's display name, when the click response gave one */
+  name?: string | null;
+  /** the friend reward, when known */
+  reward?: { kind: 'none' | 'percent' | 'flat'; value: number };
+}
+
+export const REF_KEY = 'sc_ref';
+export const TOKEN_KEY = 'sc_rt';
+export const VISITOR_KEY = 'sc_vid';
+
+export function read<T>(key: string): T | null {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes (or with `null` removes) a value; returns false when not allowed or not possible. */
+export function write(key: string, value: unknown): boolean {
+  if (!allowed()) return false;
+  try {
+    if (value == null) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(value));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The current, unexpired attribution, from localStorage or else the `sc_ref` cookie. */
+export function storedReferral(): StoredReferral | null {
+  let r = read<StoredReferral>(REF_KEY);
+  if (!r) {
+    const m = /(?:^|;\s*)sc_ref=([^;]*)/.exec(document.cookie);
+    try {
+      r = m ? (JSON.parse(decodeURIComponent(m[1])) as StoredReferral) : null;
+    } catch {
+      r = null;
+    }
+  }
+  return r && typeof r.clickId == 'string' && r.expires > Date.now() ? r : null;
+}
+
+/** Stores the referral in localStorage and the `sc_ref` cookie (SameSite=Lax, path=/, until it expires). */
+export function storeReferral(r: StoredReferral): boolean {
+  if (!write(REF_KEY, r)) return false;
+  const value: Attribution = { clickId: r.clickId, code: r.code, expires: r.expires };
+  document.cookie =
+    `sc_ref=${encodeURIComponent(JSON.stringify(value))}; path=/; SameSite=Lax; expires=${new Date(r.expires).toUTCString()}` +
+    (location.protocol == 'https:' ? '; Secure' : '');
+  return true;
+}
+
+/** Forgets everything the SDK stored in this browser (used by `consent(false)`). */
+export function forgetAll(): void {
+  for (const k of [REF_KEY, TOKEN_KEY, VISITOR_KEY]) {
+    try {
+      localStorage.removeItem(k);
+    } catch {
+      /* storage blocked */
+    }
+  }
+  document.cookie = 'sc_ref=; path=/; SameSite=Lax; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+}
