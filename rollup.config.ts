@@ -42,6 +42,8 @@ const ts = (outDir: string) =>
 const CHUNK_NAMES: Record<string, string> = {
   'share-button': 'sc-share-button',
   'referral-banner': 'sc-referral-banner',
+  'referrer-dashboard': 'sc-referrer-dashboard',
+  'order-tracker': 'sc-order-tracker',
   'share-flow': 'sc-share-sheet',
 };
 

@@ -17,6 +17,8 @@
 export { ShareButton } from './components/share-button/share-button.component.js';
 export { ShareSheet } from './components/share-sheet/share-sheet.component.js';
 export { ReferralBanner } from './components/referral-banner/referral-banner.component.js';
+export { ReferrerDashboard, type DashboardView } from './components/referrer-dashboard/referrer-dashboard.component.js';
+export { OrderTracker, type OrderReportStatus } from './components/order-tracker/order-tracker.component.js';
 export { ShareCartElement } from './internal/base-element.js';
 export { configure, type Settings } from './internal/runtime.js';
 export { boot as init, type ShareCartApi, type BootOptions } from './loader/boot.js';

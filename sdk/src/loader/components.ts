@@ -5,4 +5,6 @@
 export const COMPONENTS: Record<string, () => Promise<unknown>> = {
   'sc-share-button': () => import('../components/share-button/share-button.js'),
   'sc-referral-banner': () => import('../components/referral-banner/referral-banner.js'),
+  'sc-referrer-dashboard': () => import('../components/referrer-dashboard/referrer-dashboard.js'),
+  'sc-order-tracker': () => import('../components/order-tracker/order-tracker.js'),
 };

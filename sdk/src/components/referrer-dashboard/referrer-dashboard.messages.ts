@@ -9,19 +9,14 @@ export const messages: Catalog<
   | 'copied'
   | 'copyFailed'
   | 'showQr'
-  | 'hideQr'
-  | 'qrLabel'
-  | 'stats'
   | 'shares'
   | 'clicks'
   | 'orders'
   | 'earnings'
   | 'pending'
-  | 'pendingHint'
   | 'available'
   | 'paid'
   | 'onHold'
-  | 'onHoldHint'
   | 'recent'
   | 'noOrders'
   | 'orderOf'
@@ -32,17 +27,13 @@ export const messages: Catalog<
   | 'claimText'
   | 'email'
   | 'claim'
-  | 'claiming'
   | 'claimed'
-  | 'claimedAs'
   | 'claimError'
-  | 'emptyTitle'
   | 'emptyText'
   | 'start'
   | 'consent'
   | 'loading'
   | 'error'
-  | 'errorNetwork'
   | 'errorNotAllowed'
   | 'retry'
   | 'verifiedBuyer'
@@ -56,19 +47,14 @@ export const messages: Catalog<
     copied: 'Link copied',
     copyFailed: 'Press Ctrl+C (or ⌘C) to copy the selected link',
     showQr: 'QR code',
-    hideQr: 'Hide QR code',
-    qrLabel: 'QR code of your link',
-    stats: 'Activity',
     shares: 'Shares',
     clicks: 'Clicks',
     orders: 'Orders',
     earnings: 'Earnings',
     pending: 'Pending',
-    pendingHint: 'Confirmed after the return period',
     available: 'Available',
     paid: 'Paid out',
     onHold: 'On hold',
-    onHoldHint: 'Being reviewed by the shop',
     recent: 'Recent orders',
     noOrders: 'No orders yet. Share your link to get started.',
     orderOf: 'Order of {amount}',
@@ -79,17 +65,13 @@ export const messages: Catalog<
     claimText: 'Add your email so you can get paid and see your earnings on any device.',
     email: 'Email',
     claim: 'Save',
-    claiming: 'Saving…',
-    claimed: 'Saved. Your earnings are linked to {email}.',
-    claimedAs: 'Your earnings are linked to your email.',
+    claimed: 'Your earnings are linked to your email.',
     claimError: 'That did not work. Check the email and try again.',
-    emptyTitle: 'Share and earn',
     emptyText: 'Get your personal link: friends who buy through it earn you commission.',
     start: 'Get my link',
     consent: 'Your referral dashboard appears once you accept cookies for this shop.',
     loading: 'Loading your earnings…',
     error: 'Your earnings could not be loaded.',
-    errorNetwork: 'Your earnings could not be loaded. Check your connection.',
     errorNotAllowed: 'This shop has not enabled referrals for you yet.',
     retry: 'Try again',
     verifiedBuyer: 'Verified buyer',
@@ -103,19 +85,14 @@ export const messages: Catalog<
     copied: '已複製連結',
     copyFailed: '請按 Ctrl+C（或 ⌘C）複製已選取的連結',
     showQr: 'QR 碼',
-    hideQr: '隱藏 QR 碼',
-    qrLabel: '你的連結的 QR 碼',
-    stats: '推介概況',
     shares: '分享',
     clicks: '點擊',
     orders: '訂單',
     earnings: '佣金',
     pending: '待確認',
-    pendingHint: '退貨期後確認',
     available: '可提取',
     paid: '已發放',
     onHold: '審核中',
-    onHoldHint: '商店正在審核',
     recent: '最近訂單',
     noOrders: '暫時未有訂單，分享你的連結開始賺佣金吧。',
     orderOf: '{amount} 的訂單',
@@ -126,17 +103,13 @@ export const messages: Catalog<
     claimText: '加入電郵，便可收取佣金，並在任何裝置查看。',
     email: '電郵',
     claim: '儲存',
-    claiming: '正在儲存…',
-    claimed: '已儲存，你的佣金已連結至 {email}。',
-    claimedAs: '你的佣金已連結至你的電郵。',
+    claimed: '你的佣金已連結至你的電郵。',
     claimError: '未能儲存，請檢查電郵後再試。',
-    emptyTitle: '分享賺佣金',
     emptyText: '取得你的專屬連結：朋友經連結購物，你便可賺取佣金。',
     start: '取得我的連結',
     consent: '接受此商店的 Cookie 後，便會顯示你的推介資料。',
     loading: '正在載入你的佣金…',
     error: '未能載入你的佣金。',
-    errorNetwork: '未能載入你的佣金，請檢查網絡連線。',
     errorNotAllowed: '此商店暫未為你開通推介。',
     retry: '再試一次',
     verifiedBuyer: '已驗證買家',
@@ -150,19 +123,14 @@ export const messages: Catalog<
     copied: '已复制链接',
     copyFailed: '请按 Ctrl+C（或 ⌘C）复制已选中的链接',
     showQr: '二维码',
-    hideQr: '隐藏二维码',
-    qrLabel: '你的链接的二维码',
-    stats: '推荐概况',
     shares: '分享',
     clicks: '点击',
     orders: '订单',
     earnings: '佣金',
     pending: '待确认',
-    pendingHint: '退货期后确认',
     available: '可提现',
     paid: '已发放',
     onHold: '审核中',
-    onHoldHint: '商店正在审核',
     recent: '最近订单',
     noOrders: '暂时还没有订单，分享你的链接开始赚佣金吧。',
     orderOf: '{amount} 的订单',
@@ -173,17 +141,13 @@ export const messages: Catalog<
     claimText: '添加邮箱，就能收取佣金，并在任何设备查看。',
     email: '邮箱',
     claim: '保存',
-    claiming: '正在保存…',
-    claimed: '已保存，你的佣金已关联到 {email}。',
-    claimedAs: '你的佣金已关联到你的邮箱。',
+    claimed: '你的佣金已关联到你的邮箱。',
     claimError: '保存失败，请检查邮箱后重试。',
-    emptyTitle: '分享赚佣金',
     emptyText: '获取你的专属链接：朋友通过链接购物，你就能赚取佣金。',
     start: '获取我的链接',
     consent: '接受此商店的 Cookie 后，就会显示你的推荐数据。',
     loading: '正在加载你的佣金…',
     error: '无法加载你的佣金。',
-    errorNetwork: '无法加载你的佣金，请检查网络连接。',
     errorNotAllowed: '此商店暂未为你开通推荐。',
     retry: '重试',
     verifiedBuyer: '已验证买家',
