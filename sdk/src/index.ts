@@ -23,19 +23,18 @@ export { ShareCartElement } from './internal/base-element.js';
 export { configure, type Settings } from './internal/runtime.js';
 export { boot as init, type ShareCartApi, type BootOptions } from './loader/boot.js';
 export { captureReferral } from './loader/capture.js';
+export { ScError, request, getConfig, referrerToken, setReferrerToken } from './internal/api-client.js';
 export {
-  ScError,
-  getConfig,
-  ensureReferrer,
   createReferrer,
+  ensureReferrer,
   referrerStats,
   claimReferrer,
   recordShare,
   recordClick,
   reportBrowserConversion,
-  setReferrerToken,
-} from './internal/api-client.js';
-export { resolveLocale, formatMoney, formatPercent, type Locale } from './internal/i18n.js';
+} from './internal/api-referrer.js';
+export { resolveLocale, formatMoney, type Locale } from './internal/i18n.js';
+export { formatPercent, zhe } from './internal/i18n-discount.js';
 export { referralUrl, shareHref } from './internal/share-links.js';
 export type { ShareOptions, ShareResult } from './internal/share-flow.js';
 export type { Attribution } from './internal/storage.js';

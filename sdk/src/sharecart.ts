@@ -23,14 +23,13 @@ function ownScript(): HTMLScriptElement | null {
 }
 
 /** Reads the settings, logging a clear, coded error for a missing or wrong key. */
-export function readScriptSettings(script = ownScript()) {
+function readScriptSettings(script = ownScript()) {
   const d = script?.dataset ?? {};
   const key = d.shop?.trim();
-  const fail = (code: string, why: string) => console.error(`[ShareCart] ${code}: ${why}`) as unknown as null;
-  if (!key) return fail('sc_missing_key', 'add data-shop="pk_…" (your publishable key) to the ShareCart <script> tag.');
-  if (key.startsWith('sk_'))
-    return fail('sc_secret_key_exposed', 'data-shop holds a SECRET key. Remove it from the page now and rotate it; use the publishable key (pk_…).');
-  if (!/^pk_\w{6,}$/.test(key)) return fail('sc_invalid_key', `data-shop="${key.slice(0, 12)}…" is not a publishable key (pk_…).`);
+  const fail = (code: string, why: string) => console.error(`[ShareCart] ${code}: data-shop ${why}`) as unknown as null;
+  if (!key) return fail('sc_missing_key', 'is missing: set it to your publishable key (pk_…)');
+  if (key.startsWith('sk_')) return fail('sc_secret_key_exposed', 'holds a SECRET key: remove it and rotate it now');
+  if (!/^pk_\w{6,}$/.test(key)) return fail('sc_invalid_key', 'is not a publishable key (pk_…)');
   return {
     key,
     api: d.api || new URL(script?.src || import.meta.url, location.href).origin,

@@ -4,17 +4,32 @@
  * translates through `translate()`. Money is always integer minor units, formatted with
  * `Intl.NumberFormat` using the currency's exponent (HKD 2, JPY 0, KWD 3).
  *
- * Locale of an element, first found: its `locale` attribute, the nearest `lang` in its tree, the
- * script tag's `data-locale`, `<html lang>`, the browser's language.
+ * Locale of an element, first found: its `locale` attribute, the nearest `lang` around it (in its
+ * own tree: an element inside a shadow root gets `locale` from its host), the script tag's
+ * `data-locale`, the browser's language.
  */
 import type { Locale } from '../wire.js';
 import { runtime } from './runtime.js';
 
 export type { Locale };
-export const LOCALES: readonly Locale[] = ['en', 'zh-Hant-HK', 'zh-Hans'];
 
-/** A component's messages: complete in English, optionally partial in the others (falls back to en). */
-export type Catalog<K extends string> = { en: Record<K, string> } & Partial<Record<Locale, Partial<Record<K, string>>>>;
+/** A locale's messages loaded on demand, e.g. `() => import('./share-button.zh-Hans.js')`. */
+export type LazyMessages<K extends string> = () => Promise<{ default: Partial<Record<K, string>> }>;
+
+/**
+ * A component's messages: complete in English, optionally partial in the others (falls back to
+ * en). A locale may be lazy (a function importing its table), which keeps first-paint chunks small:
+ * call `loadLocale()` before rendering in it (English shows until it arrives).
+ */
+export type Catalog<K extends string> = { en: Record<K, string> } & Partial<
+  Record<Locale, Partial<Record<K, string>> | LazyMessages<K>>
+>;
+
+/** Loads a lazy locale into its catalog; resolves at once when there is nothing to load. */
+export async function loadLocale<K extends string>(catalog: Catalog<K>, locale: Locale): Promise<void> {
+  const table = catalog[locale];
+  if (typeof table == 'function') (catalog as Record<string, unknown>)[locale] = (await table()).default;
+}
 
 /**
  * Maps any BCP-47 tag to a supported locale: Chinese in Hong Kong, Macau or Taiwan, or written
@@ -29,16 +44,12 @@ export function resolveLocale(tag: string | null | undefined): Locale {
 
 /** The locale an element renders in (see the module comment for the order). */
 export function localeOf(el: Element): Locale {
-  const own = el.getAttribute('locale');
-  if (own) return resolveLocale(own);
-  let node: Node | null = el;
-  while (node) {
-    const lang = node instanceof Element ? node.closest('[lang]')?.getAttribute('lang') : null;
-    if (lang) return resolveLocale(lang);
-    const root = node.getRootNode();
-    node = root instanceof ShadowRoot ? root.host : null;
-  }
-  return resolveLocale(runtime().settings?.locale || document.documentElement.lang || navigator.language);
+  return resolveLocale(
+    el.getAttribute('locale') ||
+      el.closest('[lang]')?.getAttribute('lang') ||
+      runtime().settings?.locale ||
+      navigator.language,
+  );
 }
 
 /**
@@ -52,17 +63,9 @@ export function translate<K extends string>(
   key: K,
   vars: Record<string, string | number> = {},
 ): string {
-  const text = catalog[locale]?.[key] ?? catalog.en[key];
+  const table = catalog[locale];
+  const text = (typeof table == 'object' && table[key]) || catalog.en[key];
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
-}
-
-/** Decimal places of a currency per ISO 4217, as the browser's Intl data knows them. */
-export function currencyExponent(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
 }
 
 /**
@@ -71,31 +74,12 @@ export function currencyExponent(currency: string): number {
  * @example formatMoney(1500, 'HKD', 'en') // 'HK$15'
  * @example formatMoney(1234, 'KWD', 'en') // 'KWD 1.234'
  */
-export function formatMoney(minor: number, currency: string, locale: Locale, exponent = currencyExponent(currency)): string {
+export function formatMoney(minor: number, currency: string, locale: Locale, exponent?: number): string {
+  const options: Intl.NumberFormatOptions = { style: 'currency', currency };
+  // The currency's own decimals (ISO 4217, from the browser's Intl data) unless the shop says.
+  exponent ??= new Intl.NumberFormat('en', options).resolvedOptions().maximumFractionDigits!;
   const scale = 10 ** exponent;
-  const whole = minor % scale == 0;
-  try {
-    return new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: whole ? 0 : exponent,
-      maximumFractionDigits: exponent,
-    }).format(minor / scale);
-  } catch {
-    return `${currency} ${(minor / scale).toFixed(exponent)}`;
-  }
-}
-
-/** Formats basis points as a percentage: 1000 → "10%". */
-export function formatPercent(bps: number, locale: Locale): string {
-  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(bps / 10000);
-}
-
-/**
- * A percentage discount the Chinese way (折, the share of the price you pay): 1000 bps (10% off) →
- * "9", 1500 bps → "85", 500 → "95".
- */
-export function zhe(bps: number): string {
-  const pay = (10000 - bps) / 100; // percent paid, e.g. 90, 85
-  return String(pay % 10 == 0 ? pay / 10 : pay);
+  options.minimumFractionDigits = minor % scale ? exponent : 0;
+  options.maximumFractionDigits = exponent;
+  return new Intl.NumberFormat(locale, options).format(minor / scale);
 }

@@ -8,7 +8,8 @@
 import type { Channel, ShopConfig } from '../wire.js';
 import '../components/share-sheet/share-sheet.js';
 import { messages } from '../components/share-sheet/share-sheet.messages.js';
-import { ensureReferrer, getConfig, recordShare } from './api-client.js';
+import { getConfig } from './api-client.js';
+import { ensureReferrer, recordShare } from './api-referrer.js';
 import { emit } from './events.js';
 import { localeOf, resolveLocale, translate } from './i18n.js';
 import { allowed, runtime } from './runtime.js';

@@ -46,28 +46,10 @@ export function write(key: string, value: unknown): boolean {
   }
 }
 
-/** The current, unexpired attribution, from localStorage or else the `sc_ref` cookie. */
+/** The current, unexpired attribution (localStorage; the `sc_ref` cookie mirrors it for the server). */
 export function storedReferral(): StoredReferral | null {
-  let r = read<StoredReferral>(REF_KEY);
-  if (!r) {
-    const m = /(?:^|;\s*)sc_ref=([^;]*)/.exec(document.cookie);
-    try {
-      r = m ? (JSON.parse(decodeURIComponent(m[1])) as StoredReferral) : null;
-    } catch {
-      r = null;
-    }
-  }
-  return r && typeof r.clickId == 'string' && r.expires > Date.now() ? r : null;
-}
-
-/** Stores the referral in localStorage and the `sc_ref` cookie (SameSite=Lax, path=/, until it expires). */
-export function storeReferral(r: StoredReferral): boolean {
-  if (!write(REF_KEY, r)) return false;
-  const value: Attribution = { clickId: r.clickId, code: r.code, expires: r.expires };
-  document.cookie =
-    `sc_ref=${encodeURIComponent(JSON.stringify(value))}; path=/; SameSite=Lax; expires=${new Date(r.expires).toUTCString()}` +
-    (location.protocol == 'https:' ? '; Secure' : '');
-  return true;
+  const r = read<StoredReferral>(REF_KEY);
+  return r && r.expires > Date.now() ? r : null;
 }
 
 /** Forgets everything the SDK stored in this browser (used by `consent(false)`). */
@@ -80,4 +62,10 @@ export function forgetAll(): void {
     }
   }
   document.cookie = 'sc_ref=; path=/; SameSite=Lax; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+}
+
+/** Sets every `<input name="sharecart_click">` under `root` to the current click id. */
+export function fillClickInputs(root: ParentNode = document, clickId = storedReferral()?.clickId): void {
+  const field = 'input[name=sharecart_click]';
+  if (clickId) for (const input of [root, ...root.querySelectorAll(field)]) if ((input as Element).matches?.(field)) (input as HTMLInputElement).value = clickId;
 }

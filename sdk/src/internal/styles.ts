@@ -19,7 +19,6 @@ export const hostStyles = css`
     font-family: var(--sc-font-family, inherit);
     font-size: var(--sc-font-size, 1rem);
     color: var(--sc-color-text, inherit);
-    line-height: 1.4;
   }
   :host([hidden]) {
     display: none !important;
@@ -30,8 +29,7 @@ export const hostStyles = css`
     box-sizing: inherit;
   }
   :focus-visible {
-    outline: 2px solid var(--sc-color-focus, #2563eb);
-    outline-offset: 2px;
+    outline-color: var(--sc-color-focus, #2563eb);
   }
   button {
     font: inherit;
@@ -39,29 +37,13 @@ export const hostStyles = css`
   }
   .sr-only {
     position: absolute;
+    clip-path: inset(50%);
     width: 1px;
     height: 1px;
-    margin: -1px;
-    padding: 0;
     overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
-  }
-  @keyframes sc-pulse {
-    50% {
-      opacity: 0.5;
-    }
   }
   .skeleton {
     color: transparent !important;
     background: var(--sc-color-border, #d6d3d1);
-    border-radius: var(--sc-radius, 0.5rem);
-    animation: sc-pulse 1.5s ease-in-out infinite;
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .skeleton {
-      animation: none;
-    }
   }
 `;

@@ -4,7 +4,7 @@
  * `<input name="sharecart_click">` fields that forms add later.
  */
 import { DEV_MODE } from '../internal/env.js';
-import { fillClickInputs } from './capture.js';
+import { fillClickInputs } from '../internal/storage.js';
 
 export function autoload(components: Record<string, () => Promise<unknown>>): MutationObserver {
   const pending = new Map(Object.entries(components));

@@ -11,14 +11,12 @@
  * Once loaded, `ShareCart('consent', true)` and `ShareCart.consent(true)` are the same call.
  */
 import type { ReferrerPublic } from '../wire.js';
-import { ensureReferrer } from '../internal/api-client.js';
 import { DEV_MODE, VERSION } from '../internal/env.js';
-import { emit, type ScEventDetails, type ScEventName } from '../internal/events.js';
+import type { ScEventDetails, ScEventName } from '../internal/events.js';
 import { configure, runtime, type Settings } from '../internal/runtime.js';
 import type { ShareOptions, ShareResult } from '../internal/share-flow.js';
-import { forgetAll, storedReferral, type Attribution } from '../internal/storage.js';
+import { storedReferral, type Attribution } from '../internal/storage.js';
 import { autoload } from './autoload.js';
-import { captureReferral } from './capture.js';
 import { COMPONENTS } from './components.js';
 
 /** `window.ShareCart`: callable like the stub, or through its methods. */
@@ -31,7 +29,7 @@ export interface ShareCartApi {
   /** The current referral `{clickId, code, expires}`, or null; send `clickId` with the order. */
   attribution(): Attribution | null;
   /** Grants (true) or withdraws (false, which also erases what the SDK stored) consent. */
-  consent(granted: boolean): void;
+  consent(granted: boolean): Promise<void>;
   /** This browser's referrer, created anonymously on first call. */
   referrer(): Promise<ReferrerPublic>;
   /** Opens the share flow (native share or the share sheet) for a product or URL. */
@@ -45,6 +43,12 @@ declare global {
     ShareCart?: ShareCartApi;
   }
 }
+
+/** Captures a referral in the URL; the capture code (and the API client) load only when needed. */
+export const capture = (): Promise<unknown> =>
+  import('./capture.js')
+    .then((m) => m.captureReferral())
+    .catch(() => {});
 
 export type BootOptions = (Partial<Settings> & { key: string }) | null;
 
@@ -66,17 +70,8 @@ export function boot(options: BootOptions): ShareCartApi {
       const r = storedReferral();
       return r && { clickId: r.clickId, code: r.code, expires: r.expires };
     },
-    consent(granted: boolean) {
-      rt.consent = granted;
-      if (!granted) {
-        if (rt.settings) rt.settings.consentRequired = true;
-        forgetAll();
-        rt.memo.clear();
-      }
-      captureReferral().catch(() => {});
-      emit('sc-consent', { granted });
-    },
-    referrer: ensureReferrer,
+    consent: (granted: boolean) => import('./consent.js').then((m) => m.consent(granted)),
+    referrer: () => import('../internal/api-referrer.js').then((m) => m.ensureReferrer()),
     share: (options?: ShareOptions) => import('../internal/share-flow.js').then((m) => m.share(options)),
     on(event: string, listener: EventListener) {
       document.addEventListener(event, listener);
@@ -88,7 +83,7 @@ export function boot(options: BootOptions): ShareCartApi {
   rt.booted = VERSION;
   for (const args of queued) api(...(Array.from(args) as [string]));
 
-  captureReferral().catch(() => {});
+  if (rt.settings && new URLSearchParams(location.search).has(rt.settings.refParam)) capture();
   autoload(COMPONENTS);
   return api;
 }

@@ -5,20 +5,23 @@
  * `sc_ref` cookie), removes the parameters from the address bar, fires `sc-click-captured` and fills
  * every `<input name="sharecart_click">`. In consent mode it does nothing until consent is given.
  */
-import { getConfig, recordClick, ScError } from '../internal/api-client.js';
+import { getConfig, type ScError } from '../internal/api-client.js';
+import { recordClick } from '../internal/api-referrer.js';
 import { emit } from '../internal/events.js';
 import { allowed, memo, runtime } from '../internal/runtime.js';
-import { read, storedReferral, storeReferral, VISITOR_KEY, write, type StoredReferral } from '../internal/storage.js';
+import { fillClickInputs, read, REF_KEY, VISITOR_KEY, write, type Attribution, type StoredReferral } from '../internal/storage.js';
 
 const CODE = /^[\w-]{1,64}$/;
 const CLICK = /^[\w-]{1,80}$/;
 
-/** Sets every `<input name="sharecart_click">` under `root` to the current click id. */
-export function fillClickInputs(root: ParentNode = document, clickId = storedReferral()?.clickId): void {
-  if (!clickId) return;
-  const inputs = [...root.querySelectorAll<HTMLInputElement>('input[name=sharecart_click]')];
-  if ((root as Element).matches?.('input[name=sharecart_click]')) inputs.push(root as HTMLInputElement);
-  for (const input of inputs) input.value = clickId;
+/** Stores the referral in localStorage and the `sc_ref` cookie (SameSite=Lax, path=/, until it expires). */
+function storeReferral(r: StoredReferral): boolean {
+  if (!write(REF_KEY, r)) return false;
+  const value: Attribution = { clickId: r.clickId, code: r.code, expires: r.expires };
+  document.cookie =
+    `sc_ref=${encodeURIComponent(JSON.stringify(value))}; path=/; SameSite=Lax; expires=${new Date(r.expires).toUTCString()}` +
+    (location.protocol == 'https:' ? '; Secure' : '');
+  return true;
 }
 
 /** The pseudonymous visitor id sent with clicks (for self-referral checks); created on first use. */
@@ -40,7 +43,8 @@ function stripParams(): string {
 /**
  * Captures the referral in the current URL, if any. Resolves with what was stored, or null (no
  * parameter, consent pending, an unknown code, a rate limit). Rejects only on failures worth
- * retrying (network), leaving the parameter in place.
+ * retrying (network), leaving the parameter in place. Loaded (with the API client) only on pages
+ * that carry a referral parameter, or when consent is given.
  */
 export function captureReferral(): Promise<StoredReferral | null> {
   const s = runtime().settings;

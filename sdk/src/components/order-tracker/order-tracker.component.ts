@@ -11,9 +11,11 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ShopConfig } from '../../wire.js';
-import { createReferrer, getConfig, referrerToken, request, type ScError } from '../../internal/api-client.js';
+import { getConfig, referrerToken, request, type ScError } from '../../internal/api-client.js';
+import { createReferrer } from '../../internal/api-referrer.js';
 import { ShareCartElement } from '../../internal/base-element.js';
-import { formatMoney, formatPercent, translate, zhe } from '../../internal/i18n.js';
+import { formatMoney, translate } from '../../internal/i18n.js';
+import { formatPercent, zhe } from '../../internal/i18n-discount.js';
 import { read, storedReferral, VISITOR_KEY } from '../../internal/storage.js';
 import { hostStyles } from '../../internal/styles.js';
 import { messages } from './order-tracker.messages.js';

@@ -5,11 +5,11 @@
  * remembers a dismissal per referral code.
  */
 import { html, nothing } from 'lit';
-import { state } from 'lit/decorators.js';
 import type { FriendReward, ShopConfig } from '../../wire.js';
 import { getConfig } from '../../internal/api-client.js';
 import { ShareCartElement } from '../../internal/base-element.js';
-import { formatMoney, formatPercent, translate, zhe } from '../../internal/i18n.js';
+import { formatMoney, translate } from '../../internal/i18n.js';
+import { formatPercent, zhe } from '../../internal/i18n-discount.js';
 import { runtime } from '../../internal/runtime.js';
 import { read, storedReferral, write, type StoredReferral } from '../../internal/storage.js';
 import { hostStyles } from '../../internal/styles.js';
@@ -38,10 +38,11 @@ const DISMISSED_KEY = 'sc_banner_dismissed';
  */
 export class ReferralBanner extends ShareCartElement {
   static override styles = [hostStyles, styles];
+  static override properties = { referral: { state: true }, config: { state: true }, dismissed: { state: true } };
 
-  @state() private referral: StoredReferral | null = null;
-  @state() private config: ShopConfig | null = null;
-  @state() private dismissed: string | null = read<string>(DISMISSED_KEY);
+  private referral: StoredReferral | null = null;
+  private config: ShopConfig | null = null;
+  private dismissed: string | null = read<string>(DISMISSED_KEY);
 
   private readonly onCaptured = (e: GlobalEventHandlersEventMap['sc-click-captured']) => {
     const d = e.detail;

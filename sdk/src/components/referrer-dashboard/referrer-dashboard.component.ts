@@ -7,15 +7,8 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Channel, ReferrerPublic, ReferrerStats } from '../../wire.js';
-import {
-  claimReferrer,
-  ensureReferrer,
-  recordShare,
-  referrerStats,
-  referrerToken,
-  setReferrerToken,
-  type ScError,
-} from '../../internal/api-client.js';
+import { referrerToken, setReferrerToken, type ScError } from '../../internal/api-client.js';
+import { claimReferrer, ensureReferrer, recordShare, referrerStats } from '../../internal/api-referrer.js';
 import { ShareCartElement } from '../../internal/base-element.js';
 import { formatMoney, translate } from '../../internal/i18n.js';
 import { runtime } from '../../internal/runtime.js';

@@ -3,12 +3,11 @@
  * config, computed server-side) with the endorsement disclosure under it. A click runs the share
  * flow (`internal/share-flow.ts`, its own chunk, prefetched on hover/focus).
  */
-import { html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html } from 'lit';
 import type { ShopConfig } from '../../wire.js';
 import { getConfig, type ScError } from '../../internal/api-client.js';
 import { ShareCartElement } from '../../internal/base-element.js';
-import { formatMoney, translate } from '../../internal/i18n.js';
+import { formatMoney, loadLocale, translate } from '../../internal/i18n.js';
 import { hostStyles } from '../../internal/styles.js';
 import { messages } from './share-button.messages.js';
 import styles from './share-button.styles.js';
@@ -29,7 +28,7 @@ const loadFlow = () => import('../../internal/share-flow.js');
  * @csspart button - The button.
  * @csspart icon - The share icon.
  * @csspart label - The label.
- * @csspart disclosure - The disclosure line under the button.
+ * @csspart disclosure - The disclosure line under the button (hide it with `::part(disclosure) { display: none }` only where the page discloses otherwise).
  * @csspart error - The error message.
  * @csspart sheet - The share sheet's dialog (exported from `sc-share-sheet`, with its `channel`, `copy`, `qr`, `close`, `link`, `title`).
  *
@@ -42,25 +41,38 @@ const loadFlow = () => import('../../internal/share-flow.js');
  */
 export class ShareButton extends ShareCartElement {
   static override styles = [hostStyles, styles];
+  static override properties = {
+    product: { reflect: true },
+    url: {},
+    text: {},
+    disclosure: {},
+    loading: { type: Boolean, reflect: true },
+    config: { state: true },
+    busy: { state: true },
+    error: { state: true },
+  };
 
   /** SKU of the product: the earn amount, page URL and name come from the shop config. */
-  @property({ reflect: true }) product = '';
+  product = '';
   /** The page to share instead of the product's URL (http/https only). */
-  @property() url?: string;
+  declare url?: string;
   /** The message shared with the link, instead of the localized default. */
-  @property() text?: string;
+  declare text?: string;
   /** The disclosure line, instead of the shop's configured text or the localized default. */
-  @property() disclosure?: string;
-  /** Hides the disclosure line (only where the page discloses it elsewhere). */
-  @property({ type: Boolean, attribute: 'no-disclosure' }) noDisclosure = false;
+  declare disclosure?: string;
 
-  @state() private config: ShopConfig | null = null;
-  @state() private loading = false;
-  @state() private busy = false;
-  @state() private error = '';
+  private config: ShopConfig | null = null;
+  /** Present while the shop config loads (the button keeps its size). */
+  loading = false;
+  private busy = false;
+  private error = '';
 
   private t(key: keyof (typeof messages)['en'], vars?: Record<string, string>) {
     return translate(messages, this.lang_, key, vars);
+  }
+
+  protected override willUpdate(): void {
+    if (typeof messages[this.lang_] == 'function') loadLocale(messages, this.lang_).then(() => this.requestUpdate());
   }
 
   protected override refresh(): void {
@@ -86,9 +98,8 @@ export class ShareButton extends ShareCartElement {
       const { share } = await loadFlow();
       await share({ product: this.product || undefined, url: this.url, text: this.text }, this);
     } catch (e) {
-      const err = e as ScError;
       this.error = this.t('error');
-      this.fail(err.code ?? 'sc_share_failed', err.message, e);
+      this.fail((e as ScError).code, (e as Error).message, e);
     } finally {
       this.busy = false;
       this.removeEventListener('sc-share-sheet-toggle', opened);
@@ -116,15 +127,13 @@ export class ShareButton extends ShareCartElement {
         @pointerenter=${this.prefetch}
         @focus=${this.prefetch}
       >
-        <svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2">
-          <circle cx="18" cy="5" r="3" /><circle cx="6" cy="12" r="3" /><circle cx="18" cy="19" r="3" />
-          <path d="m8.6 13.5 6.8 4M15.4 6.5l-6.8 4" />
+        <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M18 16a3 3 0 0 0-2.2 1L8.9 13a3 3 0 0 0 0-2l6.9-4A3 3 0 1 0 15 5l-7 4a3 3 0 1 0 0 6l7 4a3 3 0 1 0 3-3z" />
         </svg>
         <span part="label"><slot>${this.loading ? this.t('earn', { amount: '$00' }) : this.label()}</slot></span>
       </button>
-      ${this.noDisclosure ? nothing : html`<p part="disclosure" id="disclosure">${disclosure}</p>`}
+      <p part="disclosure" id="disclosure">${disclosure}</p>
       <p part="error" class="error" role="alert">${this.error}</p>
-      <span class="sr-only" role="status">${this.busy ? this.t('preparing') : ''}</span>
     </div>`;
   }
 }

@@ -1,26 +1,16 @@
-/** Strings of the share button, in en / zh-Hant-HK / zh-Hans. */
+/**
+ * Strings of the share button. English is inline; the Chinese tables load on demand so that the
+ * first-paint chunk carries one language.
+ */
 import type { Catalog } from '../../internal/i18n.js';
 
-export const messages: Catalog<'share' | 'earn' | 'disclosure' | 'error' | 'preparing'> = {
+export const messages: Catalog<'share' | 'earn' | 'disclosure' | 'error'> = {
   en: {
     share: 'Share',
     earn: 'Share & earn {amount}',
-    disclosure: 'You earn a commission when friends buy through your link. Say so when you share it.',
+    disclosure: 'You earn a commission on friends’ orders. Say so when you share.',
     error: 'Your link could not be made. Please try again.',
-    preparing: 'Preparing your link…',
   },
-  'zh-Hant-HK': {
-    share: '分享',
-    earn: '分享賺 {amount}',
-    disclosure: '朋友經你的連結購物，你會獲得佣金。分享時請註明這是推廣連結。',
-    error: '未能建立你的連結，請再試一次。',
-    preparing: '正在準備你的連結…',
-  },
-  'zh-Hans': {
-    share: '分享',
-    earn: '分享赚 {amount}',
-    disclosure: '朋友通过你的链接购物，你会获得佣金。分享时请注明这是推广链接。',
-    error: '未能生成你的链接，请重试。',
-    preparing: '正在准备你的链接…',
-  },
+  'zh-Hant-HK': () => import('./share-button.zh-Hant-HK.js'),
+  'zh-Hans': () => import('./share-button.zh-Hans.js'),
 };

@@ -6,9 +6,9 @@
  * shares); inside Instagram's and Facebook's browsers it leads with copy-link.
  */
 import { html, nothing, svg, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import type { Channel } from '../../wire.js';
-import { recordShare, referrerToken } from '../../internal/api-client.js';
+import { referrerToken } from '../../internal/api-client.js';
+import { recordShare } from '../../internal/api-referrer.js';
 import { ShareCartElement } from '../../internal/base-element.js';
 import { translate } from '../../internal/i18n.js';
 import { LINK_CHANNELS, referralUrl, safeHttpUrl, shareHref } from '../../internal/share-links.js';
@@ -43,27 +43,41 @@ import styles from './share-sheet.styles.js';
  */
 export class ShareSheet extends ShareCartElement {
   static override styles = [hostStyles, styles];
+  static override properties = {
+    link: {},
+    code: {},
+    refParam: { attribute: 'ref-param' },
+    text: {},
+    heading: {},
+    product: {},
+    mode: {},
+    open: { type: Boolean, reflect: true },
+    status: { state: true },
+    qr: { state: true },
+  };
 
   /** The page to share (http/https); the referral code and channel are added per network. */
-  @property() link = '';
+  link = '';
   /** The referrer's code; without one the link is shared as it is and nothing is recorded. */
-  @property() code: string | null = null;
+  code: string | null = null;
   /** The referral query parameter. */
-  @property({ attribute: 'ref-param' }) refParam = 'ref';
+  refParam = 'ref';
   /** The message shared with the link. */
-  @property() text = '';
+  text = '';
   /** The title (e-mail subject). */
-  @property() heading = '';
+  heading = '';
   /** The product SKU the share is recorded with. */
-  @property() product: string | null = null;
+  product: string | null = null;
   /** `default`; `wechat` (inside WeChat's browser); `copy-first` (Instagram/Facebook in-app browsers). */
-  @property() mode: 'default' | 'wechat' | 'copy-first' = 'default';
+  mode: 'default' | 'wechat' | 'copy-first' = 'default';
   /** Whether the dialog is open. */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
 
-  @state() private status = '';
-  @state() private qr: { size: number; d: string } | null = null;
-  @query('dialog') private dialog!: HTMLDialogElement;
+  private status = '';
+  private qr: { size: number; d: string } | null = null;
+  private get dialog(): HTMLDialogElement {
+    return this.renderRoot.querySelector('dialog')!;
+  }
   private opener: HTMLElement | null = null;
   private addressBefore: string | null = null;
 

@@ -1,0 +1,62 @@
+/**
+ * The API endpoints beyond the core client (`api-client.ts`): this browser's referrer, shares,
+ * clicks and browser-reported orders. Kept apart so that first paint does not carry them.
+ */
+import type { Channel, ClickRecorded, ReferrerCreated, ReferrerPublic, ReferrerStats, ShareRecorded } from '../wire.js';
+import { referrerToken, request, setReferrerToken, type ScError } from './api-client.js';
+import { memo } from './runtime.js';
+import { TOKEN_KEY, write } from './storage.js';
+
+/** POST /v1/referrers: creates a referrer and keeps its token. */
+export async function createReferrer(body: {
+  displayName?: string;
+  email?: string;
+  claimToken?: string;
+}): Promise<ReferrerPublic> {
+  const created = await request<ReferrerCreated>('POST', '/v1/referrers', body);
+  setReferrerToken(created.token);
+  return created.referrer;
+}
+
+/** GET /v1/referrers/me: this browser's referrer with stats and balances. */
+export const referrerStats = (): Promise<ReferrerStats> => request<ReferrerStats>('GET', '/v1/referrers/me', undefined, true);
+
+/**
+ * This browser's referrer, created anonymously on first use; memoised. A token the API no longer
+ * accepts is dropped and a new referrer is created.
+ */
+export const ensureReferrer = (): Promise<ReferrerPublic> =>
+  memo('referrer', async () => {
+    if (referrerToken()) {
+      try {
+        return (await referrerStats()).referrer;
+      } catch (e) {
+        if ((e as ScError).status != 401 && (e as ScError).status != 404) throw e;
+        write(TOKEN_KEY, null);
+      }
+    }
+    return createReferrer({});
+  });
+
+/** POST /v1/referrers/me/claim: attaches an email/phone/name to this browser's referrer. */
+export const claimReferrer = (body: { email?: string; phone?: string; displayName?: string }) =>
+  request<{ referrer: ReferrerPublic }>('POST', '/v1/referrers/me/claim', body, true);
+
+/** POST /v1/shares: records a share on a channel. */
+export const recordShare = (channel: Channel, sku?: string) =>
+  request<ShareRecorded>('POST', '/v1/shares', sku ? { channel, sku } : { channel }, true);
+
+/** POST /v1/clicks: records a visitor's arrival through a referral code. */
+export const recordClick = (body: { code: string; channel?: string; landingUrl?: string; visitorId?: string }) =>
+  request<ClickRecorded>('POST', '/v1/clicks', body);
+
+/** POST /v1/conversions/browser: an unverified order report from the thank-you page. */
+export const reportBrowserConversion = (body: {
+  orderId: string;
+  amountMinor: number;
+  currency: string;
+  items?: Array<{ sku: string; quantity: number; amountMinor?: number }>;
+  clickId?: string;
+  code?: string;
+}) =>
+  request<{ conversion: Record<string, unknown>; verified: false }>('POST', '/v1/conversions/browser', body);
