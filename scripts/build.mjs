@@ -100,32 +100,40 @@ const byModule = (suffix) =>
 const loaderFile = 'sharecart.js';
 const buttonFile = byModule('components/share-button/share-button.ts');
 const firstPaint = [...closure(buttonFile, closure(loaderFile))];
-const sizes = {
-  version: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version,
-  budgets: BUDGETS,
-  loader: { file: loaderFile, bytes: raw(loaderFile), gzip_bytes: gz(loaderFile) },
-  first_paint: { files: firstPaint, gzip_bytes: firstPaint.reduce((n, f) => n + gz(f), 0) },
-  chunks: {},
-};
-for (const [file, chunk] of chunks) {
+// dist/sizes.json: flat numbers the bench copies into bench/results.json as `sdk.<key>` and
+// `sdk.chunks.<name>.gzip_bytes`, plus the files behind each number.
+const loader = { file: loaderFile, bytes: raw(loaderFile), gzip_bytes: gz(loaderFile) };
+const firstPaintGzip = firstPaint.reduce((n, f) => n + gz(f), 0);
+const chunkSizes = {};
+const files = {};
+for (const [file] of chunks) {
   if (file === loaderFile) continue;
   const name = file.replace(/^chunks\//, '').replace(/-[\w-]{8}\.js$/, '');
-  sizes.chunks[name] = { file, bytes: raw(file), gzip_bytes: gz(file), first_paint: firstPaint.includes(file) };
+  chunkSizes[name] = gz(file);
+  files[name] = { file, bytes: raw(file), gzip_bytes: gz(file), first_paint: firstPaint.includes(file) };
 }
+const sizes = {
+  'loader.gzip_bytes': loader.gzip_bytes,
+  'first_paint.gzip_bytes': firstPaintGzip,
+  chunks: chunkSizes,
+  version: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version,
+  budgets: BUDGETS,
+  files: { loader, first_paint: firstPaint, chunks: files },
+};
 mkdirSync(join(ROOT, 'dist'), { recursive: true });
 writeFileSync(join(ROOT, 'dist/sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
 
 const over = [];
-if (sizes.loader.gzip_bytes > BUDGETS.loader) over.push(`loader ${sizes.loader.gzip_bytes} B > ${BUDGETS.loader} B`);
-if (sizes.first_paint.gzip_bytes > BUDGETS.first_paint)
-  over.push(`first paint (${firstPaint.join(' + ')}) ${sizes.first_paint.gzip_bytes} B > ${BUDGETS.first_paint} B`);
-for (const [name, c] of Object.entries(sizes.chunks)) {
+if (loader.gzip_bytes > BUDGETS.loader) over.push(`loader ${loader.gzip_bytes} B > ${BUDGETS.loader} B`);
+if (firstPaintGzip > BUDGETS.first_paint)
+  over.push(`first paint (${firstPaint.join(' + ')}) ${firstPaintGzip} B > ${BUDGETS.first_paint} B`);
+for (const [name, c] of Object.entries(files)) {
   if (!c.first_paint && c.gzip_bytes > BUDGETS.chunk) over.push(`chunk ${name} ${c.gzip_bytes} B > ${BUDGETS.chunk} B`);
 }
 const table = [
-  ['loader', sizes.loader.gzip_bytes],
-  ['first paint', sizes.first_paint.gzip_bytes],
-  ...Object.entries(sizes.chunks).map(([n, c]) => [`  ${n}`, c.gzip_bytes]),
+  ['loader', loader.gzip_bytes],
+  ['first paint', firstPaintGzip],
+  ...Object.entries(files).map(([n, c]) => [`  ${n}${c.first_paint ? ' (first paint)' : ''}`, c.gzip_bytes]),
 ];
 for (const [n, b] of table) console.log(`size: ${n.padEnd(24)} ${String(b).padStart(6)} B gzip`);
 if (over.length) {
