@@ -1,13 +1,19 @@
 /**
- * ClickBuffer: one Durable Object per shop that takes click ingest off D1's write path.
+ * ClickBuffer: one Durable Object per shop that takes click ingest off D1's write path and
+ * decides the shop's conversions next to its clicks.
  *
  * A click is validated against a cached copy of the shop's referrers, rate-limited per code and
  * client, and written to this object's own SQLite storage before the caller gets its click id —
  * so a click acknowledged is a click kept, even if the worker or this object restarts. An alarm
- * flushes the buffer to D1 in batches (`INSERT OR IGNORE`, so a flush retried after a crash
- * never duplicates). Reads that need a click not yet flushed (attribution) call `flush()` first.
+ * flushes new clicks to D1 in batches (`INSERT OR IGNORE`, so a flush retried after a crash
+ * never duplicates); the local copy is kept for the longest attribution window so that the
+ * conversion desk (conversion-desk.ts) attributes without reading D1.
  */
 import { DurableObject } from 'cloudflare:workers';
+import type { ShopRow } from '../db/shops.js';
+import type { ClickRow } from '../db/clicks.js';
+import { ConversionDesk } from './conversion-desk.js';
+import type { ConversionReportInput, DeskResult } from './conversion-desk.js';
 
 export interface BufferedClick {
   id: string;
@@ -53,6 +59,8 @@ interface CachedReferrer {
 
 const REFERRER_TTL_MS = 30_000;
 const RATE_WINDOW_MS = 60_000;
+/** Local click copies older than this are pruned (the longest allowed attribution window is 365 d). */
+const KEEP_CLICKS_MS = 366 * 86_400_000;
 
 export class ClickBuffer extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -60,12 +68,31 @@ export class ClickBuffer extends DurableObject<Env> {
   private readonly rate = new Map<string, number[]>();
   private programCache: { value: ProgramSummary; loadedAt: number } | null = null;
 
+  private readonly desk: ConversionDesk;
+  private unflushed = -1;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS buffered_clicks (
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS clicks (
       id TEXT PRIMARY KEY, shop_id TEXT NOT NULL, referrer_id TEXT NOT NULL, channel TEXT NOT NULL,
-      landing_url TEXT, visitor_hash TEXT, ip_hash TEXT, ua_hash TEXT, created_at INTEGER NOT NULL)`);
+      landing_url TEXT, visitor_hash TEXT, ip_hash TEXT, ua_hash TEXT, created_at INTEGER NOT NULL,
+      flushed INTEGER NOT NULL DEFAULT 0);
+      CREATE INDEX IF NOT EXISTS clicks_unflushed ON clicks (flushed, created_at);
+      CREATE INDEX IF NOT EXISTS clicks_visitor ON clicks (visitor_hash, created_at);`);
+    this.desk = new ConversionDesk(
+      env,
+      (id) => (this.sql.exec('SELECT * FROM clicks WHERE id = ?', id).toArray()[0] as unknown as ClickRow | undefined) ?? null,
+      (visitorHash, since, until) =>
+        this.sql
+          .exec('SELECT * FROM clicks WHERE visitor_hash = ? AND created_at BETWEEN ? AND ? ORDER BY created_at LIMIT 200', visitorHash, since, until)
+          .toArray() as unknown as ClickRow[],
+    );
+  }
+
+  /** Decides and records a reported order (see conversion-desk.ts). */
+  async report(shop: ShopRow, report: ConversionReportInput, opts: { verified: boolean; now: number; catalogPrices: boolean }): Promise<DeskResult> {
+    return this.desk.report(shop, report, opts);
   }
 
   private async referrer(shopId: string, code: string, now: number): Promise<CachedReferrer | null> {
@@ -102,6 +129,7 @@ export class ClickBuffer extends DurableObject<Env> {
   async invalidateAll(): Promise<void> {
     this.referrers.clear();
     this.programCache = null;
+    this.desk.invalidate();
   }
 
   /** Forget a cached referrer (after approve / block) so the next click reloads it. */
@@ -130,15 +158,16 @@ export class ClickBuffer extends DurableObject<Env> {
     const verdict = this.allow(`${referrer.id}:${client}`, click.createdAt, limitPerMinute);
     if (!verdict.ok) return { ok: false, reason: 'rate_limited', retryAfterMs: verdict.retryAfterMs };
     this.sql.exec(
-      `INSERT OR IGNORE INTO buffered_clicks (id, shop_id, referrer_id, channel, landing_url, visitor_hash, ip_hash, ua_hash, created_at)
+      `INSERT OR IGNORE INTO clicks (id, shop_id, referrer_id, channel, landing_url, visitor_hash, ip_hash, ua_hash, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       click.id, click.shopId, referrer.id, click.channel, click.landingUrl, click.visitorHash, click.ipHash, click.uaHash, click.createdAt,
     );
-    const pending = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM buffered_clicks').one().n;
+    const restored = this.unflushed < 0;
+    const pending = restored ? await this.pendingCount() : ++this.unflushed;
     const max = Number(this.env.CLICK_FLUSH_MAX) || 200;
     if (pending >= max) {
       this.ctx.waitUntil(this.flush());
-    } else if ((await this.ctx.storage.getAlarm()) === null) {
+    } else if ((pending === 1 || restored) && (await this.ctx.storage.getAlarm()) === null) {
       await this.ctx.storage.setAlarm(Date.now() + (Number(this.env.CLICK_FLUSH_MS) || 1000));
     }
     return { ok: true, referrerId: referrer.id, code: referrer.code, displayName: referrer.displayName, program: await this.program(click.shopId, click.createdAt) };
@@ -146,7 +175,8 @@ export class ClickBuffer extends DurableObject<Env> {
 
   /** Number of clicks waiting to be written to D1. */
   async pendingCount(): Promise<number> {
-    return this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM buffered_clicks').one().n;
+    this.unflushed = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM clicks WHERE flushed = 0').one().n;
+    return this.unflushed;
   }
 
   private flushing: Promise<number> | null = null;
@@ -165,9 +195,12 @@ export class ClickBuffer extends DurableObject<Env> {
         .exec<{
           id: string; shop_id: string; referrer_id: string; channel: string; landing_url: string | null;
           visitor_hash: string | null; ip_hash: string | null; ua_hash: string | null; created_at: number;
-        }>('SELECT * FROM buffered_clicks ORDER BY created_at LIMIT 100')
+        }>('SELECT * FROM clicks WHERE flushed = 0 ORDER BY created_at LIMIT 100')
         .toArray();
-      if (rows.length === 0) return total;
+      if (rows.length === 0) {
+        this.unflushed = 0;
+        return total;
+      }
       const stmt = this.env.DB.prepare(
         `INSERT OR IGNORE INTO clicks (id, shop_id, referrer_id, channel, landing_url, visitor_hash, ip_hash, ua_hash, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -176,7 +209,7 @@ export class ClickBuffer extends DurableObject<Env> {
         rows.map((r) => stmt.bind(r.id, r.shop_id, r.referrer_id, r.channel, r.landing_url, r.visitor_hash, r.ip_hash, r.ua_hash, r.created_at)),
       );
       // only after D1 has them: a crash between the two re-sends them, and INSERT OR IGNORE absorbs it
-      this.sql.exec('DELETE FROM buffered_clicks WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(rows.map((r) => r.id)));
+      this.sql.exec('UPDATE clicks SET flushed = 1 WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(rows.map((r) => r.id)));
       total += rows.length;
     }
   }
@@ -190,6 +223,7 @@ export class ClickBuffer extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + 5_000);
       return;
     }
+    this.sql.exec('DELETE FROM clicks WHERE flushed = 1 AND created_at < ?', Date.now() - KEEP_CLICKS_MS);
     if ((await this.pendingCount()) > 0) await this.ctx.storage.setAlarm(Date.now() + 100);
   }
 }
