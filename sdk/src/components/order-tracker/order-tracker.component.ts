@@ -260,7 +260,11 @@ export class OrderTracker extends ShareCartElement {
     const config = this.config;
     const loading = this.loading && !config;
     return html`<section part="base" class="base ${loading ? 'loading' : ''}" aria-labelledby="title" aria-busy=${loading ? 'true' : 'false'}>
-      <span part="icon" class="icon" aria-hidden="true"><slot name="icon">🛍️</slot></span>
+      <span part="icon" class="icon" aria-hidden="true"
+        ><slot name="icon"
+          ><svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2">
+            <path d="M6 7h12l1 14H5L6 7z" /><path d="M9 10V6a3 3 0 0 1 6 0v4" /></svg></slot
+      ></span>
       <div class="content">
         <h2 part="title" id="title" class="title">${this.t('title')}</h2>
         <p part="text" class="text ${loading ? 'skeleton' : ''}">

@@ -23,8 +23,17 @@ export default css`
   }
   .icon {
     flex: none;
-    font-size: 1.75em;
-    line-height: 1;
+    display: grid;
+    place-items: center;
+    inline-size: 2.5rem;
+    block-size: 2.5rem;
+    color: var(--_accent);
+    background: color-mix(in srgb, var(--_accent) 12%, transparent);
+    border-radius: 50%;
+  }
+  .icon svg {
+    inline-size: 1.375rem;
+    block-size: 1.375rem;
   }
   .content {
     flex: 1;

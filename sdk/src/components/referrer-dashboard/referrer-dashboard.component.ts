@@ -87,6 +87,25 @@ export class ReferrerDashboard extends ShareCartElement {
     return translate(messages, this.lang_, key, vars);
   }
 
+  /** A share elsewhere on the page may have just created this browser's referrer: show it. */
+  private readonly onShare = (e: Event) => {
+    if (e.composedPath().includes(this) || !this.allowed || this.view == 'loading') return;
+    clearTimeout(this.shareTimer);
+    this.shareTimer = setTimeout(() => this.refresh(), 500);
+  };
+  private shareTimer?: ReturnType<typeof setTimeout>;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('sc-share', this.onShare);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('sc-share', this.onShare);
+    clearTimeout(this.shareTimer);
+  }
+
   /** Reloads the referrer's figures from the API. */
   reload(): Promise<void> {
     return this.load();
@@ -310,7 +329,7 @@ export class ReferrerDashboard extends ShareCartElement {
       </dl>
 
       <h3 class="sub">${this.t('earnings')}</h3>
-      <dl part="balances" class="stats">
+      <dl part="balances" class="stats money">
         ${balance('pending', 'pending')} ${balance('available', 'available')} ${balance('paid', 'paid')}
         ${balances.onHold > 0 ? balance('onHold', 'onHold') : nothing}
       </dl>

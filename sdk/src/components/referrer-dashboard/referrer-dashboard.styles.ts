@@ -71,7 +71,7 @@ export default css`
     font-size: 0.875em;
   }
   .grow {
-    flex: 1 1 12rem;
+    flex: 1 1 14rem;
     min-inline-size: 0;
   }
   input,
@@ -125,7 +125,7 @@ export default css`
   }
   .stats {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(6.5rem, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(5.5rem, 1fr));
     gap: 0.5rem;
   }
   .tile {
@@ -138,6 +138,13 @@ export default css`
     font-size: 1.375em;
     font-weight: 700;
     font-variant-numeric: tabular-nums;
+  }
+  .money {
+    grid-template-columns: repeat(auto-fit, minmax(8.5rem, 1fr));
+  }
+  .money .num {
+    font-size: 1.125em;
+    overflow-wrap: anywhere;
   }
   .pending .num {
     color: var(--_accent);
