@@ -42,10 +42,10 @@ export function resolveLocale(tag: string | null | undefined): Locale {
   return /hant|-hk|-mo|-tw/.test(t) ? 'zh-Hant-HK' : 'zh-Hans';
 }
 
-/** The locale an element renders in (see the module comment for the order). */
+/** The locale an element renders in (see the module comment for the order; `locale` is the property). */
 export function localeOf(el: Element): Locale {
   return resolveLocale(
-    el.getAttribute('locale') ||
+    (el as Element & { locale?: string }).locale ||
       el.closest('[lang]')?.getAttribute('lang') ||
       runtime().settings?.locale ||
       navigator.language,

@@ -109,10 +109,11 @@ export class ShareSheet extends ShareCartElement {
       this.opener = active as HTMLElement | null;
       this.dialog.showModal();
       (this.renderRoot.querySelector<HTMLElement>(this.mode == 'default' ? '.close' : '.copy') ?? this.dialog).focus();
-      if (this.mode == 'wechat' && this.code) {
+      const wechatUrl = this.channelUrl('wechat');
+      if (this.mode == 'wechat' && this.code && new URL(wechatUrl).origin == location.origin) {
         // WeChat's ⋯ menu shares the address bar: put the referral link there while the sheet is open.
         this.addressBefore = location.href;
-        history.replaceState(history.state, '', this.channelUrl('wechat'));
+        history.replaceState(history.state, '', wechatUrl);
         this.record('wechat');
       }
       this.emit('sc-share-sheet-toggle', { open: true });
