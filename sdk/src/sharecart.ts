@@ -26,7 +26,7 @@ function ownScript(): HTMLScriptElement | null {
 function readScriptSettings(script = ownScript()) {
   const d = script?.dataset ?? {};
   const key = d.shop?.trim();
-  const fail = (code: string, why: string) => console.error(`[ShareCart] ${code}: data-shop ${why}`) as unknown as null;
+  const fail = (code: string, why: string) => (console.error(`[ShareCart] ${code}: data-shop ${why}`), null);
   if (!key) return fail('sc_missing_key', 'is missing: set it to your publishable key (pk_…)');
   if (key.startsWith('sk_')) return fail('sc_secret_key_exposed', 'holds a SECRET key: remove it and rotate it now');
   if (!/^pk_\w{6,}$/.test(key)) return fail('sc_invalid_key', 'is not a publishable key (pk_…)');
