@@ -65,6 +65,24 @@ export const OrderItemSchema = z
   })
   .openapi('OrderItem');
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * An order's lines. Their total (Σ quantity × unitPriceMinor) must stay a safe integer, or the
+ * commission maths would have to refuse it later (a 400 here, never a 500 there).
+ */
+export const OrderItemsSchema = z
+  .array(OrderItemSchema)
+  .max(500)
+  .refine(
+    (items) =>
+      items.reduce(
+        (sum, i) => (Number.isSafeInteger(i.quantity) && Number.isSafeInteger(i.unitPriceMinor) ? sum + BigInt(i.quantity) * BigInt(i.unitPriceMinor) : sum),
+        0n,
+      ) <= MAX_SAFE,
+    { message: 'The items total (quantity × unitPriceMinor, summed) must be at most 2^53 − 1 minor units.' },
+  );
+
 export const ProgramSchema = z
   .strictObject({
     kind: z.enum(['percent', 'flat']),
@@ -87,7 +105,14 @@ export const ProductInput = z
     url: z.string().max(2048).nullable().optional(),
     imageUrl: z.string().max(2048).nullable().optional(),
     active: z.boolean().optional(),
-    override: z.strictObject({ kind: z.enum(['percent', 'flat']), value: MinorAmount }).nullable().optional(),
+    override: z
+      .strictObject({
+        kind: z.enum(['percent', 'flat']),
+        value: MinorAmount.openapi({ description: 'Basis points for percent (at most 10000 = 100 %), minor units per unit for flat.' }),
+      })
+      .refine((o) => o.kind !== 'percent' || o.value <= 10_000, { message: 'A percent override is at most 10000 basis points.', path: ['value'] })
+      .nullable()
+      .optional(),
   })
   .openapi('ProductInput');
 

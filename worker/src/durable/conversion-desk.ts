@@ -49,7 +49,7 @@ export interface ConversionReportInput {
 
 export type DeskResult =
   | { ok: true; row: ConversionRow }
-  | { ok: false; status: 400 | 409; code: 'currency_mismatch' | 'unknown_product' | 'order_conflict'; message: string };
+  | { ok: false; status: 400 | 409; code: 'currency_mismatch' | 'unknown_product' | 'invalid_amount' | 'order_conflict'; message: string };
 
 /** Canonical JSON (sorted keys, undefined dropped) so that the same report always hashes the same. */
 export function canonical(value: unknown): string {
@@ -249,9 +249,7 @@ export class ConversionDesk {
           { tokenHash: buyerTokenHash, customerRef: report.customer?.ref ?? null, email: report.customer?.email ?? null, phone: report.customer?.phone ?? null },
         )
       : { self: false, reason: null };
-    const commission = referrer
-      ? computeCommission({ amountMinor, items, program, rules: new Map([...products.values()].map((p) => [p.sku, toProductRule(p)])) })
-      : null;
+    const commission = referrer ? commissionOrRejection(amountMinor, items, program, products) : null;
     const holdReason = self.self ? `self_referral:${self.reason}` : referrer?.status === 'pending' ? 'referrer_pending' : null;
     const commissionMinor = commission?.commissionMinor ?? 0;
     const commissionStatus: ConversionRow['commission_status'] = commissionMinor === 0 ? 'none' : holdReason ? 'on_hold' : 'pending';
@@ -357,6 +355,21 @@ export class ConversionDesk {
     } finally {
       this.committing = false;
     }
+  }
+}
+
+/**
+ * The commission, or a 400 `invalid_amount` when the amounts leave the safe-integer range (e.g. a
+ * catalogue price × quantity, or a flat override × quantity, beyond 2^53 − 1): bad input, not a 500.
+ */
+function commissionOrRejection(amountMinor: number, items: OrderItem[], program: ReturnType<typeof toProgram>, products: Map<string, ProductRow>) {
+  try {
+    return computeCommission({ amountMinor, items, program, rules: new Map([...products.values()].map((p) => [p.sku, toProductRule(p)])) });
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new Rejection({ ok: false, status: 400, code: 'invalid_amount', message: `The order's amounts are out of range: ${error.message}.` });
+    }
+    throw error;
   }
 }
 

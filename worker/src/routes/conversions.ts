@@ -11,7 +11,7 @@ import { requireKey } from '../middleware/auth.js';
 import { idempotent } from '../middleware/idempotency.js';
 import { validationHook } from '../lib/validation.js';
 import {
-  ConversionSchema, Currency, MinorAmount, OrderItemSchema, PageQuery, ReferralCode, errorResponses,
+  ConversionSchema, Currency, MinorAmount, OrderItemsSchema, PageQuery, ReferralCode, errorResponses,
 } from '../schemas.js';
 import type { ShopRow } from '../db/shops.js';
 import { clickBuffer } from '../db/clicks.js';
@@ -25,7 +25,7 @@ export const ConversionReport = z
     orderId: z.string().min(1).max(128).openapi({ example: 'ORDER-1001' }),
     amountMinor: MinorAmount.openapi({ description: 'What the buyer paid, in minor units.' }),
     currency: Currency,
-    items: z.array(OrderItemSchema).max(500).optional(),
+    items: OrderItemsSchema.optional(),
     clickId: z.string().min(1).max(64).optional().openapi({ description: 'The click id the SDK exposed (ShareCart.attribution(), sc_ref cookie, hidden field).' }),
     referralCode: ReferralCode.optional().openapi({ description: 'A referral code from the landing URL, when no click id is known.' }),
     couponCode: z.string().min(1).max(64).optional().openapi({ description: 'A coupon the buyer typed; equal to a referrer code or vanity code, it attributes.' }),
