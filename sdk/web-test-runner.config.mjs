@@ -53,18 +53,39 @@ async function createShop(name, overrides = {}) {
   });
   const body = await res.json().catch(() => null);
   if (res.status !== 201) throw new Error(`creating the test shop failed: ${res.status} ${JSON.stringify(body)}`);
-  return { shopId: body.shop.id, key: body.publishableKey };
+  return { shopId: body.shop.id, key: body.publishableKey, secretKey: body.secretKey };
 }
+
+/**
+ * Reports an order server-to-server with a shop's secret key (as a shop's backend does) and returns
+ * the buyer claim token for `<sc-order-tracker claim-token>`. The secret key stays in this process.
+ */
+async function serverOrder(shop, orderId) {
+  const res = await fetch(`${api}/v1/conversions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${shop.secretKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ orderId, amountMinor: 15000, currency: 'HKD', items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 15000 }] }),
+  });
+  const body = await res.json().catch(() => null);
+  if (res.status !== 201) throw new Error(`reporting the test order failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.buyerClaimToken;
+}
+const publicPart = ({ shopId, key }) => ({ shopId, key });
 
 let env;
 try {
+  // a shop that accepts browser order reports (the order tracker's), with one server-reported order
+  const browserShop = await createShop('ShareCart SDK tests (browser reports)', { allowBrowserConversions: true });
   env = {
     api,
-    shop: await createShop('ShareCart SDK tests'),
-    flatShop: await createShop('ShareCart SDK tests (flat reward)', {
-      disclosure: 'Paid partnership — custom disclosure',
-      program: { kind: 'flat', flatMinor: 2500, holdDays: 30, windowDays: 30, friendReward: { kind: 'flat', value: 2000 } },
-    }),
+    shop: publicPart(await createShop('ShareCart SDK tests')),
+    flatShop: publicPart(
+      await createShop('ShareCart SDK tests (flat reward)', {
+        disclosure: 'Paid partnership — custom disclosure',
+        program: { kind: 'flat', flatMinor: 2500, holdDays: 30, windowDays: 30, friendReward: { kind: 'flat', value: 2000 } },
+      }),
+    ),
+    browserShop: { ...publicPart(browserShop), claimToken: await serverOrder(browserShop, `WTR-${Date.now()}`) },
   };
 } catch (error) {
   await stopOwnWorker();

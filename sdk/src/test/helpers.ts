@@ -9,6 +9,8 @@ export interface TestEnv {
   api: string;
   shop: { shopId: string; key: string };
   flatShop: { shopId: string; key: string };
+  /** Accepts browser order reports; `claimToken` is the buyer claim token of an order its server reported. */
+  browserShop: { shopId: string; key: string; claimToken: string };
 }
 const ENV_URL: string = '/__sc_env.js';
 export const env: TestEnv = (await import(ENV_URL)).default;
@@ -127,6 +129,8 @@ export function a11yProblems(el: Element): string[] {
   const name = (n: Element) => {
     const labelledby = n.getAttribute('aria-labelledby');
     if (labelledby) return labelledby.split(' ').map((id) => text(root.getElementById(id) ?? document.createElement('x'))).join(' ').trim();
+    const label = n.id ? root.querySelector(`label[for="${n.id}"]`) : null;
+    if (label && text(label)) return text(label);
     const slot = n.querySelector('slot');
     return (n.getAttribute('aria-label') ?? '') || text(n) || (slot ? slot.assignedNodes({ flatten: true }).map((x) => x.textContent).join('') : '') || (n.getAttribute('title') ?? '');
   };
