@@ -1,0 +1,245 @@
+import { sendKeys } from '@web/test-runner-commands';
+import type { ReferrerCreated, ReferrerStats } from '../../wire.js';
+import { configure } from '../../internal/runtime.js';
+import { TOKEN_KEY } from '../../internal/storage.js';
+import { a11yProblems, api, apiRequests, deepActive, env, equal, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
+import type { ReferrerDashboard } from './referrer-dashboard.component.js';
+import './referrer-dashboard.js';
+
+type Key = { key: string };
+
+function setup({ key }: Key = env.shop, extra: Record<string, unknown> = {}) {
+  configure({ key, api: env.api, ...extra });
+}
+
+/** A referrer made through the real API; its token kept as the SDK keeps it. */
+async function referrer(shop: Key = env.shop): Promise<ReferrerCreated> {
+  const created = await api<ReferrerCreated>('/v1/referrers', { key: shop.key, body: {} });
+  localStorage.setItem(TOKEN_KEY, JSON.stringify(created.token));
+  return created;
+}
+
+async function dashboard(html = '<sc-referrer-dashboard></sc-referrer-dashboard>', view = 'ready'): Promise<ReferrerDashboard> {
+  const el = mount<ReferrerDashboard>(html);
+  await waitFor(() => el.view == view, 8000, `the ${view} view`);
+  await el.updateComplete;
+  return el;
+}
+
+const text = (el: Element, selector: string) => (shadow(el, selector).textContent ?? '').replace(/\s+/g, ' ').trim();
+const values = (el: Element, selector: string) =>
+  [...el.shadowRoot!.querySelectorAll(selector)].map((n) => (n.textContent ?? '').replace(/\s+/g, ' ').trim());
+
+describe('<sc-referrer-dashboard>', () => {
+  beforeEach(() => resetSdk());
+  afterEach(() => resetSdk());
+
+  it('without a referrer in this browser, offers to make the link, then shows it', async () => {
+    setup();
+    const el = await dashboard(undefined, 'empty');
+    equal(a11yProblems(el).join('; '), '');
+    const loaded: string[] = [];
+    el.addEventListener('sc-referrer', (e) => loaded.push(e.detail.referrer.code));
+    shadow<HTMLButtonElement>(el, 'button[part=button]').click();
+    await waitFor(() => el.view == 'ready', 8000, 'the ready view');
+    await el.updateComplete;
+    equal(loaded.length, 1);
+    match(shadow<HTMLInputElement>(el, 'input[part=link]').value, new RegExp(`/r/${loaded[0]}$`));
+    ok(localStorage.getItem(TOKEN_KEY), 'the token is kept');
+    equal(values(el, '[part=stat] [part=value]').join(), '0,0,0');
+    equal(values(el, '[part~=balance] [part=value]').join(), 'HK$0,HK$0,HK$0');
+  });
+
+  it("shows the referrer's clicks, orders and pending commission from the ledger", async () => {
+    setup(env.browserShop);
+    const { referrer: r } = await referrer(env.browserShop);
+    const click = await api<{ clickId: string }>('/v1/clicks', { key: env.browserShop.key, body: { code: r.code } });
+    await api('/v1/conversions/browser', {
+      key: env.browserShop.key,
+      body: { orderId: `DASH-${Date.now()}`, amountMinor: 15000, currency: 'HKD', clickId: click.clickId },
+    });
+    const el = await dashboard();
+    equal(values(el, '[part=stat] [part=value]').join(), '1,1,0', 'clicks, orders, shares');
+    equal(text(el, '[part~=balance-pending] [part=value]'), 'HK$15');
+    equal(text(el, '[part~=balance-available] [part=value]'), 'HK$0');
+    equal(text(el, '[part~=balance-paid] [part=value]'), 'HK$0');
+    const orders = el.shadowRoot!.querySelectorAll('[part=order]');
+    equal(orders.length, 1);
+    ok(orders[0].textContent!.includes('HK$150'), orders[0].textContent!);
+    ok(orders[0].textContent!.includes('+HK$15'), orders[0].textContent!);
+    ok(orders[0].querySelector('[part=status]')!.classList.contains('pending'));
+    equal(a11yProblems(el).join('; '), '');
+  });
+
+  it('reserves its height while loading, and says so to screen readers', async () => {
+    setup();
+    await referrer();
+    const el = mount<ReferrerDashboard>('<sc-referrer-dashboard></sc-referrer-dashboard>');
+    await el.updateComplete;
+    equal(el.view, 'loading');
+    equal(shadow(el, '[part=base]').getAttribute('aria-busy'), 'true');
+    ok(el.getBoundingClientRect().height >= 300, `only ${el.getBoundingClientRect().height}px reserved`);
+    ok(text(el, '[role=status]').length > 0, 'no loading announcement');
+    await waitFor(() => el.view == 'ready');
+  });
+
+  it('copies the link with its channel and records the share', async () => {
+    setup();
+    const { referrer: r } = await referrer();
+    const el = await dashboard();
+    const shares: string[] = [];
+    el.addEventListener('sc-share', (e) => shares.push(`${e.detail.channel} ${e.detail.url}`));
+    shadow<HTMLButtonElement>(el, 'button[part=copy]').click();
+    await waitFor(() => shares.length == 1);
+    match(shares[0], new RegExp(`^copy .*/r/${r.code}\\?c=copy$`));
+    await waitFor(() => text(el, '.status').length > 0, 2000, 'the copy status');
+    await waitFor(async () => (await api<ReferrerStats>('/v1/referrers/me', { token: JSON.parse(localStorage.getItem(TOKEN_KEY)!) })).stats.shares == 1);
+  });
+
+  it('shows the QR code of the link, loaded only when asked for', async () => {
+    setup();
+    await referrer();
+    const el = await dashboard();
+    const toggle = shadow<HTMLButtonElement>(el, 'button[part=qr-toggle]');
+    equal(toggle.getAttribute('aria-expanded'), 'false');
+    ok(shadow(el, '[part=qr]').hidden, 'the QR panel shows before it is asked for');
+    toggle.click();
+    await waitFor(() => el.shadowRoot!.querySelector('[part=qr] svg path'));
+    equal(toggle.getAttribute('aria-expanded'), 'true');
+    equal(shadow(el, '#' + toggle.getAttribute('aria-controls')), shadow(el, '[part=qr]'));
+    ok(shadow(el, '[part=qr] svg').getAttribute('aria-label'), 'the QR code has no label');
+    toggle.click();
+    await el.updateComplete;
+    ok(shadow(el, '[part=qr]').hidden, 'the QR panel did not close');
+  });
+
+  it('claims the referrer with an email, refusing a malformed one', async () => {
+    setup();
+    await referrer();
+    const el = await dashboard();
+    const form = shadow<HTMLFormElement>(el, 'form[part=claim]');
+    const input = shadow<HTMLInputElement>(el, 'input[part=input]');
+    input.value = 'not an email';
+    form.requestSubmit();
+    await el.updateComplete;
+    equal(input.getAttribute('aria-invalid'), 'true');
+    ok(text(el, '[part=error]').length > 0, 'no error shown');
+    const claims: boolean[] = [];
+    el.addEventListener('sc-referrer-claim', (e) => claims.push(e.detail.referrer.claimed));
+    input.value = 'referrer.test@example.com';
+    form.requestSubmit();
+    await waitFor(() => claims.length == 1);
+    equal(claims[0], true);
+    await el.updateComplete;
+    ok(!el.shadowRoot!.querySelector('form'), 'the form is still there');
+    ok(text(el, '[role=status].muted').length > 0, 'no confirmation');
+  });
+
+  it('uses the page given in `url` for the link, and refuses anything but http(s)', async () => {
+    setup();
+    const { referrer: r } = await referrer();
+    const el = await dashboard('<sc-referrer-dashboard url="https://shop.example/hk/?utm_campaign=x#top"></sc-referrer-dashboard>');
+    equal(shadow<HTMLInputElement>(el, 'input[part=link]').value, `https://shop.example/hk/?utm_campaign=x&ref=${r.code}#top`);
+    el.url = 'javascript:window.__scXss=1';
+    await el.updateComplete;
+    match(shadow<HTMLInputElement>(el, 'input[part=link]').value, new RegExp(`^http://[^/]+/r/${r.code}$`));
+  });
+
+  it('renders every attribute and API string inertly', async () => {
+    setup();
+    const created = await api<ReferrerCreated>('/v1/referrers', { body: { displayName: XSS[0] } });
+    localStorage.setItem(TOKEN_KEY, JSON.stringify(created.token));
+    for (const payload of XSS) {
+      const el = await dashboard(`<sc-referrer-dashboard url="${payload.replace(/"/g, '&quot;')}" locale="${payload.replace(/"/g, '&quot;')}"></sc-referrer-dashboard>`);
+      ok(!el.shadowRoot!.querySelector('img, script, svg[onload]'), 'markup was injected');
+      match(shadow<HTMLInputElement>(el, 'input[part=link]').value, /^https?:\/\//);
+      el.remove();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    equal((window as unknown as { __scXss?: number }).__scXss, undefined);
+  });
+
+  it('speaks en, zh-Hant-HK and zh-Hans, from its attribute or the page', async () => {
+    setup();
+    await referrer();
+    const en = await dashboard('<sc-referrer-dashboard locale="en"></sc-referrer-dashboard>');
+    equal(text(en, '[part=title]'), 'Your referral link');
+    equal(text(en, 'button[part=copy]'), 'Copy link');
+    const zhHant = mount<HTMLElement>('<div lang="zh-HK"><sc-referrer-dashboard></sc-referrer-dashboard></div>').firstElementChild as ReferrerDashboard;
+    await waitFor(() => zhHant.view == 'ready');
+    await zhHant.updateComplete;
+    equal(text(zhHant, '[part=title]'), '你的推介連結');
+    equal(text(zhHant, 'button[part=copy]'), '複製連結');
+    const zhHans = await dashboard('<sc-referrer-dashboard locale="zh-CN"></sc-referrer-dashboard>');
+    equal(text(zhHans, '[part=title]'), '你的推荐链接');
+    equal(text(zhHans, '[part~=balance-pending] dt'), '待确认');
+    zhHans.locale = 'en';
+    await zhHans.updateComplete;
+    equal(text(zhHans, '[part~=balance-pending] dt'), 'Pending');
+  });
+
+  it('in consent mode stores nothing and calls nothing until consent', async () => {
+    setup(env.shop, { consentRequired: true });
+    const el = await dashboard(undefined, 'consent');
+    ok(text(el, '.muted').length > 0, 'no explanation');
+    equal(apiRequests().length, 0, 'the API was called');
+    equal(localStorage.length, 0, 'something was stored');
+  });
+
+  it('shows a readable error with a retry when the API cannot be reached', async () => {
+    configure({ key: env.shop.key, api: 'http://127.0.0.1:9' });
+    localStorage.setItem(TOKEN_KEY, JSON.stringify('rt_unreachable_token_000'));
+    const errors: string[] = [];
+    document.addEventListener('sc-error', (e) => errors.push(e.detail.code), { once: true });
+    const el = await dashboard(undefined, 'error');
+    equal(errors[0], 'sc_network');
+    equal(shadow(el, '[part=error]').getAttribute('role'), 'alert');
+    ok(text(el, '[part=error]').length > 10, 'the error says nothing');
+    configure({ key: env.shop.key, api: env.api });
+    await referrer();
+    shadow<HTMLButtonElement>(el, 'button[part=retry]').click();
+    await waitFor(() => el.view == 'ready', 8000, 'recovery after retry');
+  });
+
+  it('forgets a token the API no longer accepts and offers a new link', async () => {
+    setup();
+    localStorage.setItem(TOKEN_KEY, JSON.stringify('rt_revoked_or_unknown_0000'));
+    await dashboard(undefined, 'empty');
+    equal(localStorage.getItem(TOKEN_KEY), null);
+  });
+
+  it('is operable with the keyboard', async () => {
+    setup();
+    await referrer();
+    const el = await dashboard();
+    shadow<HTMLInputElement>(el, 'input[part=link]').focus();
+    await sendKeys({ press: 'Tab' });
+    equal(deepActive(), shadow(el, 'button[part=copy]'));
+    await sendKeys({ press: 'Tab' });
+    equal(deepActive(), shadow(el, 'button[part=qr-toggle]'));
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => el.shadowRoot!.querySelector('[part=qr] svg'), 4000, 'the QR code after Enter');
+    shadow<HTMLInputElement>(el, 'input[part=input]').focus();
+    await sendKeys({ type: 'keyboard.user@example.com' });
+    const claimed = new Promise((r) => el.addEventListener('sc-referrer-claim', r, { once: true }));
+    await sendKeys({ press: 'Enter' });
+    await claimed;
+  });
+
+  it('is themable through custom properties and parts', async () => {
+    setup();
+    await referrer();
+    const style = document.createElement('style');
+    style.textContent = `
+      .sc-test { --sc-referrer-dashboard-accent: rgb(1, 2, 3); }
+      .sc-test sc-referrer-dashboard::part(base) { border-width: 3px; }`;
+    document.head.append(style);
+    try {
+      const el = await dashboard();
+      equal(getComputedStyle(shadow(el, 'button[part=copy]')).backgroundColor, 'rgb(1, 2, 3)');
+      equal(getComputedStyle(shadow(el, '[part=base]')).borderTopWidth, '3px');
+    } finally {
+      style.remove();
+    }
+  });
+});
