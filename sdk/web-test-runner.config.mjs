@@ -86,6 +86,7 @@ try {
       }),
     ),
     browserShop: { ...publicPart(browserShop), claimToken: await serverOrder(browserShop, `WTR-${Date.now()}`) },
+    verifiedOnlyShop: publicPart(await createShop('ShareCart SDK tests (verified buyers only)', { verifiedBuyersOnly: true })),
   };
 } catch (error) {
   await stopOwnWorker();
@@ -111,6 +112,13 @@ export default {
   testFramework: { config: { timeout: 15_000 } },
   browsers: [
     chromeLauncher({
+      // Each test switches shops (keys) within one browser: no HTTP cache between them (GET /v1/config
+      // is cacheable for 60 s and the key is a header, not part of the URL).
+      async createPage({ context }) {
+        const page = await context.newPage();
+        await page.setCacheEnabled(false);
+        return page;
+      },
       launchOptions: {
         executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
         args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -9,6 +9,7 @@ export interface TestEnv {
   api: string;
   shop: { shopId: string; key: string };
   flatShop: { shopId: string; key: string };
+  verifiedOnlyShop: { shopId: string; key: string };
   /** Accepts browser order reports; `claimToken` is the buyer claim token of an order its server reported. */
   browserShop: { shopId: string; key: string; claimToken: string };
 }
