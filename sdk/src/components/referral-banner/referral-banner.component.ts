@@ -34,7 +34,7 @@ const DISMISSED_KEY = 'sc_banner_dismissed';
  * @cssproperty --sc-referral-banner-color - Text colour. Default `--sc-color-text`.
  * @cssproperty --sc-referral-banner-accent - The accent border. Default `--sc-color-primary`.
  * @cssproperty --sc-referral-banner-radius - Corner radius. Default `--sc-radius`.
- * @cssproperty --sc-referral-banner-min-height - Height reserved while loading. Default `3rem`.
+ * @cssproperty --sc-referral-banner-min-height - Height reserved while loading (one line of text). Default `3.5rem`.
  */
 export class ReferralBanner extends ShareCartElement {
   static override styles = [hostStyles, styles];

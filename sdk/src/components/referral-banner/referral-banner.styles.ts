@@ -6,7 +6,7 @@ export default css`
     --_fg: var(--sc-referral-banner-color, var(--sc-color-text, #1c1917));
     --_accent: var(--sc-referral-banner-accent, var(--sc-color-primary, #c2410c));
     --_radius: var(--sc-referral-banner-radius, var(--sc-radius, 0.5rem));
-    --_min-height: var(--sc-referral-banner-min-height, 3rem);
+    --_min-height: var(--sc-referral-banner-min-height, 3.5rem);
     display: block;
   }
   .banner {
