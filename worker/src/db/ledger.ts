@@ -75,11 +75,34 @@ function toBalances(rows: Array<{ bucket: Bucket; total: number }>, currency: st
 }
 
 export async function conversionBalances(db: D1Database, conversionId: string, currency: string) {
+  return (await conversionLedgerState(db, conversionId, currency)).balances;
+}
+
+/**
+ * A conversion's balances and the seq of its last entry, read in one statement (one snapshot).
+ * Entries computed from these balances must be written under {@link unchangedSince}, or a
+ * concurrent refund and release could both move the same money (pending −C and available +C).
+ */
+export async function conversionLedgerState(db: D1Database, conversionId: string, currency: string) {
   const { results } = await db
-    .prepare('SELECT bucket, SUM(amount_minor) AS total FROM ledger_entries WHERE conversion_id = ? GROUP BY bucket')
+    .prepare('SELECT bucket, SUM(amount_minor) AS total, MAX(seq) AS last_seq FROM ledger_entries WHERE conversion_id = ? GROUP BY bucket')
     .bind(conversionId)
-    .all<{ bucket: Bucket; total: number }>();
-  return toBalances(results, currency);
+    .all<{ bucket: Bucket; total: number; last_seq: number }>();
+  return { balances: toBalances(results, currency), lastSeq: results.reduce((m, r) => Math.max(m, r.last_seq), 0) };
+}
+
+/**
+ * Guard for {@link insertEntryStatements}: true while the conversion has no entry newer than
+ * `lastSeq` other than those of `txnId` (the batch's own, so that every statement of the batch
+ * sees the same answer). A batch whose guard fails writes nothing; the caller reads again.
+ *
+ * @example insertEntryStatements(db, ctx, drafts, unchangedSince(conversionId, state.lastSeq, ctx.txnId))
+ */
+export function unchangedSince(conversionId: string, lastSeq: number, txnId: string): { sql: string; args: unknown[] } {
+  return {
+    sql: 'NOT EXISTS (SELECT 1 FROM ledger_entries WHERE conversion_id = ? AND seq > ? AND txn_id <> ?)',
+    args: [conversionId, lastSeq, txnId],
+  };
 }
 
 export async function referrerBalances(db: D1Database, referrerId: string, currency: string) {
@@ -138,38 +161,42 @@ export async function releaseDueCommissions(db: D1Database, now: number, shopId?
     .all<{ conversion_id: string; referrer_id: string; shop_id: string; currency: string; available_at: number }>();
   let released = 0;
   for (const due of results) {
-    const balances = await conversionBalances(db, due.conversion_id, due.currency);
+    const { balances, lastSeq } = await conversionLedgerState(db, due.conversion_id, due.currency);
     const drafts = releaseEntries({ conversionId: due.conversion_id, conversionBalances: balances, availableAt: due.available_at, now });
     if (drafts.length === 0) continue;
     const txnId = newId('txn');
     const ctx: EntryContext = { shopId: due.shop_id, referrerId: due.referrer_id, currency: due.currency, txnId, conversionId: due.conversion_id, now };
     const amount = drafts.find((d) => d.bucket === 'available')?.amountMinor ?? 0;
-    await db.batch([
-      ...insertEntryStatements(db, ctx, drafts),
+    // a refund (void) landing between our read and this write makes the guard false: nothing is
+    // released now, and the next run releases what is still pending
+    const [moved] = await db.batch([
+      ...insertEntryStatements(db, ctx, drafts, unchangedSince(due.conversion_id, lastSeq, txnId)),
       db
         .prepare(
           `INSERT INTO outbox_events (id, shop_id, type, payload, dedupe_key, next_attempt_at, created_at)
-           VALUES (?, ?, 'commission.available', ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+           SELECT ?, ?, 'commission.available', ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM ledger_entries WHERE txn_id = ?)
+           ON CONFLICT (dedupe_key) DO NOTHING`,
         )
         .bind(
           newId('evt'), due.shop_id,
           JSON.stringify({ conversionId: due.conversion_id, referrerId: due.referrer_id, amountMinor: amount, currency: due.currency }),
-          `commission.available:${due.conversion_id}`, now, now,
+          `commission.available:${due.conversion_id}`, now, now, txnId,
         ),
     ]);
-    released++;
+    if (moved && moved.meta.changes > 0) released++;
   }
   return released;
 }
 
 /**
- * A conversion's balances as a refund must see them: payouts are per referrer, so the part of this
+ * A conversion's balances as a refund must see them, with the seq they were read at: payouts
+ * are per referrer, so the part of this
  * conversion's released commission that was already paid is found by paying the referrer's
  * conversions oldest-release-first (FIFO). That part is reported as `paid` (a refund claws it
  * back); the rest of `available` is still unpaid (a refund reverses it).
  */
 export async function conversionBalancesForRefund(db: D1Database, referrerId: string, conversionId: string, currency: string) {
-  const own = await conversionBalances(db, conversionId, currency);
+  const { balances: own, lastSeq } = await conversionLedgerState(db, conversionId, currency);
   const { results } = await db
     .prepare(
       `SELECT conversion_id,
@@ -194,8 +221,8 @@ export async function conversionBalancesForRefund(db: D1Database, referrerId: st
     remaining -= paidHere;
     if (r.conversion_id === conversionId) {
       const stillPaid = Math.max(0, paidHere - r.clawed);
-      return { ...own, available: own.available - stillPaid, paid: stillPaid };
+      return { balances: { ...own, available: own.available - stillPaid, paid: stillPaid }, lastSeq };
     }
   }
-  return own;
+  return { balances: own, lastSeq };
 }

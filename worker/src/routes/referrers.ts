@@ -7,7 +7,7 @@ import { validationHook } from '../lib/validation.js';
 import { BalancesSchema, PageQuery, ReferrerSchema, errorResponses } from '../schemas.js';
 import { getReferrer, listReferrers } from '../db/referrers.js';
 import { clickBuffer } from '../db/clicks.js';
-import { conversionBalances, insertEntryStatements, referrerBalances } from '../db/ledger.js';
+import { conversionBalances, conversionLedgerState, insertEntryStatements, referrerBalances, unchangedSince } from '../db/ledger.js';
 import { getConversion } from '../db/conversions.js';
 import { getProgram } from '../db/shops.js';
 import { approveHoldEntries } from '../domain/ledger.js';
@@ -120,15 +120,18 @@ referrers.openapi(
     const shop = c.get('shop');
     const conversion = await getConversion(c.env.DB, shop.id, c.req.valid('param').conversionId);
     if (!conversion || !conversion.referrer_id) throw new ApiError(404, 'not_found', 'No such attributed conversion.');
-    const balances = await conversionBalances(c.env.DB, conversion.id, conversion.currency);
+    const { balances, lastSeq } = await conversionLedgerState(c.env.DB, conversion.id, conversion.currency);
     const program = await getProgram(c.env.DB, shop.id);
     const drafts = approveHoldEntries({ conversionId: conversion.id, conversionBalances: balances, now: c.get('now'), holdDays: program.holdDays });
     if (drafts.length === 0) throw new ApiError(409, 'nothing_on_hold');
-    await c.env.DB.batch(
+    const txnId = newId('txn');
+    const [moved] = await c.env.DB.batch(
       insertEntryStatements(c.env.DB, {
-        shopId: shop.id, referrerId: conversion.referrer_id, currency: conversion.currency, txnId: newId('txn'), conversionId: conversion.id, now: c.get('now'),
-      }, drafts),
+        shopId: shop.id, referrerId: conversion.referrer_id, currency: conversion.currency, txnId, conversionId: conversion.id, now: c.get('now'),
+      }, drafts, unchangedSince(conversion.id, lastSeq, txnId)),
     );
+    // a refund voided (part of) the hold meanwhile: moving the amount we read would overdraw on_hold
+    if (!moved || moved.meta.changes === 0) throw new ApiError(409, 'nothing_on_hold', 'The held commission changed meanwhile; read it again.');
     return c.json({ conversionId: conversion.id, balances: await conversionBalances(c.env.DB, conversion.id, conversion.currency) }, 200);
   },
 );

@@ -11,7 +11,7 @@ import { idempotent } from '../middleware/idempotency.js';
 import { validationHook } from '../lib/validation.js';
 import { BalancesSchema, PositiveMinorAmount, errorResponses } from '../schemas.js';
 import { getConversionByOrder, refundsOf } from '../db/conversions.js';
-import { conversionBalances, conversionBalancesForRefund, insertEntryStatements } from '../db/ledger.js';
+import { conversionBalances, conversionBalancesForRefund, conversionLedgerState, insertEntryStatements } from '../db/ledger.js';
 import { LedgerRuleError, refundEntries } from '../domain/ledger.js';
 import { newId } from '../lib/ids.js';
 
@@ -66,9 +66,9 @@ refunds.openapi(
         return c.json(await result(same.id, same.created_at), 201);
       }
       const refundedBefore = prior.reduce((s, r) => s + r.amount_minor, 0);
-      const balances = conversion.referrer_id
+      const { balances, lastSeq } = conversion.referrer_id
         ? await conversionBalancesForRefund(db, conversion.referrer_id, conversion.id, conversion.currency)
-        : await conversionBalances(db, conversion.id, conversion.currency);
+        : await conversionLedgerState(db, conversion.id, conversion.currency);
       const id = newId('rf');
       let entries;
       try {
@@ -96,9 +96,11 @@ refunds.openapi(
             `INSERT INTO refunds (id, shop_id, conversion_id, refund_ref, amount_minor, created_at)
              SELECT ?, ?, ?, ?, ?, ?
               WHERE (SELECT COALESCE(SUM(amount_minor), 0) FROM refunds WHERE conversion_id = ?) = ?
+                -- and no ledger entry of the conversion since we read its balances (a release, say)
+                AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE conversion_id = ? AND seq > ?)
              ON CONFLICT (conversion_id, refund_ref) DO NOTHING`,
           )
-          .bind(id, shop.id, conversion.id, input.refundId, input.amountMinor, now, conversion.id, refundedBefore),
+          .bind(id, shop.id, conversion.id, input.refundId, input.amountMinor, now, conversion.id, refundedBefore, conversion.id, lastSeq),
       ];
       if (conversion.referrer_id && entries.length) {
         statements.push(
