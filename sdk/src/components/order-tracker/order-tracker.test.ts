@@ -23,7 +23,8 @@ const browserReports = () => apiRequests().filter((e) => e.name.endsWith('/v1/co
 
 async function tracker(html: string): Promise<OrderTracker> {
   const el = mount<OrderTracker>(html);
-  await waitFor(() => el.shadowRoot?.querySelector('[part=text]')?.textContent?.trim(), 8000, 'the offer');
+  // wait for the config too (no HTTP cache in the test browser: the first render is "Loading…")
+  await waitFor(() => !(el as unknown as { loading: boolean }).loading && el.shadowRoot?.querySelector('[part=text]')?.textContent?.trim(), 8000, 'the offer');
   return el;
 }
 
