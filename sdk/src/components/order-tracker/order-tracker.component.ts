@@ -40,6 +40,7 @@ const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const loadFlow = () => import('../../internal/share-flow.js');
 
 /**
+ * @tagname sc-order-tracker
  * @summary The thank-you page's order report (when the shop allows browser reports) and post-purchase share (曬單).
  *
  * @dependency sc-share-sheet

@@ -19,6 +19,7 @@ import styles from './referral-banner.styles.js';
 const DISMISSED_KEY = 'sc_banner_dismissed';
 
 /**
+ * @tagname sc-referral-banner
  * @summary Greets a friend who arrived through a referral link, with the friend reward.
  *
  * @event sc-banner-dismiss - The visitor dismissed the banner. `detail: { code }`.

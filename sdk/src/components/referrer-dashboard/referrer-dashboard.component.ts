@@ -25,6 +25,7 @@ export type DashboardView = 'consent' | 'loading' | 'empty' | 'ready' | 'error';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
+ * @tagname sc-referrer-dashboard
  * @summary The referrer's own dashboard: link, QR code, clicks, orders, earnings, and claiming the account with an email.
  *
  * @event sc-referrer - The referrer was loaded (or created with "Get my link"). `detail: { referrer }`.

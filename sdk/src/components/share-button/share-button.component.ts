@@ -15,6 +15,7 @@ import styles from './share-button.styles.js';
 const loadFlow = () => import('../../internal/share-flow.js');
 
 /**
+ * @tagname sc-share-button
  * @summary A share-to-earn button: shares the visitor's personal referral link for a product and shows what they earn.
  *
  * @dependency sc-share-sheet

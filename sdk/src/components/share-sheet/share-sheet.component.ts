@@ -18,6 +18,7 @@ import styles from './share-sheet.styles.js';
 
 
 /**
+ * @tagname sc-share-sheet
  * @summary A dialog to share a referral link: networks, copy link and a WeChat QR code.
  *
  * @event sc-share - A channel was used (link opened, link copied, QR shown). `detail: { channel, url, product }`.
