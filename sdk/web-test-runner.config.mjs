@@ -20,11 +20,11 @@ let adminToken = process.env.SC_ADMIN_TOKEN;
 let ownWorker = null;
 let ownDir = null;
 if (!api) {
+  adminToken = ensureDevVars().ADMIN_TOKEN; // before wrangler starts, so it reads the same .dev.vars
   ownDir = mkdtempSync(join(tmpdir(), 'sharecart-wtr-'));
   applyMigrations({ persistTo: ownDir });
   ownWorker = await startWranglerDev({ port: Number(process.env.SC_TEST_PORT ?? 8799), persistTo: ownDir });
   api = ownWorker.url;
-  adminToken = ensureDevVars().ADMIN_TOKEN;
 }
 const stopOwnWorker = async () => {
   await ownWorker?.stop();
