@@ -101,7 +101,7 @@ publicApi.openapi(
       })),
     };
     c.header('Cache-Control', 'private, max-age=60');
-    c.header('Vary', 'Origin, Authorization');
+    c.header('Vary', 'Authorization');
     return c.json(body, 200);
   },
 );
