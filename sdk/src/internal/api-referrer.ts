@@ -55,8 +55,15 @@ export const reportBrowserConversion = (body: {
   orderId: string;
   amountMinor: number;
   currency: string;
-  items?: Array<{ sku: string; quantity: number; amountMinor?: number }>;
+  /** the worker re-prices browser reports from its catalogue; `unitPriceMinor` is still required */
+  items?: Array<{ sku: string; quantity: number; unitPriceMinor: number }>;
   clickId?: string;
-  code?: string;
+  referralCode?: string;
+  couponCode?: string;
+  visitorId?: string;
 }) =>
-  request<{ conversion: Record<string, unknown>; verified: false }>('POST', '/v1/conversions/browser', body);
+  request<{ conversion: { id: string; orderId: string; verified: boolean }; buyerClaimToken: string }>(
+    'POST',
+    '/v1/conversions/browser',
+    body,
+  );

@@ -11,8 +11,8 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ShopConfig } from '../../wire.js';
-import { getConfig, referrerToken, request, type ScError } from '../../internal/api-client.js';
-import { createReferrer } from '../../internal/api-referrer.js';
+import { getConfig, referrerToken, type ScError } from '../../internal/api-client.js';
+import { createReferrer, reportBrowserConversion } from '../../internal/api-referrer.js';
 import { ShareCartElement } from '../../internal/base-element.js';
 import { formatMoney, translate } from '../../internal/i18n.js';
 import { formatPercent, zhe } from '../../internal/i18n-discount.js';
@@ -29,12 +29,6 @@ type Key = keyof (typeof messages)['en'];
  * given), `not-reported` (the shop does not accept browser reports), `error`.
  */
 export type OrderReportStatus = 'idle' | 'reporting' | 'reported' | 'reported-by-shop' | 'not-reported' | 'error';
-
-/** `POST /v1/conversions/browser` answers with the conversion and a buyer claim token. */
-interface BrowserConversion {
-  conversion: { id: string; orderId: string };
-  buyerClaimToken: string;
-}
 
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const loadFlow = () => import('../../internal/share-flow.js');
@@ -150,7 +144,7 @@ export class OrderTracker extends ShareCartElement {
     const visitorId = read<string>(VISITOR_KEY);
     const items = this.parseItems(config);
     try {
-      const answer = await request<BrowserConversion>('POST', '/v1/conversions/browser', {
+      const answer = await reportBrowserConversion({
         orderId: this.orderId,
         amountMinor: this.amount,
         currency: this.currency || config.shop.currency,
