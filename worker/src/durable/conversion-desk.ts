@@ -243,10 +243,18 @@ export class ConversionDesk {
 
     // --- self-referral and holds ---
     const buyerTokenHash = report.customer?.referrerToken ? await sha256Hex(report.customer.referrerToken) : null;
+    const customerKey = report.customer?.ref ?? (report.customer?.email ? normalizeEmail(report.customer.email) : null) ??
+      (report.customer?.phone ? normalizePhone(report.customer.phone) : null);
+    const customerHash = customerKey ? await saltedHash(salt, `customer:${customerKey}`) : null;
     const self = referrer
       ? detectSelfReferral(
           { tokenHash: referrer.token_hash, customerRef: referrer.customer_ref, email: referrer.email, phone: referrer.phone },
-          { tokenHash: buyerTokenHash, customerRef: report.customer?.ref ?? null, email: report.customer?.email ?? null, phone: report.customer?.phone ?? null },
+          {
+            tokenHash: buyerTokenHash,
+            customerRef: buyerCustomerRef(referrer.customer_ref, report.customer?.ref ?? null, customerHash),
+            email: report.customer?.email ?? null,
+            phone: report.customer?.phone ?? null,
+          },
         )
       : { self: false, reason: null };
     const commission = referrer ? commissionOrRejection(amountMinor, items, program, products) : null;
@@ -254,8 +262,6 @@ export class ConversionDesk {
     const commissionMinor = commission?.commissionMinor ?? 0;
     const commissionStatus: ConversionRow['commission_status'] = commissionMinor === 0 ? 'none' : holdReason ? 'on_hold' : 'pending';
 
-    const customerKey = report.customer?.ref ?? (report.customer?.email ? normalizeEmail(report.customer.email) : null) ??
-      (report.customer?.phone ? normalizePhone(report.customer.phone) : null);
     const row: ConversionRow = {
       id: newId('conv'),
       shop_id: shop.id,
@@ -267,7 +273,7 @@ export class ConversionDesk {
       click_id: decision.clickId,
       source: decision.source,
       verified: opts.verified ? 1 : 0,
-      customer_hash: customerKey ? await saltedHash(salt, `customer:${customerKey}`) : null,
+      customer_hash: customerHash,
       commission_minor: commissionMinor,
       commission_status: commissionStatus,
       explanation: JSON.stringify({
@@ -371,6 +377,16 @@ function commissionOrRejection(amountMinor: number, items: OrderItem[], program:
     }
     throw error;
   }
+}
+
+/**
+ * The buyer's customer id in the form the referrer's is stored in. A referrer who became one from a
+ * buyer claim token carries `hash:<customer_hash of that order>` (the raw id is never stored), so
+ * the buyer is compared by the same salted hash; otherwise by the shop's raw customer ref.
+ */
+function buyerCustomerRef(referrerRef: string | null, buyerRef: string | null, buyerHash: string | null): string | null {
+  if (referrerRef?.startsWith('hash:')) return buyerHash ? `hash:${buyerHash}` : null;
+  return buyerRef;
 }
 
 function toFact(r: { id: string; code: string; status: 'active' | 'pending' | 'blocked' }): ReferrerFact {

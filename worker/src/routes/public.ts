@@ -287,6 +287,9 @@ publicApi.openapi(
     await c.env.DB.prepare('UPDATE referrers SET email = ?, phone = ?, display_name = ? WHERE id = ?')
       .bind(email, phone, displayName, referrer.id)
       .run();
+    // the conversion desk keeps referrers in memory: the next order must see the new contact
+    // (self-referral by e-mail or phone), not the cached one
+    await clickBuffer(c.env, referrer.shop_id).invalidateAll();
     return c.json({ referrer: presentReferrer({ ...referrer, email, phone, display_name: displayName }, baseUrlOf(c.req.url)) }, 200);
   },
 );
