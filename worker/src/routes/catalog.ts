@@ -103,6 +103,8 @@ catalog.openapi(
     const { sku } = c.req.valid('param');
     const body = c.req.valid('json');
     await upsertProductStatement(c.env.DB, shop.id, { ...body, sku, currency: shop.currency }, c.get('now')).run();
+    // the conversion desk caches the catalogue: the next order must use this price and override
+    await clickBuffer(c.env, shop.id).invalidateAll();
     const program = await getProgram(c.env.DB, shop.id);
     const row = (await listProducts(c.env.DB, shop.id)).find((p) => p.sku === sku);
     if (!row) throw new ApiError(404, 'not_found');
