@@ -74,8 +74,9 @@ describe('currency table', () => {
   it('agrees with Intl on the exponent of every code Intl knows', () => {
     // CLDR (and so Intl) shows these without decimals because their minor unit is not used in
     // cash; ISO-4217 List One is the authority for minor units here, so they keep ISO's value.
+    // (RSD: workerd's newer ICU/CLDR shows it without decimals; Node 20's does not.)
     // prettier-ignore
-    const cldrCashDigits = new Set(['AFN', 'ALL', 'COP', 'HUF', 'IDR', 'IQD', 'IRR', 'KPW', 'LAK', 'LBP', 'MGA', 'MMK', 'PKR', 'SOS', 'SYP', 'YER']);
+    const cldrCashDigits = new Set(['AFN', 'ALL', 'COP', 'HUF', 'IDR', 'IQD', 'IRR', 'KPW', 'LAK', 'LBP', 'MGA', 'MMK', 'PKR', 'RSD', 'SOS', 'SYP', 'YER']);
     for (const [code, exponent] of Object.entries(CURRENCY_EXPONENTS)) {
       if (cldrCashDigits.has(code)) continue;
       const digits = new Intl.NumberFormat('en', {
