@@ -72,14 +72,16 @@ export class ShareCartElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('sc-consent', this.onConsent);
+    document.addEventListener('sc-configured', this.onConsent);
     this.refresh();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('sc-consent', this.onConsent);
+    document.removeEventListener('sc-configured', this.onConsent);
   }
 
-  /** (Re)loads what the element shows. Called on connect and when consent is given. */
+  /** (Re)loads what the element shows. Called on connect, when consent is given and on `configure()`. */
   protected refresh(): void {}
 }

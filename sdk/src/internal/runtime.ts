@@ -54,6 +54,8 @@ export function configure(settings: Partial<Settings> & { key: string }): Settin
   s.api = s.api.replace(/\/+$/, '');
   rt.settings = s;
   rt.memo.clear();
+  // elements that connected before configuration (the npm path) load now
+  document.dispatchEvent(new Event('sc-configured'));
   return s;
 }
 

@@ -1,6 +1,7 @@
 import type { ReferrerStats } from '../../wire.js';
 import { a11yProblems, api, equal, env, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
 import { boot } from '../../loader/boot.js';
+import { configure } from '../../internal/runtime.js';
 import type { ShareButton } from './share-button.component.js';
 import './share-button.js';
 
@@ -50,6 +51,14 @@ describe('<sc-share-button> (real worker)', () => {
     shop.disclosure = '#ad — I earn from this link';
     await shop.updateComplete;
     equal(shadow(shop, '[part=disclosure]').textContent, '#ad — I earn from this link');
+  });
+
+  it('loads when configure() comes after the element connected (the npm path)', async () => {
+    const el = mount<ShareButton>('<sc-share-button product="oolong-250g"></sc-share-button>');
+    await el.updateComplete;
+    equal(label(el), 'Share', 'nothing to show before configuration');
+    configure({ key: env.shop.key, api: env.api });
+    await waitFor(() => label(el) == 'Share & earn HK$15', 8000, 'the earnings after configure()');
   });
 
   it('says just "Share" for a product the shop does not know', async () => {
