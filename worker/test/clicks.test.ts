@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { call, click, createReferrer, createShop, ORIGIN, type TestShop } from './helpers';
 import { T0, clickId, count, reportOrder } from './fixtures';
 import { clickBuffer } from '../src/db/clicks';
@@ -115,6 +115,16 @@ describe('an acknowledged click is never lost nor duplicated', () => {
     expect(await inD1(ids)).toEqual([...ids].sort());
     expect(await stub(shop).flush()).toBe(0);
     expect(await d1Clicks(referrer.id)).toBe(50);
+  });
+
+  it('clicks acknowledged before every Durable Object is aborted (a crash, not a graceful eviction) are kept too', async () => {
+    const shop = await createShop();
+    const { referrer } = await createReferrer(shop);
+    const ids = await recordClicks(shop, referrer.code, 25);
+    await abortAllDurableObjects();
+    expect(await stub(shop).flush()).toBe(25);
+    expect(await inD1(ids)).toEqual([...ids].sort());
+    expect(await d1Clicks(referrer.id)).toBe(25);
   });
 
   it('the alarm flushes after an eviction too, and a second alarm run writes nothing twice', async () => {

@@ -7,6 +7,8 @@ import { env } from 'cloudflare:workers';
 import { call, createReferrer, createShop, tableCounts, DAY } from './helpers';
 import { T0, clickId, count, dbFingerprint, ledgerOf, reportOrder } from './fixtures';
 import { IDEMPOTENCY_TTL_MS, purgeExpiredKeys } from '../src/db/idempotency';
+import { clickBuffer } from '../src/db/clicks';
+import { evictDurableObject } from 'cloudflare:test';
 
 const HOUR = 3_600_000;
 
@@ -98,6 +100,22 @@ describe('one commission per order (guarantee 1)', () => {
     });
     expect(await count('SELECT count(*) AS n FROM ledger_entries WHERE shop_id = ?', shop.shopId)).toBe(1);
     expect(await count('SELECT count(*) AS n FROM outbox_events WHERE shop_id = ?', shop.shopId)).toBe(1);
+  });
+});
+
+describe('the uniqueness constraint is the last line of defence', () => {
+  it("after the shop's Durable Object restarts (its memory of recent orders gone), repeats still make one conversion", async () => {
+    const { shop, body } = await attributedOrder('ORD-EVICT');
+    const first = await reportOrder(shop, body);
+    expect(first.status).toBe(201);
+    await evictDurableObject(clickBuffer(env, shop.shopId));
+    const [same, changed] = await Promise.all([reportOrder(shop, body), reportOrder(shop, { ...body, amountMinor: 1 })]);
+    expect(same.status).toBe(201);
+    expect(same.body).toEqual(first.body);
+    expect(changed.status).toBe(409);
+    expect(changed.body.error.code).toBe('order_conflict');
+    expect(await count('SELECT count(*) AS n FROM conversions WHERE shop_id = ?', shop.shopId)).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM ledger_entries WHERE shop_id = ?', shop.shopId)).toBe(1);
   });
 });
 
