@@ -13,20 +13,23 @@ import { findLiveKey, isOriginAllowed } from '../db/shops.js';
 import { sha256Hex, timingSafeEqualStr } from '../lib/crypto.js';
 
 /**
- * Publishable keys and origin checks are cached per isolate for a few seconds: they sit on the click
- * path, which must not pay two D1 reads per request. Secret keys are never cached, so revoking one
- * takes effect at once; a rotated publishable key may keep working for up to PK_CACHE_MS.
+ * Key lookups and origin checks are cached per isolate for a few seconds: they sit on the click and
+ * order paths, which must not pay a D1 read per request before doing their work. The isolate that
+ * rotates or revokes a key (or changes origins) forgets its cache at once; other isolates follow
+ * within SK_CACHE_MS for secret keys and PK_CACHE_MS for publishable keys and origins. Secret keys
+ * are cached by their SHA-256 only, never in clear.
  */
 export const PK_CACHE_MS = 10_000;
-const pkCache = new Map<string, { value: Awaited<ReturnType<typeof findLiveKey>>; at: number }>();
+export const SK_CACHE_MS = 5_000;
+const keyCache = new Map<string, { value: Awaited<ReturnType<typeof findLiveKey>>; at: number }>();
 const originCache = new Map<string, { ok: boolean; at: number }>();
 
-async function cachedPublishable(db: D1Database, lookup: string, now: number) {
-  const hit = pkCache.get(lookup);
-  if (hit && now - hit.at < PK_CACHE_MS) return hit.value;
+async function cachedKey(db: D1Database, lookup: string, ttl: number, now: number) {
+  const hit = keyCache.get(lookup);
+  if (hit && now - hit.at < ttl) return hit.value;
   const value = await findLiveKey(db, lookup);
-  if (pkCache.size > 1000) pkCache.clear();
-  pkCache.set(lookup, { value, at: now });
+  if (keyCache.size > 1000) keyCache.clear();
+  keyCache.set(lookup, { value, at: now });
   return value;
 }
 
@@ -42,7 +45,7 @@ async function cachedOriginAllowed(db: D1Database, shopId: string, origin: strin
 
 /** Test hook: forget cached keys and origins (after a rotation or origin change in the same isolate). */
 export function clearKeyCache(): void {
-  pkCache.clear();
+  keyCache.clear();
   originCache.clear();
 }
 
@@ -76,7 +79,7 @@ export function requireKey(...kinds: Exclude<KeyKind, 'admin'>[]) {
     } else {
       throw new ApiError(401, 'unauthorized', 'Unknown API key.');
     }
-    const key = kind === 'publishable' ? await cachedPublishable(c.env.DB, lookup, Date.now()) : await findLiveKey(c.env.DB, lookup);
+    const key = await cachedKey(c.env.DB, lookup, kind === 'publishable' ? PK_CACHE_MS : SK_CACHE_MS, Date.now());
     // the lookup is by hash for secret keys; compare again in constant time as the last word
     if (!key || key.kind !== kind || !timingSafeEqualStr(key.lookup, lookup)) {
       throw new ApiError(401, 'unauthorized', 'Unknown or revoked API key.');

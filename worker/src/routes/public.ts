@@ -345,6 +345,11 @@ export async function recordClick(
   const ip = c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? null;
   const now = c.get('now');
   const id = newId('clk');
+  const [visitorHash, ipHash, uaHash] = await Promise.all([
+    input.visitorId ? saltedHash(salt, `visitor:${input.visitorId}`) : null,
+    saltedHash(salt, ip),
+    saltedHash(salt, c.req.header('User-Agent')),
+  ]);
   const result = await clickBuffer(c.env, shopId).record(
     {
       id,
@@ -352,9 +357,9 @@ export async function recordClick(
       code: input.code,
       channel: input.channel ?? 'direct',
       landingUrl: input.landingUrl ?? null,
-      visitorHash: input.visitorId ? await saltedHash(salt, `visitor:${input.visitorId}`) : null,
-      ipHash: await saltedHash(salt, ip),
-      uaHash: await saltedHash(salt, c.req.header('User-Agent')),
+      visitorHash,
+      ipHash,
+      uaHash,
       createdAt: now,
     },
     Number(c.env.CLICK_RATE_LIMIT_PER_MINUTE) || 20,
