@@ -144,7 +144,7 @@ describe('an acknowledged click is never lost nor duplicated', () => {
     const ids = await recordClicks(shop, referrer.code, 12);
     // D1 already has half of them (the batch went through), the buffer still thinks none was written
     const buffered = await runInDurableObject(stub(shop), (_instance, state) =>
-      state.storage.sql.exec('SELECT id, shop_id, referrer_id, channel, created_at FROM clicks WHERE flushed = 0 ORDER BY created_at').toArray(),
+      state.storage.sql.exec('SELECT id, shop_id, referrer_id, channel, created_at FROM click_log WHERE seq > (SELECT seq FROM flush_state) ORDER BY seq').toArray(),
     );
     expect(buffered).toHaveLength(12);
     for (const r of buffered.slice(0, 6)) {

@@ -4,7 +4,8 @@
  *
  * A click is validated against a cached copy of the shop's referrers, rate-limited per code and
  * client, and written to this object's own SQLite storage before the caller gets its click id —
- * so a click acknowledged is a click kept, even if the worker or this object restarts. An alarm
+ * so a click acknowledged is a click kept, even if the worker or this object restarts. Concurrent
+ * clicks share one storage commit (group commit), which is what makes ingest cheap. An alarm
  * flushes new clicks to D1 in batches (`INSERT OR IGNORE`, so a flush retried after a crash
  * never duplicates); the local copy is kept for the longest attribution window so that the
  * conversion desk (conversion-desk.ts) attributes without reading D1.
@@ -74,18 +75,21 @@ export class ClickBuffer extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS clicks (
-      id TEXT PRIMARY KEY, shop_id TEXT NOT NULL, referrer_id TEXT NOT NULL, channel TEXT NOT NULL,
-      landing_url TEXT, visitor_hash TEXT, ip_hash TEXT, ua_hash TEXT, created_at INTEGER NOT NULL,
-      flushed INTEGER NOT NULL DEFAULT 0);
-      CREATE INDEX IF NOT EXISTS clicks_unflushed ON clicks (flushed, created_at);
-      CREATE INDEX IF NOT EXISTS clicks_visitor ON clicks (visitor_hash, created_at);`);
+    // click_log is append-only in write order (seq); everything up to flush_state.seq is in D1. This
+    // keeps a click's write to one row plus the id index (and the visitor index when it has one).
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS click_log (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, shop_id TEXT NOT NULL,
+      referrer_id TEXT NOT NULL, channel TEXT NOT NULL, landing_url TEXT, visitor_hash TEXT,
+      ip_hash TEXT, ua_hash TEXT, created_at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS click_log_visitor ON click_log (visitor_hash, created_at) WHERE visitor_hash IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS flush_state (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, pruned_at INTEGER NOT NULL);
+      INSERT OR IGNORE INTO flush_state (one, seq, pruned_at) VALUES (1, 0, 0);`);
     this.desk = new ConversionDesk(
       env,
-      (id) => (this.sql.exec('SELECT * FROM clicks WHERE id = ?', id).toArray()[0] as unknown as ClickRow | undefined) ?? null,
+      (id) => (this.sql.exec('SELECT * FROM click_log WHERE id = ?', id).toArray()[0] as unknown as ClickRow | undefined) ?? null,
       (visitorHash, since, until) =>
         this.sql
-          .exec('SELECT * FROM clicks WHERE visitor_hash = ? AND created_at BETWEEN ? AND ? ORDER BY created_at LIMIT 200', visitorHash, since, until)
+          .exec('SELECT * FROM click_log WHERE visitor_hash = ? AND created_at BETWEEN ? AND ? ORDER BY created_at LIMIT 200', visitorHash, since, until)
           .toArray() as unknown as ClickRow[],
     );
   }
@@ -157,11 +161,7 @@ export class ClickBuffer extends DurableObject<Env> {
     const client = click.ipHash ?? click.visitorHash ?? 'anonymous';
     const verdict = this.allow(`${referrer.id}:${client}`, click.createdAt, limitPerMinute);
     if (!verdict.ok) return { ok: false, reason: 'rate_limited', retryAfterMs: verdict.retryAfterMs };
-    this.sql.exec(
-      `INSERT OR IGNORE INTO clicks (id, shop_id, referrer_id, channel, landing_url, visitor_hash, ip_hash, ua_hash, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      click.id, click.shopId, referrer.id, click.channel, click.landingUrl, click.visitorHash, click.ipHash, click.uaHash, click.createdAt,
-    );
+    await this.write({ ...click, referrerId: referrer.id });
     const restored = this.unflushed < 0;
     const pending = restored ? await this.pendingCount() : ++this.unflushed;
     const max = Number(this.env.CLICK_FLUSH_MAX) || 200;
@@ -173,9 +173,45 @@ export class ClickBuffer extends DurableObject<Env> {
     return { ok: true, referrerId: referrer.id, code: referrer.code, displayName: referrer.displayName, program: await this.program(click.shopId, click.createdAt) };
   }
 
+  private writeQueue: Array<ClickInput & { referrerId: string }> = [];
+  private writing: Promise<void> | null = null;
+
+  /**
+   * Group commit into this object's storage: clicks that arrive while one write is being prepared
+   * go into the same transaction, and every caller's answer waits for the commit of its own click
+   * (the output gate holds responses until storage has it). One commit serves many clicks.
+   */
+  private write(click: ClickInput & { referrerId: string }): Promise<void> {
+    this.writeQueue.push(click);
+    this.writing ??= new Promise<void>((resolve, reject) => {
+      setTimeout(() => {
+        const batch = this.writeQueue;
+        this.writeQueue = [];
+        this.writing = null;
+        try {
+          this.ctx.storage.transactionSync(() => {
+            for (const c of batch) {
+              this.sql.exec(
+                `INSERT OR IGNORE INTO click_log (id, shop_id, referrer_id, channel, landing_url, visitor_hash, ip_hash, ua_hash, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                c.id, c.shopId, c.referrerId, c.channel, c.landingUrl, c.visitorHash, c.ipHash, c.uaHash, c.createdAt,
+              );
+            }
+          });
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }, 0);
+    });
+    return this.writing;
+  }
+
   /** Number of clicks waiting to be written to D1. */
   async pendingCount(): Promise<number> {
-    this.unflushed = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM clicks WHERE flushed = 0').one().n;
+    this.unflushed = this.sql
+      .exec<{ n: number }>('SELECT count(*) AS n FROM click_log WHERE seq > (SELECT seq FROM flush_state)')
+      .one().n;
     return this.unflushed;
   }
 
@@ -195,7 +231,8 @@ export class ClickBuffer extends DurableObject<Env> {
         .exec<{
           id: string; shop_id: string; referrer_id: string; channel: string; landing_url: string | null;
           visitor_hash: string | null; ip_hash: string | null; ua_hash: string | null; created_at: number;
-        }>('SELECT * FROM clicks WHERE flushed = 0 ORDER BY created_at LIMIT 100')
+          seq: number;
+        }>('SELECT * FROM click_log WHERE seq > (SELECT seq FROM flush_state) ORDER BY seq LIMIT 100')
         .toArray();
       if (rows.length === 0) {
         this.unflushed = 0;
@@ -209,9 +246,18 @@ export class ClickBuffer extends DurableObject<Env> {
         rows.map((r) => stmt.bind(r.id, r.shop_id, r.referrer_id, r.channel, r.landing_url, r.visitor_hash, r.ip_hash, r.ua_hash, r.created_at)),
       );
       // only after D1 has them: a crash between the two re-sends them, and INSERT OR IGNORE absorbs it
-      this.sql.exec('UPDATE clicks SET flushed = 1 WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(rows.map((r) => r.id)));
+      this.sql.exec('UPDATE flush_state SET seq = ?', rows.at(-1)!.seq);
       total += rows.length;
     }
+  }
+
+  /** Once a day: forget local copies of flushed clicks older than any attribution window. */
+  private pruneDaily(): void {
+    const now = Date.now();
+    const state = this.sql.exec<{ seq: number; pruned_at: number }>('SELECT seq, pruned_at FROM flush_state').one();
+    if (now - state.pruned_at < 86_400_000) return;
+    this.sql.exec('DELETE FROM click_log WHERE seq <= ? AND created_at < ?', state.seq, now - KEEP_CLICKS_MS);
+    this.sql.exec('UPDATE flush_state SET pruned_at = ?', now);
   }
 
   override async alarm(): Promise<void> {
@@ -223,7 +269,7 @@ export class ClickBuffer extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + 5_000);
       return;
     }
-    this.sql.exec('DELETE FROM clicks WHERE flushed = 1 AND created_at < ?', Date.now() - KEEP_CLICKS_MS);
+    this.pruneDaily();
     if ((await this.pendingCount()) > 0) await this.ctx.storage.setAlarm(Date.now() + 100);
   }
 }
