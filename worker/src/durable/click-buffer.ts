@@ -16,18 +16,6 @@ import type { ClickRow } from '../db/clicks.js';
 import { ConversionDesk } from './conversion-desk.js';
 import type { ConversionReportInput, DeskResult } from './conversion-desk.js';
 
-export interface BufferedClick {
-  id: string;
-  shopId: string;
-  referrerId: string;
-  channel: string;
-  landingUrl: string | null;
-  visitorHash: string | null;
-  ipHash: string | null;
-  uaHash: string | null;
-  createdAt: number;
-}
-
 export interface ClickInput {
   id: string;
   shopId: string;
