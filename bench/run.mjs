@@ -8,6 +8,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ensureChromium, ensureDependencies } from '../scripts/lib/prepare.mjs';
+import { renderResults } from './report.mjs';
 
 ensureDependencies();
 const { ROOT, applyMigrations, ensureDevVars, startWranglerDev, wrangler } = await import('../scripts/lib/wrangler-dev.mjs');
@@ -217,35 +218,5 @@ rmSync(resolve(ROOT, 'dist/public/__bench'), { recursive: true, force: true });
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const meta = { command: 'npm run bench', date: new Date().toISOString(), machine, durationSeconds: DURATION, connections: CONNECTIONS };
 writeFileSync(resolve(ROOT, 'bench/results.json'), JSON.stringify({ meta, ...results }, null, 2) + '\n');
-const targets = {
-  'sdk.loader.gzip_bytes': ['≤ 2048', (v) => v <= 2048],
-  'sdk.first_paint.gzip_bytes': ['≤ 10240', (v) => v <= 10240],
-  'worker.clicks.ratio_to_bare': ['≥ 0.5', (v) => v >= 0.5],
-  'worker.clicks.p99_ms': ['≤ 100', (v) => v <= 100],
-  'worker.conversions.ratio_to_bare': ['≥ 0.25', (v) => v >= 0.25],
-  'worker.attribution.ratio_1m_to_10k': ['flat (≤ 1.5)', (v) => v <= 1.5],
-};
-const rows = Object.entries(results).map(([k, v]) => {
-  const t = targets[k];
-  return `| \`${k}\` | ${v} | ${t ? `${t[0]} ${t[1](v) ? '✔' : '✘'}` : ''} |`;
-});
-writeFileSync(resolve(ROOT, 'bench/RESULTS.md'), `# Benchmark results
-
-Produced by \`${meta.command}\` on ${meta.date.slice(0, 10)}.
-Machine: ${machine}. Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per scenario after a 2 s warm-up,
-127.0.0.1 only, against \`wrangler dev\` (workerd + local D1) with \`--log-level warn\`.
-
-| metric | value | target |
-|---|---|---|
-${rows.join('\n')}
-
-- Sizes are gzip -9 of the minified files the browser downloads. Peers are measured from their npm packages
-  in the same run (shareon: IIFE JS + CSS; sharer.js: sharer.min.js; vanilla-sharing: ESM build minified with terser).
-- \`sdk.main_thread_ms\` is Chromium's ScriptDuration (CDP Performance metrics) for a page with the script tag and
-  one share button, median of 7 fresh contexts; \`sdk.script_to_interactive_ms\` is from the loader's request start
-  to a rendered, enabled share button (includes the /v1/config round trip).
-- Clicks go through the shop's ClickBuffer Durable Object (durable before acknowledgement, flushed to D1 in batches);
-  the per-client rate limit is raised for the run so that one load generator is not throttled.
-- Attribution: median latency of a full \`POST /v1/conversions\` with a click id, with 10 k and then 1 M clicks in D1.
-`);
+writeFileSync(resolve(ROOT, 'bench/RESULTS.md'), renderResults({ meta, ...results }));
 console.log('\nwrote bench/results.json and bench/RESULTS.md');
