@@ -50,7 +50,7 @@ console.log(`\n${line}
  ShareCart is running (fully local, workerd + local D1)
 
    Demo shop        ${url}/shop/
-   Strict-CSP page  ${url}/shop/csp.html
+   Strict-CSP page  ${url}/shop/csp
    Extend example   ${url}/extend/
    API              ${url}/v1/
    API reference    ${url}/docs        (OpenAPI: ${url}/openapi.json)

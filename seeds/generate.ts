@@ -351,7 +351,7 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     names: JSON.stringify({ 'zh-Hant-HK': p.zhHant, 'zh-Hans': p.zhHans }),
     price_minor: p.priceMinor,
     currency: CURRENCY,
-    url: `/shop/product.html?sku=${p.sku}`,
+    url: `/shop/product?sku=${p.sku}`,
     image_url: `/shop/img/${p.sku}.svg`,
     active: 1,
     override_kind: p.overrideKind,
@@ -415,7 +415,7 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     }
     const sku = rng.weighted(POPULARITY);
     const ref = referrer.vanityCode && rng.chance(0.6) ? referrer.vanityCode : referrer.code;
-    const landingUrl = rng.chance(0.85) ? `/shop/product.html?sku=${sku}&ref=${ref}` : `/shop/?ref=${ref}`;
+    const landingUrl = rng.chance(0.85) ? `/shop/product?sku=${sku}&ref=${ref}` : `/shop/?ref=${ref}`;
     const click: Click = { id: id('clk', i), referrer, channel: rng.weighted(CHANNEL_WEIGHTS), sku, landingUrl, visitor, at };
     visitor.clicks.push(click);
     return click;

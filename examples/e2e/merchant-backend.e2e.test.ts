@@ -32,7 +32,7 @@ async function click(code = 'maggie'): Promise<string> {
   const res = await fetch(`${api}/v1/clicks`, {
     method: 'POST',
     headers: { authorization: `Bearer ${DEMO.publishableKey}`, 'content-type': 'application/json', origin },
-    body: JSON.stringify({ code, landingUrl: `${shop}index.html`, visitorId: `e2e-${crypto.randomUUID()}` }),
+    body: JSON.stringify({ code, landingUrl: `${shop}index`, visitorId: `e2e-${crypto.randomUUID()}` }),
   });
   expect(res.status).toBe(201);
   return ((await res.json()) as { clickId: string }).clickId;
@@ -50,7 +50,7 @@ describe('the merchant backend', () => {
     ]);
     expect(res.status).toBe(303);
     const thankYou = new URL(location);
-    expect(thankYou.href.startsWith(`${shop}thank-you.html?`)).toBe(true);
+    expect(thankYou.href.startsWith(`${shop}thank-you?`)).toBe(true);
     expect(thankYou.searchParams.get('amount')).toBe('29400'); // 3 × HK$98, no referral
     expect(thankYou.searchParams.get('total')).toBe('32400'); // + HK$30 delivery under HK$300
     const { conversion } = await secretApi<{ conversion: { amountMinor: number; referrerId: string | null; items: unknown[] } }>(
@@ -87,10 +87,10 @@ describe('the merchant backend', () => {
   });
 
   test('sends the buyer back for an empty cart, unknown products or a missing email', async () => {
-    expect((await checkout([...contact, ['checkout_id', crypto.randomUUID()]])).location).toBe(`${shop}checkout.html?error=empty_cart`);
-    expect((await checkout([...contact, ['item', 'no-such-tea:1']])).location).toBe(`${shop}checkout.html?error=unknown_product`);
-    expect((await checkout([...contact, ['item', 'oolong-250g:0']])).location).toBe(`${shop}checkout.html?error=invalid_cart`);
-    expect((await checkout([['name', 'x'], ['item', 'oolong-250g:1']])).location).toBe(`${shop}checkout.html?error=invalid_contact`);
+    expect((await checkout([...contact, ['checkout_id', crypto.randomUUID()]])).location).toBe(`${shop}checkout?error=empty_cart`);
+    expect((await checkout([...contact, ['item', 'no-such-tea:1']])).location).toBe(`${shop}checkout?error=unknown_product`);
+    expect((await checkout([...contact, ['item', 'oolong-250g:0']])).location).toBe(`${shop}checkout?error=invalid_cart`);
+    expect((await checkout([['name', 'x'], ['item', 'oolong-250g:1']])).location).toBe(`${shop}checkout?error=invalid_contact`);
   });
 
   test('refuses a form posted from another site', async () => {

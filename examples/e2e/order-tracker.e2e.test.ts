@@ -33,7 +33,7 @@ async function conversionsFor(id: string): Promise<Conversion[]> {
 
 describe('the order tracker on a thank-you page without a server report', () => {
   test('reports the order from the browser, unverified and attributed to the referral click', async () => {
-    await page.goto(`${shop}index.html?ref=maggie`);
+    await page.goto(`${shop}index?ref=maggie`);
     await page.locator('sc-referral-banner [part=message]').waitFor({ state: 'visible' });
     const clickId = await page.evaluate(() => window.ShareCart?.attribution()?.clickId);
     expect(clickId).toMatch(/^clk_/);
@@ -43,7 +43,7 @@ describe('the order tracker on a thank-you page without a server report', () => 
     await page.addInitScript(() =>
       document.addEventListener('sc-order-report', (e) => (window as unknown as { __onReport(d: unknown): void }).__onReport((e as CustomEvent).detail)),
     );
-    await page.goto(`${shop}thank-you.html?order=${orderId}&amount=16800&total=19800&currency=HKD&sku=oolong-250g`);
+    await page.goto(`${shop}thank-you?order=${orderId}&amount=16800&total=19800&currency=HKD&sku=oolong-250g`);
     const tracker = page.locator('sc-order-tracker');
     await expect.poll(() => tracker.getAttribute('status')).toBe('reported');
     expect(events).toEqual([{ orderId, verified: false }]);

@@ -36,7 +36,7 @@ afterAll(async () => {
 describe('share → click → order → commission', () => {
   test('the referrer shares a product: the button shows what they earn and the sheet copies their link', async () => {
     const page = referrerPage;
-    await page.goto(`${shop}product.html?sku=oolong-250g`);
+    await page.goto(`${shop}product?sku=oolong-250g`);
     await expect.poll(() => page.locator('#product-name').textContent()).toContain('凍頂烏龍茶');
     // 10 % of HK$168, computed by the worker
     const button = page.locator('sc-share-button button[part=button]');
@@ -50,7 +50,7 @@ describe('share → click → order → commission', () => {
 
     link = await page.evaluate(() => navigator.clipboard.readText());
     const url = new URL(link);
-    expect(url.origin + url.pathname).toBe(`${shop}product.html`);
+    expect(url.origin + url.pathname).toBe(`${shop}product`);
     expect(url.searchParams.get('sku')).toBe('oolong-250g');
     expect(url.searchParams.get('utm_source')).toBe('copy');
     code = url.searchParams.get('ref') ?? '';
@@ -81,7 +81,7 @@ describe('share → click → order → commission', () => {
     await page.locator('#qty-plus').click();
     await page.locator('#add-to-cart').click();
     await expect.poll(() => page.locator('.cart-count').first().textContent()).toBe('2');
-    await page.goto(`${shop}cart.html`);
+    await page.goto(`${shop}cart`);
     await expect.poll(() => page.locator('#cart-summary').textContent()).toContain('HK$336');
     expect(await page.locator('#cart-summary .discount').first().textContent()).toBeTruthy();
     await expect.poll(() => page.locator('#cart-summary .grand').last().textContent()).toContain('HK$302.40');
@@ -123,7 +123,7 @@ describe('share → click → order → commission', () => {
 
   test("the referrer's dashboard shows the click, the order and a pending commission", async () => {
     const page = referrerPage;
-    await page.goto(`${shop}earnings.html`);
+    await page.goto(`${shop}earnings`);
     const dashboard = page.locator('sc-referrer-dashboard');
     await expect.poll(() => dashboard.locator('.base').getAttribute('class')).toContain('ready');
     const figures = await dashboard.locator('[part=stat] [part=value]').allTextContents();

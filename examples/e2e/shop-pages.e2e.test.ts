@@ -41,13 +41,13 @@ describe('the demo shop', () => {
   });
 
   test('the home page lists every product from the shop config', async () => {
-    await page.goto(`${shop}index.html`);
+    await page.goto(`${shop}index`);
     await expect.poll(() => page.locator('#products .card:not(.skeleton)').count()).toBe(SKUS.length);
     expect(await page.locator('#products').getAttribute('aria-busy')).toBeNull();
   });
 
   test.each(SKUS)('product page %s renders its name, price, image, share button and related products', async (sku) => {
-    await page.goto(`${shop}product.html?sku=${sku}`);
+    await page.goto(`${shop}product?sku=${sku}`);
     await expect.poll(() => page.locator('#add-to-cart').isEnabled()).toBe(true);
     expect(await page.locator('#product-price').textContent()).toMatch(/^HK\$\d/);
     expect(await page.locator('#product-desc').textContent()).not.toBe('');
@@ -60,18 +60,18 @@ describe('the demo shop', () => {
   });
 
   test('an unknown product says so', async () => {
-    await page.goto(`${shop}product.html?sku=no-such-thing`);
+    await page.goto(`${shop}product?sku=no-such-thing`);
     await page.locator('#product-error').waitFor({ state: 'visible' });
     expect(await page.locator('#product').isHidden()).toBe(true);
   });
 
   test('the cart adds, changes and removes lines, and prices them', async () => {
-    await page.goto(`${shop}index.html`);
+    await page.goto(`${shop}index`);
     await page.locator('.card[data-sku="almond-cookies"] button').click();
     await page.locator('.card[data-sku="almond-cookies"] button').click();
     await page.locator('.card[data-sku="egg-rolls"] button').click();
     await expect.poll(() => page.locator('.cart-count').first().textContent()).toBe('3');
-    await page.goto(`${shop}cart.html`);
+    await page.goto(`${shop}cart`);
     await expect.poll(() => page.locator('.line-item').count()).toBe(2);
     // 2 × HK$78 + HK$98 = HK$254, under HK$300: HK$30 delivery
     await expect.poll(() => page.locator('#cart-summary .grand').last().textContent()).toBe('HK$284');
@@ -83,7 +83,7 @@ describe('the demo shop', () => {
   });
 
   test('the language switch changes the page and the ShareCart widgets', async () => {
-    await page.goto(`${shop}product.html?sku=oolong-250g`);
+    await page.goto(`${shop}product?sku=oolong-250g`);
     const button = page.locator('sc-share-button button[part=button]');
     await expect.poll(() => button.textContent()).toContain('分享賺');
     expect(await page.locator('#product-name').textContent()).toBe('凍頂烏龍茶 250克');
@@ -94,7 +94,7 @@ describe('the demo shop', () => {
     expect(await page.locator('#add-to-cart .t[lang=en]').isVisible()).toBe(true);
     expect(await page.locator('#add-to-cart .t[lang=zh-Hant-HK]').isVisible()).toBe(false);
     // remembered on the next page
-    await page.goto(`${shop}earnings.html`);
+    await page.goto(`${shop}earnings`);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await expect.poll(() => page.locator('sc-referrer-dashboard [part=title]').textContent()).toBe('Your referral link');
     await page.locator('[data-lang-toggle]').click();

@@ -1,5 +1,5 @@
 /**
- * The demo shop's strict-CSP page (examples/shop/csp.html): every ShareCart widget under
+ * The demo shop's strict-CSP page (examples/shop/csp): every ShareCart widget under
  * `script-src 'self'`, no inline style, and Trusted Types required. Using them — the banner after a
  * referral click, the share sheet and its WeChat QR code, the dashboard with its QR code, the order
  * tracker — must not raise a single `securitypolicyviolation`. A control proves the page's recorder
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('the strict-CSP page', () => {
   test('the policy is the strict one, delivered before any script', async () => {
-    await page.goto(`${shop}csp.html?ref=maggie`);
+    await page.goto(`${shop}csp?ref=maggie`);
     const policy = await page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content');
     expect(policy).toContain("script-src 'self'");
     expect(policy).toContain("style-src 'self'");

@@ -125,7 +125,7 @@ export function createMerchantServer({ api, secretKey, shopUrl, fetchImpl = fetc
     return catalogue;
   }
 
-  const back = (res, error) => redirect(res, new URL(`checkout.html?error=${encodeURIComponent(error)}`, shop).href);
+  const back = (res, error) => redirect(res, new URL(`checkout?error=${encodeURIComponent(error)}`, shop).href);
 
   async function checkout(req, res) {
     // The form comes from the shop's pages only (a cross-site form post is refused).
@@ -201,7 +201,7 @@ export function createMerchantServer({ api, secretKey, shopUrl, fetchImpl = fetc
       log(`merchant: order ${orderId} taken, but reporting it to ShareCart failed (${e.code ?? e.message}); retry later with the same Idempotency-Key`);
     }
 
-    const thankYou = new URL('thank-you.html', shop);
+    const thankYou = new URL('thank-you', shop);
     thankYou.search = new URLSearchParams({
       order: orderId,
       ...(claim ? { claim } : {}),

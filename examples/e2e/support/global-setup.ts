@@ -60,7 +60,7 @@ export default async function setup(project: TestProject) {
   let persistTo = process.env.SC_TEST_PERSIST;
 
   if (!api) {
-    if (!existsSync(join(ROOT, 'dist/public/shop/index.html')) || !existsSync(join(ROOT, 'dist/public/sdk/sharecart.js'))) {
+    if (!existsSync(join(ROOT, 'dist/public/shop/index')) || !existsSync(join(ROOT, 'dist/public/sdk/sharecart.js'))) {
       spawnSync('node', ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
       if (!existsSync(join(ROOT, 'dist/public/sdk/sharecart.js'))) throw new Error('the build did not produce dist/public/sdk/sharecart.js');
     }

@@ -20,7 +20,7 @@ add.addEventListener('click', () => {
   const n = clampQty(qty.value);
   addToCart(product.sku, n);
   toast(isEn() ? `Added ${n} × ${productName(product)}` : `已加入 ${n} 件${productName(product)}`, {
-    href: 'cart.html',
+    href: 'cart',
     text: isEn() ? 'View cart' : '查看購物車',
   });
 });

@@ -108,7 +108,7 @@ export function loadConfig() {
 /** The product's name in the current language, and in the other one. */
 export const productName = (p) => (isEn() ? p.name : (p.names['zh-Hant-HK'] ?? p.name));
 export const productAltName = (p) => (isEn() ? (p.names['zh-Hant-HK'] ?? '') : p.name);
-export const productUrl = (sku) => `product.html?sku=${encodeURIComponent(sku)}`;
+export const productUrl = (sku) => `product?sku=${encodeURIComponent(sku)}`;
 export const productImage = (p) => p.imageUrl ?? `img/${encodeURIComponent(p.sku)}.svg`;
 
 // ---------------------------------------------------------------- cart
@@ -223,7 +223,7 @@ export function productCard(p, config) {
             'aria-label': isEn() ? `Add ${name} to cart` : `將${name}加入購物車`,
             onclick: () => {
               addToCart(p.sku, 1);
-              toast(isEn() ? `Added ${name}` : `已加入${name}`, { href: 'cart.html', text: isEn() ? 'View cart' : '查看購物車' });
+              toast(isEn() ? `Added ${name}` : `已加入${name}`, { href: 'cart', text: isEn() ? 'View cart' : '查看購物車' });
             },
           },
           isEn() ? 'Add to cart' : '加入購物車',
