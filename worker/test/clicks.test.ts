@@ -46,6 +46,17 @@ describe('rate limit per code and client (guarantee 14)', () => {
     expect(await d1Clicks(referrer.id)).toBe(LIMIT);
   });
 
+  it('an eviction in the middle of a flood does not reset the limit', async () => {
+    const shop = await createShop();
+    const { referrer } = await createReferrer(shop);
+    for (let i = 0; i < LIMIT; i++) expect((await click(shop, referrer.code, { ip: '198.51.100.88' }, T0 + i * 10)).status).toBe(201);
+    await evictDurableObject(stub(shop));
+    expect((await click(shop, referrer.code, { ip: '198.51.100.88' }, T0 + 1_000)).status).toBe(429);
+    expect((await click(shop, referrer.code, { ip: '198.51.100.89' }, T0 + 1_000)).status).toBe(201);
+    // the window still slides: a minute after the first click, one more is allowed
+    expect((await click(shop, referrer.code, { ip: '198.51.100.88' }, T0 + 60_000)).status).toBe(201);
+  });
+
   it('rotating the visitor id or the user agent from one address does not get round the limit', async () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop);

@@ -129,8 +129,29 @@ export class ClickBuffer extends DurableObject<Env> {
     this.referrers.delete(code.toLowerCase());
   }
 
+  private rateRestored = false;
+
+  /**
+   * After a restart the sliding windows are rebuilt from the clicks this object kept, so that an
+   * eviction in the middle of a flood does not hand the flooder a fresh allowance.
+   */
+  private restoreRate(now: number): void {
+    this.rateRestored = true;
+    const recent = this.sql
+      .exec<{ referrer_id: string; ip_hash: string | null; visitor_hash: string | null; created_at: number }>(
+        'SELECT referrer_id, ip_hash, visitor_hash, created_at FROM click_log ORDER BY seq DESC LIMIT 20000',
+      )
+      .toArray();
+    for (const c of recent.reverse()) {
+      if (now - c.created_at >= RATE_WINDOW_MS || c.created_at > now) continue;
+      const key = `${c.referrer_id}:${c.ip_hash ?? c.visitor_hash ?? 'anonymous'}`;
+      this.rate.set(key, [...(this.rate.get(key) ?? []), c.created_at]);
+    }
+  }
+
   /** Rate limit: at most `limit` clicks per code and client in a sliding minute. */
   private allow(key: string, now: number, limit: number): { ok: boolean; retryAfterMs: number } {
+    if (!this.rateRestored) this.restoreRate(now);
     const times = (this.rate.get(key) ?? []).filter((t) => now - t < RATE_WINDOW_MS);
     if (times.length >= limit) {
       this.rate.set(key, times);
