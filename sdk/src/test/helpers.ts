@@ -2,6 +2,7 @@
  * Small helpers for the component tests (run in Chromium by @web/test-runner with mocha): plain
  * assertions, mounting, waiting, resetting the SDK between tests, and calls to the real worker.
  */
+import type { AxeResults, NodeResult, RunOptions } from 'axe-core';
 import { runtime } from '../internal/runtime.js';
 
 /** What web-test-runner.config.mjs created for this run: the worker's URL and fresh shops' keys. */
@@ -119,36 +120,65 @@ export function deepActive(): Element | null {
 }
 
 /**
- * A small accessibility check of a component's shadow tree: every button, link and form field has
- * an accessible name; every ARIA id reference resolves; dialogs are labelled; no positive tabindex.
- * Returns the problems found (empty when clean).
+ * What axe's WCAG 2.1 A/AA rules (see `axeViolations`) leave out, checked in a component's shadow
+ * tree: every ARIA id reference resolves (axe only asks for a review), dialogs and regions are named
+ * (axe has no such WCAG rule for a native `<dialog>` or `role=region`), and no tabindex is positive
+ * (a best-practice rule in axe). Returns the problems found (empty when clean).
  */
 export function a11yProblems(el: Element): string[] {
   const root = el.shadowRoot!;
   const problems: string[] = [];
-  const text = (n: Element) => (n.textContent ?? '').replace(/\s+/g, ' ').trim();
-  const name = (n: Element) => {
-    const labelledby = n.getAttribute('aria-labelledby');
-    if (labelledby) return labelledby.split(' ').map((id) => text(root.getElementById(id) ?? document.createElement('x'))).join(' ').trim();
-    const label = n.id ? root.querySelector(`label[for="${n.id}"]`) : null;
-    if (label && text(label)) return text(label);
-    const slot = n.querySelector('slot');
-    return (n.getAttribute('aria-label') ?? '') || text(n) || (slot ? slot.assignedNodes({ flatten: true }).map((x) => x.textContent).join('') : '') || (n.getAttribute('title') ?? '');
-  };
-  for (const n of root.querySelectorAll('button, a[href], input, select, textarea, dialog, [role=img], [role=region]')) {
-    if (n.closest('[hidden]')) continue;
-    if (n.localName == 'input' && (n as HTMLInputElement).type == 'hidden') continue;
-    if (!name(n)) problems.push(`<${n.localName}${n.getAttribute('part') ? ` part=${n.getAttribute('part')}` : ''}> has no accessible name`);
+  const text = (n: Element | null) => (n?.textContent ?? '').replace(/\s+/g, ' ').trim();
+  const ids = (n: Element, attr: string) => (n.getAttribute(attr) ?? '').split(' ').filter(Boolean);
+  for (const n of root.querySelectorAll('dialog, [role=dialog], [role=region]')) {
+    const name = n.getAttribute('aria-label')?.trim() || ids(n, 'aria-labelledby').map((id) => text(root.getElementById(id))).join('');
+    if (!name) problems.push(`<${n.localName}${n.getAttribute('part') ? ` part=${n.getAttribute('part')}` : ''}> has no accessible name`);
   }
   for (const n of root.querySelectorAll('[aria-labelledby], [aria-describedby], [aria-controls]')) {
     for (const attr of ['aria-labelledby', 'aria-describedby', 'aria-controls']) {
-      for (const id of (n.getAttribute(attr) ?? '').split(' ').filter(Boolean)) {
-        if (!root.getElementById(id)) problems.push(`${attr}="${id}" on <${n.localName}> points nowhere`);
-      }
+      for (const id of ids(n, attr)) if (!root.getElementById(id)) problems.push(`${attr}="${id}" on <${n.localName}> points nowhere`);
     }
   }
   for (const n of root.querySelectorAll('[tabindex]')) if (Number(n.getAttribute('tabindex')) > 0) problems.push(`positive tabindex on <${n.localName}>`);
   return problems;
+}
+
+declare global {
+  interface Window {
+    axe?: typeof import('axe-core');
+  }
+}
+
+/** axe-core (a devDependency), served from node_modules by the test runner: loaded once, never bundled. */
+let axeLoaded: Promise<NonNullable<Window['axe']>> | undefined;
+function loadAxe(): Promise<NonNullable<Window['axe']>> {
+  return (axeLoaded ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = '/node_modules/axe-core/axe.min.js';
+    script.onload = () => (window.axe ? resolve(window.axe) : reject(new Error('axe-core did not load')));
+    script.onerror = () => {
+      axeLoaded = undefined;
+      reject(new Error(`could not load ${script.src}`));
+    };
+    document.head.append(script);
+  }));
+}
+
+/** WCAG 2.0 and 2.1, levels A and AA. */
+const WCAG21_AA: RunOptions = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] };
+
+/**
+ * Runs axe-core's WCAG 2.1 A/AA rules on `el` and everything inside it, through open shadow roots.
+ * Returns one line per failing node, `rule (impact) at target: help. why`; empty when clean.
+ * @example equal((await axeViolations(el)).join('\n'), '');
+ */
+export async function axeViolations(el: Element): Promise<string[]> {
+  const axe = await loadAxe();
+  const results: AxeResults = await axe.run(el, WCAG21_AA);
+  const where = (target: NodeResult['target']) => target.map((t) => (Array.isArray(t) ? t.join(' >> ') : t)).join(' | ');
+  return results.violations.flatMap((v) =>
+    v.nodes.map((n) => `${v.id} (${v.impact}) at ${where(n.target)}: ${v.help}. ${(n.failureSummary ?? '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}`),
+  );
 }
 
 /** Payloads that must render as text, never as markup or script. */

@@ -1,7 +1,7 @@
 import type { ReferrerStats } from '../../wire.js';
 import { configure } from '../../internal/runtime.js';
 import { TOKEN_KEY } from '../../internal/storage.js';
-import { a11yProblems, api, apiRequests, env, equal, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
+import { a11yProblems, api, apiRequests, axeViolations, env, equal, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
 import type { OrderTracker } from './order-tracker.component.js';
 import './order-tracker.js';
 
@@ -66,6 +66,7 @@ describe('<sc-order-tracker>', () => {
     await el.updateComplete;
     equal(browserReports().length, 1, 'reported twice');
     equal(a11yProblems(el).join('; '), '');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: reported');
   });
 
   it('does not report when the shop does not accept browser reports', async () => {
@@ -92,6 +93,7 @@ describe('<sc-order-tracker>', () => {
     equal(referrers.join(), 'true');
     await el.updateComplete;
     ok(shadow(el, '[part=badge]').textContent!.includes('Verified buyer'));
+    equal((await axeViolations(el)).join('\n'), '', 'axe: verified, shared');
     const token = JSON.parse(localStorage.getItem(TOKEN_KEY)!);
     const me = await api<ReferrerStats>('/v1/referrers/me', { key: env.browserShop.key, token });
     equal(me.referrer.verifiedBuyer, true);
@@ -126,6 +128,7 @@ describe('<sc-order-tracker>', () => {
     const el = await tracker(`<sc-order-tracker order-id="${orderId('bad')}" amount="12.5"></sc-order-tracker>`);
     await waitFor(() => el.status == 'error');
     equal(errors[0], 'sc_invalid_amount');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: error');
     equal(browserReports().length, 0);
   });
 
@@ -136,6 +139,7 @@ describe('<sc-order-tracker>', () => {
     equal(text(en, 'button[part=button]'), 'Share & earn');
     const hk = await tracker('<sc-order-tracker locale="zh-HK"></sc-order-tracker>');
     equal(text(hk, '[part=title]'), '曬單分享');
+    equal((await axeViolations(hk)).join('\n'), '', 'axe: zh-Hant-HK');
     equal(text(hk, '[part=text]'), '朋友首單 9 折，你可賺取他們消費的 10%。');
     const hans = await tracker('<sc-order-tracker locale="zh-Hans" product="oolong-250g"></sc-order-tracker>');
     equal(text(hans, '[part=text]'), '朋友首单 9 折，他们买了，你赚 HK$15。');
@@ -153,6 +157,7 @@ describe('<sc-order-tracker>', () => {
     await el.updateComplete;
     const before = el.getBoundingClientRect().height;
     ok(before >= 100, `only ${before}px reserved`);
+    equal((await axeViolations(el)).join('\n'), '', 'axe: loading');
     await waitFor(() => text(el, '[part=text]').includes('HK$') || text(el, '[part=text]').includes('%'));
     ok(Math.abs(el.getBoundingClientRect().height - before) <= 24, `moved from ${before} to ${el.getBoundingClientRect().height}`);
   });

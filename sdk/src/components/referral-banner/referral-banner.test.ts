@@ -1,5 +1,5 @@
 import type { ReferrerCreated } from '../../wire.js';
-import { a11yProblems, api, equal, env, mount, ok, resetSdk, shadow, waitFor } from '../../test/helpers.js';
+import { a11yProblems, api, axeViolations, equal, env, mount, ok, resetSdk, shadow, waitFor } from '../../test/helpers.js';
 import { boot } from '../../loader/boot.js';
 import type { ReferralBanner } from './referral-banner.component.js';
 import './referral-banner.js';
@@ -30,12 +30,14 @@ describe('<sc-referral-banner> (real worker)', () => {
     equal(message(el), 'Maggie sent you: 10% off your first order');
     equal(shadow(el, '[part=base]').getAttribute('role'), 'region');
     equal(a11yProblems(el).join('; '), '');
+    equal((await axeViolations(el)).join('\n'), '', 'axe');
   });
 
   it('speaks Hong Kong and Simplified Chinese (首單 9 折)', async () => {
     const hk = await land(maggie.referrer.code, { html: '<div lang="zh-HK"><sc-referral-banner></sc-referral-banner></div>' });
     equal(message(hk), 'Maggie 推介你：首單 9 折');
     equal(shadow(hk, '[part=dismiss]').getAttribute('aria-label'), '關閉');
+    equal((await axeViolations(hk)).join('\n'), '', 'axe: zh-Hant-HK');
     hk.locale = 'zh-Hans';
     await hk.updateComplete;
     equal(message(hk), 'Maggie 推荐你：首单 9 折');
@@ -79,6 +81,7 @@ describe('<sc-referral-banner> (real worker)', () => {
     await el.updateComplete;
     const reserved = el.getBoundingClientRect().height;
     ok(reserved > 0, 'no space reserved');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: capturing');
     await waitFor(() => message(el), 5000, 'the greeting');
     await el.updateComplete;
     equal(Math.round(el.getBoundingClientRect().height), Math.round(reserved), 'the banner changed height');

@@ -2,7 +2,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { ReferrerCreated, ReferrerStats } from '../../wire.js';
 import { configure } from '../../internal/runtime.js';
 import { TOKEN_KEY } from '../../internal/storage.js';
-import { a11yProblems, api, apiRequests, deepActive, env, equal, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
+import { a11yProblems, api, apiRequests, axeViolations, deepActive, env, equal, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
 import type { ReferrerDashboard } from './referrer-dashboard.component.js';
 import './referrer-dashboard.js';
 
@@ -38,6 +38,7 @@ describe('<sc-referrer-dashboard>', () => {
     setup();
     const el = await dashboard(undefined, 'empty');
     equal(a11yProblems(el).join('; '), '');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: empty');
     const loaded: string[] = [];
     el.addEventListener('sc-referrer', (e) => loaded.push(e.detail.referrer.code));
     shadow<HTMLButtonElement>(el, 'button[part=button]').click();
@@ -69,6 +70,7 @@ describe('<sc-referrer-dashboard>', () => {
     ok(orders[0].textContent!.includes('+HK$15'), orders[0].textContent!);
     ok(orders[0].querySelector('[part=status]')!.classList.contains('pending'));
     equal(a11yProblems(el).join('; '), '');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: ready with an order');
   });
 
   it('reserves its height while loading, and says so to screen readers', async () => {
@@ -80,6 +82,7 @@ describe('<sc-referrer-dashboard>', () => {
     equal(shadow(el, '[part=base]').getAttribute('aria-busy'), 'true');
     ok(el.getBoundingClientRect().height >= 300, `only ${el.getBoundingClientRect().height}px reserved`);
     ok(text(el, '[role=status]').length > 0, 'no loading announcement');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: loading');
     await waitFor(() => el.view == 'ready');
   });
 
@@ -108,6 +111,7 @@ describe('<sc-referrer-dashboard>', () => {
     equal(toggle.getAttribute('aria-expanded'), 'true');
     equal(shadow(el, '#' + toggle.getAttribute('aria-controls')), shadow(el, '[part=qr]'));
     ok(shadow(el, '[part=qr] svg').getAttribute('aria-label'), 'the QR code has no label');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: QR shown');
     toggle.click();
     await el.updateComplete;
     ok(shadow(el, '[part=qr]').hidden, 'the QR panel did not close');
@@ -119,11 +123,14 @@ describe('<sc-referrer-dashboard>', () => {
     const el = await dashboard();
     const form = shadow<HTMLFormElement>(el, 'form[part=claim]');
     const input = shadow<HTMLInputElement>(el, 'input[part=input]');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: claim form');
     input.value = 'not an email';
     form.requestSubmit();
     await el.updateComplete;
     equal(input.getAttribute('aria-invalid'), 'true');
     ok(text(el, '[part=error]').length > 0, 'no error shown');
+    equal(a11yProblems(el).join('; '), '');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: claim form with an error');
     const claims: boolean[] = [];
     el.addEventListener('sc-referrer-claim', (e) => claims.push(e.detail.referrer.claimed));
     input.value = 'referrer.test@example.com';
@@ -133,6 +140,7 @@ describe('<sc-referrer-dashboard>', () => {
     await el.updateComplete;
     ok(!el.shadowRoot!.querySelector('form'), 'the form is still there');
     ok(text(el, '[role=status].muted').length > 0, 'no confirmation');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: claimed');
   });
 
   it('uses the page given in `url` for the link, and refuses anything but http(s)', async () => {
@@ -173,6 +181,7 @@ describe('<sc-referrer-dashboard>', () => {
     const zhHans = await dashboard('<sc-referrer-dashboard locale="zh-CN"></sc-referrer-dashboard>');
     equal(text(zhHans, '[part=title]'), '你的推荐链接');
     equal(text(zhHans, '[part~=balance-pending] dt'), '待确认');
+    equal((await axeViolations(zhHans)).join('\n'), '', 'axe: zh-Hans');
     zhHans.locale = 'en';
     await zhHans.updateComplete;
     equal(text(zhHans, '[part~=balance-pending] dt'), 'Pending');
@@ -182,21 +191,29 @@ describe('<sc-referrer-dashboard>', () => {
     setup(env.shop, { consentRequired: true });
     const el = await dashboard(undefined, 'consent');
     ok(text(el, '.muted').length > 0, 'no explanation');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: consent');
     equal(apiRequests().length, 0, 'the API was called');
     equal(localStorage.length, 0, 'something was stored');
   });
 
   it('shows a readable error with a retry when the API cannot be reached', async () => {
-    configure({ key: env.shop.key, api: 'http://127.0.0.1:9' });
-    localStorage.setItem(TOKEN_KEY, JSON.stringify('rt_unreachable_token_000'));
+    setup();
+    await referrer();
+    // the network is down (not a reconfiguration: configure() reloads every element by itself)
+    const online = window.fetch;
+    window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
     const errors: string[] = [];
     document.addEventListener('sc-error', (e) => errors.push(e.detail.code), { once: true });
-    const el = await dashboard(undefined, 'error');
+    let el: ReferrerDashboard;
+    try {
+      el = await dashboard(undefined, 'error');
+    } finally {
+      window.fetch = online;
+    }
     equal(errors[0], 'sc_network');
     equal(shadow(el, '[part=error]').getAttribute('role'), 'alert');
     ok(text(el, '[part=error]').length > 10, 'the error says nothing');
-    configure({ key: env.shop.key, api: env.api });
-    await referrer();
+    equal((await axeViolations(el)).join('\n'), '', 'axe: error');
     shadow<HTMLButtonElement>(el, 'button[part=retry]').click();
     await waitFor(() => el.view == 'ready', 8000, 'recovery after retry');
   });

@@ -1,5 +1,5 @@
 import type { ReferrerStats } from '../../wire.js';
-import { a11yProblems, api, equal, env, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
+import { a11yProblems, api, axeViolations, equal, env, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
 import { boot } from '../../loader/boot.js';
 import { configure } from '../../internal/runtime.js';
 import type { ShareButton } from './share-button.component.js';
@@ -30,6 +30,7 @@ describe('<sc-share-button> (real worker)', () => {
     match(shadow(el, '[part=disclosure]').textContent, /commission/);
     equal(shadow(el, 'button').getAttribute('aria-describedby'), 'disclosure');
     equal(a11yProblems(el).join('; '), '');
+    equal((await axeViolations(el)).join('\n'), '', 'axe');
   });
 
   it('speaks en, zh-Hant-HK and zh-Hans (attribute or inherited lang)', async () => {
@@ -72,6 +73,7 @@ describe('<sc-share-button> (real worker)', () => {
     await el.updateComplete;
     const loadingBox = shadow(el, 'button').getBoundingClientRect();
     ok(el.hasAttribute('loading'), 'no loading state');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: loading');
     await waitFor(() => !el.hasAttribute('loading'), 8000, 'loaded');
     await el.updateComplete;
     const box = shadow(el, 'button').getBoundingClientRect();
@@ -86,6 +88,7 @@ describe('<sc-share-button> (real worker)', () => {
     shadow(el, 'button').click();
     const sheet = await sheetOf(el);
     await waitFor(() => sheet.shadowRoot?.querySelector('dialog')?.open, 4000, 'the dialog');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: with the sheet open');
     const token = JSON.parse(localStorage.getItem('sc_rt')!);
     match(token, /^rt_/);
     const me = await api<ReferrerStats>('/v1/referrers/me', { token });
@@ -140,6 +143,7 @@ describe('<sc-share-button> (real worker)', () => {
     shadow(el, 'button').click();
     await waitFor(() => shadow(el, '[part=error]').textContent, 8000, 'the error message');
     equal(shadow(el, '[part=error]').getAttribute('role'), 'alert');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: error');
     ok(code, 'no sc-error');
     equal(el.shadowRoot!.querySelector('sc-share-sheet'), null);
   });

@@ -121,7 +121,7 @@ export default css`
     inset-inline-end: 0.75rem;
     max-inline-size: 16rem;
     padding: 0.75rem;
-    color: #fff;
+    color: #000; /* white on WeChat green is 2.4:1; black is 8.8:1 (WCAG AA 1.4.3) */
     background: #07c160;
     border-radius: var(--_radius);
   }

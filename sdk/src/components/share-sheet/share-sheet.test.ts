@@ -1,5 +1,5 @@
 import { sendKeys } from '@web/test-runner-commands';
-import { a11yProblems, deepActive, equal, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
+import { a11yProblems, axeViolations, deepActive, equal, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
 import type { ShareSheet } from './share-sheet.component.js';
 import './share-sheet.js';
 
@@ -33,6 +33,7 @@ describe('<sc-share-sheet>', () => {
     ok(sheet.shadowRoot!.contains(deepActive()), 'focus is not in the sheet');
     equal(shadow(sheet, '#' + dialog.getAttribute('aria-labelledby')).textContent, 'Share this link');
     equal(a11yProblems(sheet).join('; '), '');
+    equal((await axeViolations(sheet)).join('\n'), '', 'axe');
   });
 
   it('lists every network as a real new-tab link with the referral in the query and the channel', async () => {
@@ -106,12 +107,14 @@ describe('<sc-share-sheet>', () => {
     ok(svg.getAttribute('aria-label'));
     const size = Number(svg.getAttribute('viewBox')!.split(' ')[2]);
     ok(size >= 25 && size <= 80, `odd QR size ${size}`);
+    equal((await axeViolations(sheet)).join('\n'), '', 'axe: QR shown');
   });
 
   it('inside WeChat points to the ⋯ menu and puts the referral link in the address bar while open', async () => {
     const before = location.href;
     const { sheet } = await openSheet({ mode: 'wechat', link: `${location.origin}/p/oolong` });
     match(shadow(sheet, '[part=hint]').textContent, /⋯/);
+    equal((await axeViolations(sheet)).join('\n'), '', 'axe: WeChat hint');
     const url = new URL(location.href);
     equal(url.searchParams.get('ref'), 'AbC123');
     equal(url.searchParams.get('utm_source'), 'wechat');
@@ -124,6 +127,7 @@ describe('<sc-share-sheet>', () => {
     const { sheet } = await openSheet({ mode: 'copy-first' });
     ok(shadow(sheet, '[part=hint]').textContent);
     equal(deepActive(), shadow(sheet, '[part=copy]'));
+    equal((await axeViolations(sheet)).join('\n'), '', 'axe: copy-first hint');
   });
 
   it('copies the link (channel copy) and says so in a live region', async () => {
@@ -135,6 +139,7 @@ describe('<sc-share-sheet>', () => {
     const status = shadow(sheet, '[part=status]');
     equal(status.getAttribute('role'), 'status');
     await waitFor(() => status.textContent!.trim(), 2000, 'the status message');
+    equal((await axeViolations(sheet)).join('\n'), '', 'axe: copied');
   });
 
   it('renders hostile text as text', async () => {
