@@ -8,7 +8,9 @@ const dropInternalState = () => ({
   packageLinkPhase({ customElementsManifest }) {
     for (const mod of customElementsManifest.modules) {
       for (const decl of mod.declarations ?? []) {
-        const hidden = new Set((decl.members ?? []).filter((m) => m.privacy === 'private' || m.privacy === 'protected').map((m) => m.name));
+        const hidden = new Set(
+          (decl.members ?? []).filter((m) => m.privacy === 'private' || m.privacy === 'protected').map((m) => m.name),
+        );
         if (decl.attributes) decl.attributes = decl.attributes.filter((a) => !hidden.has(a.fieldName ?? a.name));
         if (decl.members) decl.members = decl.members.filter((m) => m.name !== 'properties' && m.name !== 'styles');
       }

@@ -76,7 +76,11 @@ const minifyTemplates = (): Plugin => ({
         for (const q of n.quasi.quasis) {
           const raw: string = code.slice(q.start, q.end);
           const min = isCss
-            ? raw.replace(/\s+/g, ' ').replace(/\s*([{};,])\s*/g, '$1').replace(/:\s+/g, ':').replace(/;}/g, '}')
+            ? raw
+                .replace(/\s+/g, ' ')
+                .replace(/\s*([{};,])\s*/g, '$1')
+                .replace(/:\s+/g, ':')
+                .replace(/;}/g, '}')
             : raw.replace(/>\s*\n\s*</g, '><').replace(/\s*\n\s*/g, ' ');
           if (min != raw) edits.push([q.start, q.end, min]);
         }
@@ -142,11 +146,7 @@ const components = readdirSync(join(root, 'sdk/src/components')).filter((name) =
   existsSync(join(root, `sdk/src/components/${name}/${name}.ts`)),
 );
 export const npm: RollupOptions = {
-  input: [
-    'sdk/src/index.ts',
-    'sdk/src/sharecart.ts',
-    ...components.map((name) => `sdk/src/components/${name}/${name}.ts`),
-  ],
+  input: ['sdk/src/index.ts', 'sdk/src/sharecart.ts', ...components.map((name) => `sdk/src/components/${name}/${name}.ts`)],
   external: [/^lit(\/|$)/, /^@lit\//, 'uqr'],
   output: {
     dir: 'sdk/dist/npm',

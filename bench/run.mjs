@@ -46,7 +46,9 @@ set('peers.sharerjs.gzip_bytes', gz(pkg('sharer.js/sharer.min.js')));
 {
   // vanilla-sharing ships no minified build: minify it the way we minify ours (terser) for a fair number
   const { minify } = await import('terser');
-  const code = (await minify(pkg('vanilla-sharing/dist/vanilla-sharing.esm.js').toString(), { module: true, compress: true, mangle: true })).code;
+  const code = (
+    await minify(pkg('vanilla-sharing/dist/vanilla-sharing.esm.js').toString(), { module: true, compress: true, mangle: true })
+  ).code;
   set('peers.vanilla_sharing.gzip_bytes', gz(Buffer.from(code)));
 }
 
@@ -83,7 +85,10 @@ const api = async (path, { key, body, method } = {}) => {
 const created = await api('/v1/admin/shops', {
   key: vars.ADMIN_TOKEN,
   body: {
-    name: 'Bench Tea', currency: 'HKD', siteUrl: `${ORIGIN}/__bench/`, allowedOrigins: [ORIGIN, `http://localhost:${PORT}`],
+    name: 'Bench Tea',
+    currency: 'HKD',
+    siteUrl: `${ORIGIN}/__bench/`,
+    allowedOrigins: [ORIGIN, `http://localhost:${PORT}`],
     program: { kind: 'percent', rateBps: 1000, holdDays: 30, windowDays: 30 },
     products: [{ sku: 'oolong-250g', name: 'Oolong 250 g', priceMinor: 16800 }],
   },
@@ -93,14 +98,25 @@ const { referrer } = await api('/v1/referrers', { key: pk, body: {} });
 
 // ------------------------------------------------------------------ main thread in Chromium
 console.log('› SDK main-thread time in headless Chromium');
-writeFileSync(resolve(ROOT, 'dist/public/__bench/index.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
+writeFileSync(
+  resolve(ROOT, 'dist/public/__bench/index.html'),
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
 <script type="module" src="/sdk/sharecart.js" data-shop="${pk}"></script></head>
-<body><sc-share-button product="oolong-250g"></sc-share-button></body></html>`);
+<body><sc-share-button product="oolong-250g"></sc-share-button></body></html>`,
+);
 try {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: ensureChromium(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   const runs = [];
   for (let i = 0; i < 7; i++) {
@@ -109,11 +125,15 @@ try {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
     await page.goto(`${worker.url}/__bench/index.html`, { waitUntil: 'load' });
-    await page.waitForFunction(() => {
-      const el = document.querySelector('sc-share-button');
-      const button = el?.shadowRoot?.querySelector('button');
-      return button && !button.disabled && !el.hasAttribute('loading') && el.getAttribute('aria-busy') !== 'true';
-    }, null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('sc-share-button');
+        const button = el?.shadowRoot?.querySelector('button');
+        return button && !button.disabled && !el.hasAttribute('loading') && el.getAttribute('aria-busy') !== 'true';
+      },
+      null,
+      { timeout: 15_000 },
+    );
     const ready = await page.evaluate(() => {
       const script = performance.getEntriesByType('resource').find((e) => e.name.includes('/sdk/sharecart.js'));
       return { interactive: performance.now() - (script ? script.startTime : 0) };
@@ -147,7 +167,9 @@ set('worker.bare.rps', bare.rps);
 set('worker.bare.p99_ms', bare.p99);
 
 const clicks = await load('click ingest (POST /v1/clicks)', {
-  url: `${worker.url}/v1/clicks`, method: 'POST', headers: auth(pk),
+  url: `${worker.url}/v1/clicks`,
+  method: 'POST',
+  headers: auth(pk),
   body: JSON.stringify({ code: referrer.code, channel: 'whatsapp', landingUrl: `${ORIGIN}/__bench/` }),
 });
 set('worker.clicks.rps', clicks.rps);
@@ -158,36 +180,60 @@ set('worker.clicks.ratio_to_bare', +(clicks.rps / bare.rps).toFixed(3));
 
 let order = 0;
 const conversions = await load('conversions (POST /v1/conversions)', {
-  url: `${worker.url}/v1/conversions`, method: 'POST', headers: auth(sk),
-  requests: [{
-    setupRequest: (req) => ({
-      ...req,
-      body: JSON.stringify({ orderId: `B-${process.pid}-${++order}`, amountMinor: 16800, currency: 'HKD', referralCode: referrer.code,
-        items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }] }),
-    }),
-  }],
+  url: `${worker.url}/v1/conversions`,
+  method: 'POST',
+  headers: auth(sk),
+  requests: [
+    {
+      setupRequest: (req) => ({
+        ...req,
+        body: JSON.stringify({
+          orderId: `B-${process.pid}-${++order}`,
+          amountMinor: 16800,
+          currency: 'HKD',
+          referralCode: referrer.code,
+          items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
+        }),
+      }),
+    },
+  ],
 });
 set('worker.conversions.rps', conversions.rps);
 set('worker.conversions.p99_ms', conversions.p99);
 set('worker.conversions.non2xx', conversions.non2xx);
 set('worker.conversions.ratio_to_bare', +(conversions.rps / bare.rps).toFixed(3));
 
-
 // ------------------------------------------------------------------ attribution vs table size
 async function attributionAt(total) {
   console.log(`› attribution with ${total.toLocaleString()} clicks in D1`);
   await worker.stop();
-  const have = Number(JSON.parse(wrangler(['d1', 'execute', 'DB', '--local', '--json', '--command', "SELECT count(*) AS n FROM clicks WHERE id LIKE 'clk_bench_%'"], { persistTo }))[0].results[0].n);
+  const have = Number(
+    JSON.parse(
+      wrangler(
+        ['d1', 'execute', 'DB', '--local', '--json', '--command', "SELECT count(*) AS n FROM clicks WHERE id LIKE 'clk_bench_%'"],
+        { persistTo },
+      ),
+    )[0].results[0].n,
+  );
   const missing = Math.max(0, total - have);
   const CHUNK = 250_000;
   for (let start = 0; start < missing; start += CHUNK) {
     const n = Math.min(CHUNK, missing - start);
     const base = have + start;
-    wrangler(['d1', 'execute', 'DB', '--local', '--command',
-      `WITH RECURSIVE seq(i) AS (SELECT ${base} UNION ALL SELECT i + 1 FROM seq WHERE i < ${base + n - 1})
+    wrangler(
+      [
+        'd1',
+        'execute',
+        'DB',
+        '--local',
+        '--command',
+        `WITH RECURSIVE seq(i) AS (SELECT ${base} UNION ALL SELECT i + 1 FROM seq WHERE i < ${base + n - 1})
        INSERT INTO clicks (id, shop_id, referrer_id, channel, landing_url, visitor_hash, ip_hash, ua_hash, created_at)
        SELECT printf('clk_bench_%09d', i), '${shop.id}', '${referrer.id}', 'whatsapp', NULL,
-              printf('v%08d', i % 400000), NULL, NULL, ${Date.now()} - (i % 2000000) * 1000 FROM seq`], { persistTo });
+              printf('v%08d', i % 400000), NULL, NULL, ${Date.now()} - (i % 2000000) * 1000 FROM seq`,
+      ],
+      { persistTo },
+    );
   }
   worker = await startWranglerDev({ port: PORT, persistTo, vars: { CLICK_RATE_LIMIT_PER_MINUTE: '100000000' } });
   const times = [];
@@ -195,12 +241,14 @@ async function attributionAt(total) {
     const clickId = `clk_bench_${String(Math.floor((i * 7919) % total)).padStart(9, '0')}`;
     const t0 = performance.now();
     const res = await fetch(`${worker.url}/v1/conversions`, {
-      method: 'POST', headers: auth(sk),
+      method: 'POST',
+      headers: auth(sk),
       body: JSON.stringify({ orderId: `ATTR-${total}-${i}`, amountMinor: 9800, currency: 'HKD', clickId }),
     });
     const body = await res.json();
     const t = performance.now() - t0;
-    if (res.status !== 201 || body.conversion.source !== 'click') throw new Error(`attribution failed: ${res.status} ${JSON.stringify(body)}`);
+    if (res.status !== 201 || body.conversion.source !== 'click')
+      throw new Error(`attribution failed: ${res.status} ${JSON.stringify(body)}`);
     if (i >= 20) times.push(t);
   }
   times.sort((a, b) => a - b);
@@ -208,7 +256,10 @@ async function attributionAt(total) {
 }
 set('worker.attribution.ms_at_10k_clicks', await attributionAt(10_000));
 set('worker.attribution.ms_at_1m_clicks', await attributionAt(1_000_000));
-set('worker.attribution.ratio_1m_to_10k', +(results['worker.attribution.ms_at_1m_clicks'] / results['worker.attribution.ms_at_10k_clicks']).toFixed(2));
+set(
+  'worker.attribution.ratio_1m_to_10k',
+  +(results['worker.attribution.ms_at_1m_clicks'] / results['worker.attribution.ms_at_10k_clicks']).toFixed(2),
+);
 
 await worker.stop();
 rmSync(persistTo, { recursive: true, force: true });
@@ -216,7 +267,13 @@ rmSync(resolve(ROOT, 'dist/public/__bench'), { recursive: true, force: true });
 
 // ------------------------------------------------------------------ write
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-const meta = { command: 'npm run bench', date: new Date().toISOString(), machine, durationSeconds: DURATION, connections: CONNECTIONS };
+const meta = {
+  command: 'npm run bench',
+  date: new Date().toISOString(),
+  machine,
+  durationSeconds: DURATION,
+  connections: CONNECTIONS,
+};
 writeFileSync(resolve(ROOT, 'bench/results.json'), JSON.stringify({ meta, ...results }, null, 2) + '\n');
 writeFileSync(resolve(ROOT, 'bench/RESULTS.md'), renderResults({ meta, ...results }));
 console.log('\nwrote bench/results.json and bench/RESULTS.md');

@@ -95,8 +95,7 @@ const closure = (file, seen = new Set()) => {
   for (const dep of chunks.get(file).imports) closure(dep, seen);
   return seen;
 };
-const byModule = (suffix) =>
-  [...chunks.values()].find((c) => c.facadeModuleId?.replaceAll('\\', '/').endsWith(suffix))?.fileName;
+const byModule = (suffix) => [...chunks.values()].find((c) => c.facadeModuleId?.replaceAll('\\', '/').endsWith(suffix))?.fileName;
 const loaderFile = 'sharecart.js';
 const buttonFile = byModule('components/share-button/share-button.ts');
 const firstPaint = [...closure(buttonFile, closure(loaderFile))];

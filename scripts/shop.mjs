@@ -35,7 +35,12 @@ const res = await fetch(`${values.api}/v1/admin/shops`, {
     locale: values.locale,
     siteUrl: values.site,
     allowedOrigins: values.origin,
-    program: { kind: 'percent', rateBps: Number(values.rate), holdDays: Number(values['hold-days']), windowDays: Number(values['window-days']) },
+    program: {
+      kind: 'percent',
+      rateBps: Number(values.rate),
+      holdDays: Number(values['hold-days']),
+      windowDays: Number(values['window-days']),
+    },
   }),
 }).catch((error) => {
   console.error(`Cannot reach ${values.api}: is the worker running (npm start)? ${error.message}`);

@@ -24,11 +24,16 @@ mkdirSync(resolve(ROOT, '.wrangler'), { recursive: true });
 const seedFile = resolve(ROOT, '.wrangler', 'seed.sql');
 const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
 const seed = await new Promise((done, fail) => {
-  const child = spawn(resolve(ROOT, 'node_modules/.bin/tsx'),
-    ['seeds/generate.ts', ...origins.flatMap((o) => ['--origin', o]), '--out', seedFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    resolve(ROOT, 'node_modules/.bin/tsx'),
+    ['seeds/generate.ts', ...origins.flatMap((o) => ['--origin', o]), '--out', seedFile],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
-  child.on('exit', (code) => (code === 0 ? done(JSON.parse(out.trim().split('\n').pop())) : fail(new Error(`seed generator exited ${code}`))));
+  child.on('exit', (code) =>
+    code === 0 ? done(JSON.parse(out.trim().split('\n').pop())) : fail(new Error(`seed generator exited ${code}`)),
+  );
 });
 executeSqlFile(seedFile);
 
@@ -41,7 +46,13 @@ if (existsSync(merchantServer)) {
   merchant = spawn('node', [merchantServer], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, PORT: String(merchantPort), SHARECART_API: url, SHARECART_SECRET_KEY: seed.secretKey, SHOP_URL: `${url}/shop/` },
+    env: {
+      ...process.env,
+      PORT: String(merchantPort),
+      SHARECART_API: url,
+      SHARECART_SECRET_KEY: seed.secretKey,
+      SHOP_URL: `${url}/shop/`,
+    },
   });
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every test, on a fresh clone with nothing else typed.
 //   1. install what is missing (node_modules; Debian chromium as root)
-//   2. typecheck (SDK + worker)
+//   2. formatting (Prettier) and typecheck (SDK + worker)
 //   3. build the SDK (size budgets enforced by the build)
 //   4. unit tests in Node (seeds), worker tests in workerd (real D1 + Durable Objects)
 //   5. a real `wrangler dev` on a fresh local database, then the component tests in headless
@@ -27,9 +27,19 @@ function step(name, cmd, args, { env = {}, count } = {}) {
     const started = Date.now();
     console.log(`\n━━ ${name} ━━ ${cmd} ${args.join(' ')}`);
     let out = '';
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...wranglerEnv(), CHROME_PATH: chrome, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
-    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { ...wranglerEnv(), CHROME_PATH: chrome, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
     child.on('exit', (code) => {
       const counted = count ? count(out) : null;
       if (counted) {
@@ -47,7 +57,10 @@ function step(name, cmd, args, { env = {}, count } = {}) {
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 /** vitest's summary: "Tests  12 passed | 1 failed (13)". */
 function vitestCount(out) {
-  const line = strip(out).split('\n').reverse().find((l) => /^\s*Tests\s+/.test(l));
+  const line = strip(out)
+    .split('\n')
+    .reverse()
+    .find((l) => /^\s*Tests\s+/.test(l));
   if (!line) return null;
   const n = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0);
   return { passed: n('passed'), failed: n('failed'), skipped: n('skipped') };
@@ -63,16 +76,27 @@ function wtrCount(out) {
 const bin = (name) => resolve(ROOT, 'node_modules', '.bin', name);
 let ok = true;
 
+if (want('format'))
+  ok = (await step('format (prettier --check)', bin('prettier'), ['--check', '.', '--log-level', 'warn'])) && ok;
 if (want('typecheck')) {
   ok = (await step('typecheck: SDK', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) && ok;
   ok = (await step('typecheck: worker', bin('tsc'), ['-p', 'worker/tsconfig.json', '--noEmit'])) && ok;
 }
 if (want('build')) ok = (await step('build + size budgets', 'node', ['scripts/build.mjs'])) && ok;
 if (want('unit')) {
-  ok = (await step('unit: domain rules (node)', bin('vitest'), ['run', '--config', 'worker/src/domain/vitest.config.ts'], { count: vitestCount })) && ok;
-  ok = (await step('unit: seeds (node)', bin('vitest'), ['run', '--config', 'seeds/vitest.config.ts'], { count: vitestCount })) && ok;
+  ok =
+    (await step('unit: domain rules (node)', bin('vitest'), ['run', '--config', 'worker/src/domain/vitest.config.ts'], {
+      count: vitestCount,
+    })) && ok;
+  ok =
+    (await step('unit: seeds (node)', bin('vitest'), ['run', '--config', 'seeds/vitest.config.ts'], { count: vitestCount })) &&
+    ok;
 }
-if (want('worker')) ok = (await step('worker (workerd, D1, Durable Objects)', bin('vitest'), ['run', '--config', 'worker/vitest.config.ts'], { count: vitestCount })) && ok;
+if (want('worker'))
+  ok =
+    (await step('worker (workerd, D1, Durable Objects)', bin('vitest'), ['run', '--config', 'worker/vitest.config.ts'], {
+      count: vitestCount,
+    })) && ok;
 
 if (want('sdk') || want('e2e')) {
   const persistTo = mkdtempSync(join(tmpdir(), 'sharecart-test-'));
@@ -84,10 +108,22 @@ if (want('sdk') || want('e2e')) {
     worker = await startWranglerDev({ port, persistTo });
     const env = { SC_TEST_API: worker.url, SC_ADMIN_TOKEN: vars.ADMIN_TOKEN, SC_TEST_PERSIST: persistTo };
     if (want('sdk')) {
-      ok = (await step('components (headless Chromium, @web/test-runner)', bin('web-test-runner'), ['--config', 'sdk/web-test-runner.config.mjs'], { env, count: wtrCount })) && ok;
+      ok =
+        (await step(
+          'components (headless Chromium, @web/test-runner)',
+          bin('web-test-runner'),
+          ['--config', 'sdk/web-test-runner.config.mjs'],
+          { env, count: wtrCount },
+        )) && ok;
     }
     if (want('e2e') && existsSync(resolve(ROOT, 'examples/e2e/vitest.config.ts'))) {
-      ok = (await step('end to end (playwright-core + Chromium)', bin('vitest'), ['run', '--config', 'examples/e2e/vitest.config.ts'], { env, count: vitestCount })) && ok;
+      ok =
+        (await step(
+          'end to end (playwright-core + Chromium)',
+          bin('vitest'),
+          ['run', '--config', 'examples/e2e/vitest.config.ts'],
+          { env, count: vitestCount },
+        )) && ok;
     }
   } catch (error) {
     console.error(error);

@@ -45,7 +45,12 @@ async function createShop(name, overrides = {}) {
       allowedOrigins: ORIGINS,
       program: { kind: 'percent', rateBps: 1000, holdDays: 30, windowDays: 30, friendReward: { kind: 'percent', value: 1000 } },
       products: [
-        { sku: 'oolong-250g', name: 'Oolong 250 g', names: { 'zh-Hant-HK': '烏龍茶 250 克', 'zh-Hans': '乌龙茶 250 克' }, priceMinor: 15000 },
+        {
+          sku: 'oolong-250g',
+          name: 'Oolong 250 g',
+          names: { 'zh-Hant-HK': '烏龍茶 250 克', 'zh-Hans': '乌龙茶 250 克' },
+          priceMinor: 15000,
+        },
         { sku: 'xss-product', name: '<img src=x onerror="window.__scXss=1">', priceMinor: 1000 },
       ],
       ...overrides,
@@ -64,7 +69,12 @@ async function serverOrder(shop, orderId) {
   const res = await fetch(`${api}/v1/conversions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${shop.secretKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ orderId, amountMinor: 15000, currency: 'HKD', items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 15000 }] }),
+    body: JSON.stringify({
+      orderId,
+      amountMinor: 15000,
+      currency: 'HKD',
+      items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 15000 }],
+    }),
   });
   const body = await res.json().catch(() => null);
   if (res.status !== 201) throw new Error(`reporting the test order failed: ${res.status} ${JSON.stringify(body)}`);
@@ -121,7 +131,14 @@ export default {
       },
       launchOptions: {
         executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       },
     }),
   ],

@@ -79,10 +79,21 @@ describe('generateSeed', () => {
       hint: DEMO_SECRET_KEY.slice(-4),
     });
     expect(rows.allowed_origins.map((o) => o.origin)).toEqual(['http://127.0.0.1:8787', 'http://localhost:8787']);
-    expect(rows.shops[0]).toMatchObject({ currency: 'HKD', locale: 'zh-Hant-HK', site_url: '/shop/', allow_browser_conversions: 1 });
+    expect(rows.shops[0]).toMatchObject({
+      currency: 'HKD',
+      locale: 'zh-Hant-HK',
+      site_url: '/shop/',
+      allow_browser_conversions: 1,
+    });
     expect(rows.commission_programs[0]).toMatchObject({
-      kind: 'percent', rate_bps: 1000, cap_minor: 20000, hold_days: 30, window_days: 30, model: 'last_click',
-      friend_reward_kind: 'percent', friend_reward_value: 1000,
+      kind: 'percent',
+      rate_bps: 1000,
+      cap_minor: 20000,
+      hold_days: 30,
+      window_days: 30,
+      model: 'last_click',
+      friend_reward_kind: 'percent',
+      friend_reward_value: 1000,
     });
   });
 
@@ -152,7 +163,8 @@ describe('generateSeed', () => {
         expect(entries).toHaveLength(0);
         continue;
       }
-      const ofType = (...types: string[]) => sum(entries.filter((e) => types.includes(str(e, 'type'))).map((e) => num(e, 'amount_minor')));
+      const ofType = (...types: string[]) =>
+        sum(entries.filter((e) => types.includes(str(e, 'type'))).map((e) => num(e, 'amount_minor')));
       const refunded = sum(refundsOf(conv.id).map((r) => num(r, 'amount_minor')));
       expect(refunded).toBeLessThanOrEqual(num(conv, 'amount_minor'));
       const reversed = cumulativeReversalMinor(commission, refunded, num(conv, 'amount_minor'));
@@ -174,7 +186,9 @@ describe('generateSeed', () => {
   it("shows Maggie's balances as paid, available and pending, and holds self-referrals", () => {
     const maggie = rows.referrers.find((r) => r.vanity_code === 'maggie') as AnyRow;
     const balance = (bucket: string) =>
-      sum(rows.ledger_entries.filter((e) => e.referrer_id === maggie.id && e.bucket === bucket).map((e) => num(e, 'amount_minor')));
+      sum(
+        rows.ledger_entries.filter((e) => e.referrer_id === maggie.id && e.bucket === bucket).map((e) => num(e, 'amount_minor')),
+      );
     expect(balance('paid')).toBeGreaterThan(0);
     expect(balance('available')).toBeGreaterThan(0);
     expect(balance('pending')).toBeGreaterThan(0);
@@ -186,7 +200,12 @@ describe('generateSeed', () => {
       expect(JSON.parse(str(conv, 'explanation')).selfReferral).toEqual({ self: true, reason: 'same_email' });
       const entries = rows.ledger_entries.filter((e) => e.conversion_id === conv.id);
       expect(entries).toHaveLength(1);
-      expect(entries[0]).toMatchObject({ type: 'commission', bucket: 'on_hold', reason: 'self_referral:same_email', available_at: null });
+      expect(entries[0]).toMatchObject({
+        type: 'commission',
+        bucket: 'on_hold',
+        reason: 'self_referral:same_email',
+        available_at: null,
+      });
     }
   });
 });

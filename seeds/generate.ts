@@ -23,13 +23,7 @@ import { DAY_MS, attribute } from '../worker/src/domain/attribution';
 import type { AttributionDecision, ClickFact, ReferrerFact } from '../worker/src/domain/attribution';
 import { computeCommission, friendDiscountMinor } from '../worker/src/domain/commission';
 import type { CommissionResult, OrderItem, Program, ProductRule } from '../worker/src/domain/commission';
-import {
-  balancesOf,
-  commissionEntries,
-  payoutEntries,
-  refundEntries,
-  releaseEntries,
-} from '../worker/src/domain/ledger';
+import { balancesOf, commissionEntries, payoutEntries, refundEntries, releaseEntries } from '../worker/src/domain/ledger';
 import type { Balances, EntryDraft } from '../worker/src/domain/ledger';
 import { detectSelfReferral } from '../worker/src/domain/self-referral';
 import type { SelfReferralVerdict } from '../worker/src/domain/self-referral';
@@ -114,19 +108,114 @@ export type SeedTable =
 
 /** Every table the seed fills, in insertion (foreign-key) order, with its columns. */
 export const TABLE_COLUMNS: Readonly<Record<SeedTable, readonly string[]>> = {
-  shops: ['id', 'name', 'currency', 'locale', 'site_url', 'webhook_url', 'webhook_secret', 'disclosure_text', 'allow_browser_conversions', 'referrer_approval', 'verified_buyers_only', 'created_at'],
+  shops: [
+    'id',
+    'name',
+    'currency',
+    'locale',
+    'site_url',
+    'webhook_url',
+    'webhook_secret',
+    'disclosure_text',
+    'allow_browser_conversions',
+    'referrer_approval',
+    'verified_buyers_only',
+    'created_at',
+  ],
   api_keys: ['id', 'shop_id', 'kind', 'lookup', 'hint', 'created_at', 'revoked_at'],
   allowed_origins: ['shop_id', 'origin'],
-  commission_programs: ['shop_id', 'kind', 'rate_bps', 'flat_minor', 'cap_minor', 'hold_days', 'window_days', 'model', 'friend_reward_kind', 'friend_reward_value', 'updated_at'],
-  products: ['shop_id', 'sku', 'name', 'names', 'price_minor', 'currency', 'url', 'image_url', 'active', 'override_kind', 'override_value', 'updated_at'],
-  referrers: ['id', 'shop_id', 'code', 'vanity_code', 'token_hash', 'display_name', 'email', 'phone', 'customer_ref', 'status', 'verified_buyer', 'created_at'],
+  commission_programs: [
+    'shop_id',
+    'kind',
+    'rate_bps',
+    'flat_minor',
+    'cap_minor',
+    'hold_days',
+    'window_days',
+    'model',
+    'friend_reward_kind',
+    'friend_reward_value',
+    'updated_at',
+  ],
+  products: [
+    'shop_id',
+    'sku',
+    'name',
+    'names',
+    'price_minor',
+    'currency',
+    'url',
+    'image_url',
+    'active',
+    'override_kind',
+    'override_value',
+    'updated_at',
+  ],
+  referrers: [
+    'id',
+    'shop_id',
+    'code',
+    'vanity_code',
+    'token_hash',
+    'display_name',
+    'email',
+    'phone',
+    'customer_ref',
+    'status',
+    'verified_buyer',
+    'created_at',
+  ],
   shares: ['id', 'shop_id', 'referrer_id', 'channel', 'sku', 'created_at'],
   clicks: ['id', 'shop_id', 'referrer_id', 'channel', 'landing_url', 'visitor_hash', 'ip_hash', 'ua_hash', 'created_at'],
-  conversions: ['id', 'shop_id', 'order_id', 'amount_minor', 'currency', 'items', 'referrer_id', 'click_id', 'source', 'verified', 'customer_hash', 'commission_minor', 'commission_status', 'explanation', 'request_hash', 'created_at'],
+  conversions: [
+    'id',
+    'shop_id',
+    'order_id',
+    'amount_minor',
+    'currency',
+    'items',
+    'referrer_id',
+    'click_id',
+    'source',
+    'verified',
+    'customer_hash',
+    'commission_minor',
+    'commission_status',
+    'explanation',
+    'request_hash',
+    'created_at',
+  ],
   refunds: ['id', 'shop_id', 'conversion_id', 'refund_ref', 'amount_minor', 'created_at'],
   payouts: ['id', 'shop_id', 'referrer_id', 'amount_minor', 'currency', 'created_at'],
-  ledger_entries: ['id', 'shop_id', 'referrer_id', 'txn_id', 'type', 'bucket', 'amount_minor', 'currency', 'conversion_id', 'refund_id', 'payout_id', 'available_at', 'reason', 'dedupe_key', 'created_at'],
-  outbox_events: ['id', 'shop_id', 'type', 'payload', 'dedupe_key', 'attempts', 'next_attempt_at', 'delivered_at', 'last_error', 'created_at'],
+  ledger_entries: [
+    'id',
+    'shop_id',
+    'referrer_id',
+    'txn_id',
+    'type',
+    'bucket',
+    'amount_minor',
+    'currency',
+    'conversion_id',
+    'refund_id',
+    'payout_id',
+    'available_at',
+    'reason',
+    'dedupe_key',
+    'created_at',
+  ],
+  outbox_events: [
+    'id',
+    'shop_id',
+    'type',
+    'payload',
+    'dedupe_key',
+    'attempts',
+    'next_attempt_at',
+    'delivered_at',
+    'last_error',
+    'created_at',
+  ],
 };
 
 export type SeedRows = Record<SeedTable, Row[]>;
@@ -238,7 +327,7 @@ function activeTime(rng: Rng, from: number, to: number, growth = 0): number {
   const maxWeight = Math.max(...HK_HOUR_WEIGHTS) * (1 + growth);
   for (;;) {
     const t = rng.int(from, to);
-    const hkHour = Math.floor((((t + HKT_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS);
+    const hkHour = Math.floor(((((t + HKT_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
     const weight = (HK_HOUR_WEIGHTS[hkHour] as number) * (1 + (growth * (t - from)) / Math.max(1, to - from));
     if (rng.float() * maxWeight < weight) return t;
   }
@@ -261,13 +350,17 @@ function productBySku(sku: string): DemoProduct {
   return product;
 }
 
-const POPULARITY: ReadonlyArray<readonly [string, number]> = PRODUCTS.filter(
-  (p) => p.sku !== 'tea-gift-set',
-).map((p) => [p.sku, p.popularity] as const);
+const POPULARITY: ReadonlyArray<readonly [string, number]> = PRODUCTS.filter((p) => p.sku !== 'tea-gift-set').map(
+  (p) => [p.sku, p.popularity] as const,
+);
 
 /** A shopping basket: 1–3 distinct products, mostly one of each, sometimes starting with `first`. */
 function basket(rng: Rng, first: string | null): OrderItem[] {
-  const lines = rng.weighted([[1, 52], [2, 33], [3, 15]] as const);
+  const lines = rng.weighted([
+    [1, 52],
+    [2, 33],
+    [3, 15],
+  ] as const);
   const skus: string[] = first ? [first] : [];
   while (skus.length < lines) {
     const sku = rng.weighted(POPULARITY);
@@ -275,7 +368,11 @@ function basket(rng: Rng, first: string | null): OrderItem[] {
   }
   return skus.map((sku) => ({
     sku,
-    quantity: rng.weighted([[1, 74], [2, 20], [3, 6]] as const),
+    quantity: rng.weighted([
+      [1, 74],
+      [2, 20],
+      [3, 6],
+    ] as const),
     unitPriceMinor: productBySku(sku).priceMinor,
   }));
 }
@@ -325,8 +422,24 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     },
   ];
   const apiKeys: Row[] = [
-    { id: id('key', 'publishable'), shop_id: SHOP_ID, kind: 'publishable', lookup: DEMO_PUBLISHABLE_KEY, hint: DEMO_PUBLISHABLE_KEY.slice(-4), created_at: shopCreatedAt, revoked_at: null },
-    { id: id('key', 'secret'), shop_id: SHOP_ID, kind: 'secret', lookup: sha256Hex(DEMO_SECRET_KEY), hint: DEMO_SECRET_KEY.slice(-4), created_at: shopCreatedAt, revoked_at: null },
+    {
+      id: id('key', 'publishable'),
+      shop_id: SHOP_ID,
+      kind: 'publishable',
+      lookup: DEMO_PUBLISHABLE_KEY,
+      hint: DEMO_PUBLISHABLE_KEY.slice(-4),
+      created_at: shopCreatedAt,
+      revoked_at: null,
+    },
+    {
+      id: id('key', 'secret'),
+      shop_id: SHOP_ID,
+      kind: 'secret',
+      lookup: sha256Hex(DEMO_SECRET_KEY),
+      hint: DEMO_SECRET_KEY.slice(-4),
+      created_at: shopCreatedAt,
+      revoked_at: null,
+    },
   ];
   const allowedOrigins: Row[] = origins.map((origin) => ({ shop_id: SHOP_ID, origin }));
   const programs: Row[] = [
@@ -403,7 +516,9 @@ export function generateSeed(opts: SeedOptions): SeedResult {
   // Clicks, by visitors of whom about one in five comes back through another link.
   const uaHashes = Array.from({ length: 12 }, () => rng.hex(64));
   const visitors: Visitor[] = [];
-  const clickTimes = Array.from({ length: CLICK_COUNT }, () => activeTime(rng, start, now - 30 * MINUTE_MS, 1)).sort((a, b) => a - b);
+  const clickTimes = Array.from({ length: CLICK_COUNT }, () => activeTime(rng, start, now - 30 * MINUTE_MS, 1)).sort(
+    (a, b) => a - b,
+  );
   const clicks: Click[] = clickTimes.map((at, i) => {
     const referrer = rng.weighted(reach);
     let visitor: Visitor;
@@ -447,7 +562,14 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     const click = rng.pick(candidates);
     usedClicks.add(click);
     click.visitor.customer = newCustomer(referrer.email ?? undefined);
-    plans.push({ kind: 'click', at: click.at + rng.int(3 * MINUTE_MS, HOUR_MS), click, couponReferrer: null, customer: click.visitor.customer, bulk: false });
+    plans.push({
+      kind: 'click',
+      at: click.at + rng.int(3 * MINUTE_MS, HOUR_MS),
+      click,
+      couponReferrer: null,
+      customer: click.visitor.customer,
+      bulk: false,
+    });
   }
   for (const click of rng.shuffle(clicks)) {
     if (plans.length >= CLICK_ORDER_COUNT) break;
@@ -477,7 +599,14 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     const at = byMaggie
       ? (livestreams[i % livestreams.length] as number) + rng.int(5 * MINUTE_MS, 2 * HOUR_MS)
       : activeTime(rng, start, latest);
-    plans.push({ kind: 'coupon', at: Math.min(at, latest), click: null, couponReferrer: byMaggie ? maggie : kayan, customer: newCustomer(), bulk: false });
+    plans.push({
+      kind: 'coupon',
+      at: Math.min(at, latest),
+      click: null,
+      couponReferrer: byMaggie ? maggie : kayan,
+      customer: newCustomer(),
+      bulk: false,
+    });
   }
 
   // Orders reported with a click that had expired (window 30 days).
@@ -492,7 +621,14 @@ export function generateSeed(opts: SeedOptions): SeedResult {
   while (plans.length < CONVERSION_COUNT) {
     const customer = customers.length > 30 && rng.chance(0.2) ? rng.pick(customers) : newCustomer();
     if (REFERRERS.some((r) => r.email === customer.email)) continue;
-    plans.push({ kind: 'none', at: activeTime(rng, start, latest, 0.3), click: null, couponReferrer: null, customer, bulk: false });
+    plans.push({
+      kind: 'none',
+      at: activeTime(rng, start, latest, 0.3),
+      click: null,
+      couponReferrer: null,
+      customer,
+      bulk: false,
+    });
   }
   plans.sort((a, b) => a.at - b.at);
 
@@ -563,7 +699,13 @@ export function generateSeed(opts: SeedOptions): SeedResult {
   // Refunds: some during the hold (the commission is voided), some after release (reversed),
   // one after Maggie's payout (clawed back), and two on unreferred orders.
   const payoutAt = now - 4 * DAY_MS + 2 * HOUR_MS;
-  interface Refund { id: string; ref: string; conv: Conversion; amountMinor: number; at: number }
+  interface Refund {
+    id: string;
+    ref: string;
+    conv: Conversion;
+    amountMinor: number;
+    at: number;
+  }
   const refunds: Refund[] = [];
   const refunded = new Set<Conversion>();
   const refundedSoFar = (conv: Conversion): number =>
@@ -598,14 +740,18 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     addRefund(conv, now - 2 * DAY_MS + rng.int(0, DAY_MS), false);
   });
   // Unreferred orders.
-  rng.shuffle(conversions.filter((c) => c.status === 'none' && c.at < now - 5 * DAY_MS)).slice(0, 2).forEach((conv, i) => {
-    addRefund(conv, conv.at + rng.int(DAY_MS, 4 * DAY_MS), i === 0);
-  });
+  rng
+    .shuffle(conversions.filter((c) => c.status === 'none' && c.at < now - 5 * DAY_MS))
+    .slice(0, 2)
+    .forEach((conv, i) => {
+      addRefund(conv, conv.at + rng.int(DAY_MS, 4 * DAY_MS), i === 0);
+    });
   refunds.sort((a, b) => a.at - b.at);
 
   // The ledger, written in time order by the worker's rules.
   const ledger: LedgerEntry[] = [];
-  const convBalances = (conv: Conversion): Balances => balancesOf(ledger.filter((e) => e.conversionId === conv.id).map((e) => e.draft));
+  const convBalances = (conv: Conversion): Balances =>
+    balancesOf(ledger.filter((e) => e.conversionId === conv.id).map((e) => e.draft));
   const paidOut = new Map<string, number>();
   const payouts: Row[] = [];
   const write = (drafts: EntryDraft[], at: number, refs: Omit<LedgerEntry, 'draft' | 'txnId' | 'at'>, txnKey: string): void => {
@@ -675,7 +821,12 @@ export function generateSeed(opts: SeedOptions): SeedResult {
           refundMinor: refund.amountMinor,
           conversionBalances: { ...balances, available: balances.available - paid, paid },
         });
-        write(entries, refund.at, { referrerId: referrer.id, conversionId: conv.id, refundId: refund.id, payoutId: null }, `refund:${refund.id}`);
+        write(
+          entries,
+          refund.at,
+          { referrerId: referrer.id, conversionId: conv.id, refundId: refund.id, payoutId: null },
+          `refund:${refund.id}`,
+        );
       },
     });
   }
@@ -692,7 +843,14 @@ export function generateSeed(opts: SeedOptions): SeedResult {
         { referrerId: maggie.id, conversionId: null, refundId: null, payoutId },
         `payout:${payoutId}`,
       );
-      payouts.push({ id: payoutId, shop_id: SHOP_ID, referrer_id: maggie.id, amount_minor: referrerBalances.available, currency: CURRENCY, created_at: payoutAt });
+      payouts.push({
+        id: payoutId,
+        shop_id: SHOP_ID,
+        referrer_id: maggie.id,
+        amount_minor: referrerBalances.available,
+        currency: CURRENCY,
+        created_at: payoutAt,
+      });
       // Which conversions the payout settled, so a later refund is clawed back, not reversed.
       for (const conv of conversions) {
         if (conv.referrer !== maggie) continue;
@@ -717,7 +875,15 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     created_at: c.at,
   }));
   const conversionRows: Row[] = conversions.map((c) => {
-    const report = { orderId: c.orderId, amountMinor: c.amountMinor, currency: CURRENCY, items: c.items, clickId: c.reportedClickId, couponCode: c.couponCode, customerHash: c.customerHash };
+    const report = {
+      orderId: c.orderId,
+      amountMinor: c.amountMinor,
+      currency: CURRENCY,
+      items: c.items,
+      clickId: c.reportedClickId,
+      couponCode: c.couponCode,
+      customerHash: c.customerHash,
+    };
     return {
       id: c.id,
       shop_id: SHOP_ID,

@@ -30,12 +30,7 @@ export function sqlLiteral(value: SqlValue): string {
  * insertOrIgnore('t', ['a', 'b'], [{ a: 1, b: 'x' }]);
  * // "INSERT OR IGNORE INTO t (a, b) VALUES\n  (1, 'x');"
  */
-export function insertOrIgnore(
-  table: string,
-  columns: readonly string[],
-  rows: readonly Row[],
-  perStatement = 25,
-): string {
+export function insertOrIgnore(table: string, columns: readonly string[], rows: readonly Row[], perStatement = 25): string {
   const statements: string[] = [];
   for (let i = 0; i < rows.length; i += perStatement) {
     const values = rows.slice(i, i + perStatement).map((row) => {
@@ -45,9 +40,7 @@ export function insertOrIgnore(
       });
       return `  (${cells.join(', ')})`;
     });
-    statements.push(
-      `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES\n${values.join(',\n')};`,
-    );
+    statements.push(`INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES\n${values.join(',\n')};`);
   }
   return statements.join('\n');
 }

@@ -35,7 +35,9 @@ describe('the extension example page (/extend/, no build step)', () => {
     await page.goto(`${api}/extend/`);
     const gift = page.locator('hl-gift-share-button');
     await expect.poll(() => gift.locator('button[part=button]').count()).toBe(1);
-    expect(await page.evaluate(() => document.querySelector('hl-gift-share-button') instanceof customElements.get('sc-share-button')!)).toBe(true);
+    expect(
+      await page.evaluate(() => document.querySelector('hl-gift-share-button') instanceof customElements.get('sc-share-button')!),
+    ).toBe(true);
     // its own styles on top of the inherited ones
     expect(await style('hl-gift-share-button button[part=button]', 'border-radius')).toBe('999px');
     // the inherited share flow: the sheet opens; a copy marks it `shared`

@@ -76,7 +76,12 @@ describe('the merchant backend', () => {
 
   test('the same checkout sent twice makes one order and one conversion', async () => {
     const clickId = await click();
-    const form: Array<[string, string]> = [...contact, ['item', 'almond-cookies:2'], ['sharecart_click', clickId], ['checkout_id', crypto.randomUUID()]];
+    const form: Array<[string, string]> = [
+      ...contact,
+      ['item', 'almond-cookies:2'],
+      ['sharecart_click', clickId],
+      ['checkout_id', crypto.randomUUID()],
+    ];
     const [a, b] = await Promise.all([checkout(form), checkout(form)]);
     const first = new URL(a.location);
     const second = new URL(b.location);
@@ -87,10 +92,19 @@ describe('the merchant backend', () => {
   });
 
   test('sends the buyer back for an empty cart, unknown products or a missing email', async () => {
-    expect((await checkout([...contact, ['checkout_id', crypto.randomUUID()]])).location).toBe(`${shop}checkout?error=empty_cart`);
+    expect((await checkout([...contact, ['checkout_id', crypto.randomUUID()]])).location).toBe(
+      `${shop}checkout?error=empty_cart`,
+    );
     expect((await checkout([...contact, ['item', 'no-such-tea:1']])).location).toBe(`${shop}checkout?error=unknown_product`);
     expect((await checkout([...contact, ['item', 'oolong-250g:0']])).location).toBe(`${shop}checkout?error=invalid_cart`);
-    expect((await checkout([['name', 'x'], ['item', 'oolong-250g:1']])).location).toBe(`${shop}checkout?error=invalid_contact`);
+    expect(
+      (
+        await checkout([
+          ['name', 'x'],
+          ['item', 'oolong-250g:1'],
+        ])
+      ).location,
+    ).toBe(`${shop}checkout?error=invalid_contact`);
   });
 
   test('refuses a form posted from another site', async () => {
@@ -111,7 +125,13 @@ describe('the merchant backend', () => {
   });
 });
 
-type MerchantOrder = { orderId: string; clickId: string | null; conversionId: string | null; commissionMinor: number | null; commissionStatus: string | null };
+type MerchantOrder = {
+  orderId: string;
+  clickId: string | null;
+  conversionId: string | null;
+  commissionMinor: number | null;
+  commissionStatus: string | null;
+};
 
 async function merchantOrders(): Promise<MerchantOrder[]> {
   return ((await (await fetch(`${merchant}/orders`)).json()) as { data: MerchantOrder[] }).data;

@@ -24,7 +24,14 @@ afterAll(async () => {
   await browser?.close();
 });
 
-type Conversion = { id: string; orderId: string; verified: boolean; amountMinor: number; referrerId: string | null; clickId: string | null };
+type Conversion = {
+  id: string;
+  orderId: string;
+  verified: boolean;
+  amountMinor: number;
+  referrerId: string | null;
+  clickId: string | null;
+};
 
 async function conversionsFor(id: string): Promise<Conversion[]> {
   const { data } = await secretApi<{ data: Conversion[] }>('/v1/conversions?limit=100');
@@ -41,7 +48,9 @@ describe('the order tracker on a thank-you page without a server report', () => 
     const events: unknown[] = [];
     await page.exposeFunction('__onReport', (detail: unknown) => events.push(detail));
     await page.addInitScript(() =>
-      document.addEventListener('sc-order-report', (e) => (window as unknown as { __onReport(d: unknown): void }).__onReport((e as CustomEvent).detail)),
+      document.addEventListener('sc-order-report', (e) =>
+        (window as unknown as { __onReport(d: unknown): void }).__onReport((e as CustomEvent).detail),
+      ),
     );
     await page.goto(`${shop}thank-you?order=${orderId}&amount=16800&total=19800&currency=HKD&sku=oolong-250g`);
     const tracker = page.locator('sc-order-tracker');

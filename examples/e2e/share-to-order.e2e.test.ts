@@ -118,7 +118,14 @@ describe('share → click → order → commission', () => {
     const order = orders.data.find((o) => o.orderId == orderId)!;
     expect(order).toMatchObject({ amountMinor: 30240, clickId, commissionMinor: 3024, commissionStatus: 'pending' });
     const { conversion } = await secretApi<{ conversion: Record<string, unknown> }>(`/v1/conversions/${order.conversionId}`);
-    expect(conversion).toMatchObject({ orderId, amountMinor: 30240, verified: true, clickId, commissionMinor: 3024, commissionStatus: 'pending' });
+    expect(conversion).toMatchObject({
+      orderId,
+      amountMinor: 30240,
+      verified: true,
+      clickId,
+      commissionMinor: 3024,
+      commissionStatus: 'pending',
+    });
   });
 
   test("the referrer's dashboard shows the click, the order and a pending commission", async () => {
@@ -151,7 +158,11 @@ describe('share → click → order → commission', () => {
     expect(buyerCode).not.toBe(code);
     const token = await page.evaluate(() => JSON.parse(localStorage.getItem('sc_rt') ?? 'null'));
     const me = await fetch(`${api}/v1/referrers/me`, {
-      headers: { authorization: 'Bearer pk_demo_harbourleaf0000000000000', 'x-referrer-token': token, origin: new URL(api).origin },
+      headers: {
+        authorization: 'Bearer pk_demo_harbourleaf0000000000000',
+        'x-referrer-token': token,
+        origin: new URL(api).origin,
+      },
     }).then((r) => r.json());
     expect(me.referrer).toMatchObject({ code: buyerCode, verifiedBuyer: true });
   });

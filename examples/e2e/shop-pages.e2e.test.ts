@@ -11,7 +11,16 @@ import { DEMO, freshContext, launch, shop, watchErrors } from './support/browser
 
 const SHOP_DIR = resolve(import.meta.dirname, '../shop');
 const pages = readdirSync(SHOP_DIR).filter((f) => f.endsWith('.html'));
-const SKUS = ['oolong-250g', 'jasmine-pearls', 'pu-erh-cake', 'egg-rolls', 'almond-cookies', 'xo-sauce', 'rose-face-mist', 'tea-gift-set'];
+const SKUS = [
+  'oolong-250g',
+  'jasmine-pearls',
+  'pu-erh-cake',
+  'egg-rolls',
+  'almond-cookies',
+  'xo-sauce',
+  'rose-face-mist',
+  'tea-gift-set',
+];
 
 let browser: Browser;
 let page: Page;

@@ -165,11 +165,12 @@ export function createMerchantServer({ api, secretKey, shopUrl, fetchImpl = fetc
 
     // 3. The friend reward the banner promised ("首單 9 折"), for a referred visitor.
     const reward = program.friendReward ?? { kind: 'none', value: 0 };
-    const discount = !clickId || reward.kind === 'none'
-      ? 0
-      : reward.kind === 'percent'
-        ? Math.round((subtotal * reward.value) / 10000)
-        : Math.min(subtotal, reward.value);
+    const discount =
+      !clickId || reward.kind === 'none'
+        ? 0
+        : reward.kind === 'percent'
+          ? Math.round((subtotal * reward.value) / 10000)
+          : Math.min(subtotal, reward.value);
     const amountMinor = subtotal - discount;
     const shipping = subtotal >= FREE_SHIPPING_FROM_MINOR ? 0 : SHIPPING_MINOR;
 
@@ -194,11 +195,15 @@ export function createMerchantServer({ api, secretKey, shopUrl, fetchImpl = fetc
     let conversion = null;
     let claim = null;
     try {
-      const answer = await sharecart.call('POST', '/v1/conversions', report, { 'idempotency-key': `order-${orderKey.slice(0, 32)}` });
+      const answer = await sharecart.call('POST', '/v1/conversions', report, {
+        'idempotency-key': `order-${orderKey.slice(0, 32)}`,
+      });
       conversion = answer.conversion;
       claim = answer.buyerClaimToken;
     } catch (e) {
-      log(`merchant: order ${orderId} taken, but reporting it to ShareCart failed (${e.code ?? e.message}); retry later with the same Idempotency-Key`);
+      log(
+        `merchant: order ${orderId} taken, but reporting it to ShareCart failed (${e.code ?? e.message}); retry later with the same Idempotency-Key`,
+      );
     }
 
     const thankYou = new URL('thank-you', shop);
@@ -227,7 +232,9 @@ export function createMerchantServer({ api, secretKey, shopUrl, fetchImpl = fetc
     log(
       `merchant: order ${orderId} ${currency} ${(amountMinor / 100).toFixed(2)}` +
         (clickId ? ` click ${clickId}` : '') +
-        (conversion ? ` → ${conversion.id}, commission ${conversion.commissionMinor ?? 0} (${conversion.commissionStatus ?? 'none'})` : ''),
+        (conversion
+          ? ` → ${conversion.id}, commission ${conversion.commissionMinor ?? 0} (${conversion.commissionStatus ?? 'none'})`
+          : ''),
     );
     return redirect(res, thankYou.href);
   }
@@ -293,7 +300,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const port = Number(process.env.PORT ?? 8788);
   const host = process.env.HOST ?? '127.0.0.1';
   const server = createMerchantServer({ api, secretKey, shopUrl });
-  server.listen(port, host, () => console.log(`merchant: Harbour Leaf backend on http://${host}:${port}/ (shop ${shopUrl}, API ${api})`));
+  server.listen(port, host, () =>
+    console.log(`merchant: Harbour Leaf backend on http://${host}:${port}/ (shop ${shopUrl}, API ${api})`),
+  );
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -79,8 +79,16 @@ export async function startWranglerDev(opts = {}) {
     // never talk to a stale server left by another run: its database is not ours
     throw new Error(`Port ${port} is already in use by another server; stop it or choose another port (PORT=…).`);
   }
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', opts.logLevel ?? 'warn',
-    '--show-interactive-dev-session=false'];
+  const args = [
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--log-level',
+    opts.logLevel ?? 'warn',
+    '--show-interactive-dev-session=false',
+  ];
   if (opts.persistTo) args.push('--persist-to', opts.persistTo);
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
   const child = spawn(WRANGLER, args, {
@@ -96,8 +104,18 @@ export async function startWranglerDev(opts = {}) {
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-    const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 5000);
     await exited;
     clearTimeout(timer);
   };
@@ -107,7 +125,9 @@ export async function startWranglerDev(opts = {}) {
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) return { url, port, stop, child };
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   await stop();

@@ -26,7 +26,6 @@ import { VERSION } from './version.js';
 // treats every named export as an entrypoint).
 export { ClickBuffer } from './durable/click-buffer.js';
 
-
 const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 app.use('*', requestId, clock);
@@ -44,13 +43,19 @@ app.route('/v1', catalog);
 app.route('/r', shortLinks);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'publishableKey', {
-  type: 'http', scheme: 'bearer', description: 'pk_… — from the shop\'s allowed origins only.',
+  type: 'http',
+  scheme: 'bearer',
+  description: "pk_… — from the shop's allowed origins only.",
 });
 app.openAPIRegistry.registerComponent('securitySchemes', 'secretKey', {
-  type: 'http', scheme: 'bearer', description: 'sk_… — server to server only.',
+  type: 'http',
+  scheme: 'bearer',
+  description: 'sk_… — server to server only.',
 });
 app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
-  type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret of this worker.',
+  type: 'http',
+  scheme: 'bearer',
+  description: 'The ADMIN_TOKEN secret of this worker.',
 });
 
 const DOC_CONFIG = {
@@ -69,18 +74,40 @@ app.doc('/openapi.json', DOC_CONFIG);
 app.get('/docs', (c) => c.html(renderReference(app.getOpenAPIDocument(DOC_CONFIG) as never)));
 
 app.notFound((c) =>
-  c.json({ error: { code: 'route_not_found', message: `No endpoint ${c.req.method} ${new URL(c.req.url).pathname}.`, requestId: c.get('requestId') } }, 404),
+  c.json(
+    {
+      error: {
+        code: 'route_not_found',
+        message: `No endpoint ${c.req.method} ${new URL(c.req.url).pathname}.`,
+        requestId: c.get('requestId'),
+      },
+    },
+    404,
+  ),
 );
 
 app.onError((error, c) => {
   const requestId = c.get('requestId') ?? 'unknown';
   if (error instanceof ApiError) {
-    return c.json({ error: { code: error.code, message: error.message, requestId, ...(error.details ? { details: error.details } : {}) } }, error.status);
+    return c.json(
+      { error: { code: error.code, message: error.message, requestId, ...(error.details ? { details: error.details } : {}) } },
+      error.status,
+    );
   }
   if (error instanceof HTTPException) {
     const status = error.status;
-    const code = status === 413 ? 'payload_too_large' : status === 400 ? 'malformed_json' : status === 401 ? 'unauthorized' : 'invalid_request';
-    return c.json({ error: { code, message: error.message || code, requestId } }, status === 413 || status === 401 ? status : 400);
+    const code =
+      status === 413
+        ? 'payload_too_large'
+        : status === 400
+          ? 'malformed_json'
+          : status === 401
+            ? 'unauthorized'
+            : 'invalid_request';
+    return c.json(
+      { error: { code, message: error.message || code, requestId } },
+      status === 413 || status === 401 ? status : 400,
+    );
   }
   console.error(JSON.stringify({ level: 'error', requestId, message: String(error), stack: (error as Error)?.stack }));
   return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side.', requestId } }, 500);
@@ -93,4 +120,3 @@ export default {
     ctx.waitUntil(Promise.all([releaseDueCommissions(env.DB, now), purgeExpiredKeys(env.DB, now)]));
   },
 } satisfies ExportedHandler<AppEnv['Bindings']>;
-

@@ -23,20 +23,33 @@ export const Currency = z
   .refine((c) => isCurrency(c), { message: 'Not an ISO-4217 currency code (upper case, e.g. HKD).' })
   .openapi({ description: 'ISO-4217 code, upper case.', example: 'HKD' });
 
-export const Sku = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).openapi({ example: 'oolong-250g' });
+export const Sku = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)
+  .openapi({ example: 'oolong-250g' });
 export const ChannelSchema = z.enum(CHANNELS as unknown as [string, ...string[]]).openapi({ example: 'whatsapp' });
-export const ReferralCode = z.string().min(3).max(32).regex(/^[A-Za-z0-9_-]+$/).openapi({ example: 'maggie' });
+export const ReferralCode = z
+  .string()
+  .min(3)
+  .max(32)
+  .regex(/^[A-Za-z0-9_-]+$/)
+  .openapi({ example: 'maggie' });
 export const HttpUrl = z
   .string()
   .max(2048)
-  .refine((u) => {
-    try {
-      const p = new URL(u).protocol;
-      return p === 'http:' || p === 'https:';
-    } catch {
-      return false;
-    }
-  }, { message: 'Must be an absolute http(s) URL.' });
+  .refine(
+    (u) => {
+      try {
+        const p = new URL(u).protocol;
+        return p === 'http:' || p === 'https:';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'Must be an absolute http(s) URL.' },
+  );
 export const Origin = HttpUrl.refine((u) => new URL(u).origin === u.replace(/\/$/, ''), {
   message: 'An origin is scheme://host[:port] with no path.',
 }).transform((u) => new URL(u).origin.toLowerCase());
@@ -77,7 +90,10 @@ export const OrderItemsSchema = z
   .refine(
     (items) =>
       items.reduce(
-        (sum, i) => (Number.isSafeInteger(i.quantity) && Number.isSafeInteger(i.unitPriceMinor) ? sum + BigInt(i.quantity) * BigInt(i.unitPriceMinor) : sum),
+        (sum, i) =>
+          Number.isSafeInteger(i.quantity) && Number.isSafeInteger(i.unitPriceMinor)
+            ? sum + BigInt(i.quantity) * BigInt(i.unitPriceMinor)
+            : sum,
         0n,
       ) <= MAX_SAFE,
     { message: 'The items total (quantity × unitPriceMinor, summed) must be at most 2^53 − 1 minor units.' },
@@ -92,7 +108,10 @@ export const ProgramSchema = z
     holdDays: z.number().int().min(0).max(365),
     windowDays: z.number().int().min(1).max(365),
     model: z.enum(['last_click', 'first_click']),
-    friendReward: z.strictObject({ kind: z.enum(['none', 'percent', 'flat']), value: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+    friendReward: z.strictObject({
+      kind: z.enum(['none', 'percent', 'flat']),
+      value: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    }),
   })
   .openapi('Program');
 
@@ -108,9 +127,14 @@ export const ProductInput = z
     override: z
       .strictObject({
         kind: z.enum(['percent', 'flat']),
-        value: MinorAmount.openapi({ description: 'Basis points for percent (at most 10000 = 100 %), minor units per unit for flat.' }),
+        value: MinorAmount.openapi({
+          description: 'Basis points for percent (at most 10000 = 100 %), minor units per unit for flat.',
+        }),
       })
-      .refine((o) => o.kind !== 'percent' || o.value <= 10_000, { message: 'A percent override is at most 10000 basis points.', path: ['value'] })
+      .refine((o) => o.kind !== 'percent' || o.value <= 10_000, {
+        message: 'A percent override is at most 10000 basis points.',
+        path: ['value'],
+      })
       .nullable()
       .optional(),
   })
@@ -145,7 +169,13 @@ export const ReferrerSchema = z
   .openapi('Referrer');
 
 export const BalancesSchema = z
-  .object({ currency: z.string(), onHold: z.number().int(), pending: z.number().int(), available: z.number().int(), paid: z.number().int() })
+  .object({
+    currency: z.string(),
+    onHold: z.number().int(),
+    pending: z.number().int(),
+    available: z.number().int(),
+    paid: z.number().int(),
+  })
   .openapi('Balances');
 
 export const ConversionSchema = z
@@ -161,7 +191,9 @@ export const ConversionSchema = z
     verified: z.boolean(),
     commissionMinor: z.number().int(),
     commissionStatus: z.enum(['none', 'pending', 'on_hold']),
-    explanation: z.record(z.string(), z.unknown()).openapi({ description: 'Why it was (or was not) credited: the click, the rule, the amounts.' }),
+    explanation: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: 'Why it was (or was not) credited: the click, the rule, the amounts.' }),
     createdAt: z.number().int(),
   })
   .openapi('Conversion');
@@ -186,6 +218,16 @@ export const LedgerEntrySchema = z
   .openapi('LedgerEntry');
 
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ param: { name: 'limit', in: 'query' } }),
-  before: z.string().max(64).optional().openapi({ param: { name: 'before', in: 'query' }, description: 'Cursor from the previous page.' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(100)
+    .openapi({ param: { name: 'limit', in: 'query' } }),
+  before: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ param: { name: 'before', in: 'query' }, description: 'Cursor from the previous page.' }),
 });

@@ -29,8 +29,21 @@ export type Channel =
   | 'other';
 
 export const CHANNELS: readonly Channel[] = [
-  'native', 'whatsapp', 'facebook', 'x', 'telegram', 'line', 'weibo', 'threads',
-  'wechat', 'email', 'copy', 'qr', 'instagram', 'direct', 'other',
+  'native',
+  'whatsapp',
+  'facebook',
+  'x',
+  'telegram',
+  'line',
+  'weibo',
+  'threads',
+  'wechat',
+  'email',
+  'copy',
+  'qr',
+  'instagram',
+  'direct',
+  'other',
 ];
 
 /** `{ error: { code, message, requestId } }`, the one error envelope of every 4xx/5xx. */

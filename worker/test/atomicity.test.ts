@@ -37,15 +37,30 @@ describe('db.batch is all or nothing', () => {
   it('a conversion row and a ledger entry that violates a CHECK: neither is stored', async () => {
     const shop = await createShop();
     const row: ConversionRow = {
-      id: 'conv_atomic_1', shop_id: shop.shopId, order_id: 'AT-0', amount_minor: 100, currency: 'HKD', items: '[]',
-      referrer_id: 'ref_x', click_id: null, source: 'code', verified: 1, customer_hash: null, commission_minor: 10,
-      commission_status: 'pending', explanation: '{}', request_hash: 'h', created_at: T0,
+      id: 'conv_atomic_1',
+      shop_id: shop.shopId,
+      order_id: 'AT-0',
+      amount_minor: 100,
+      currency: 'HKD',
+      items: '[]',
+      referrer_id: 'ref_x',
+      click_id: null,
+      source: 'code',
+      verified: 1,
+      customer_hash: null,
+      commission_minor: 10,
+      commission_status: 'pending',
+      explanation: '{}',
+      request_hash: 'h',
+      created_at: T0,
     };
     const statements = [
       insertConversionStatement(env.DB, row),
-      ...insertEntryStatements(env.DB, { shopId: shop.shopId, referrerId: 'ref_x', currency: 'HKD', txnId: 'txn_atomic', conversionId: row.id, now: T0 }, [
-        { type: 'commission', bucket: 'bogus' as never, amountMinor: 10 },
-      ]),
+      ...insertEntryStatements(
+        env.DB,
+        { shopId: shop.shopId, referrerId: 'ref_x', currency: 'HKD', txnId: 'txn_atomic', conversionId: row.id, now: T0 },
+        [{ type: 'commission', bucket: 'bogus' as never, amountMinor: 10 }],
+      ),
     ];
     await expect(env.DB.batch(statements)).rejects.toThrow(/CHECK/);
     expect(await count('SELECT count(*) AS n FROM conversions WHERE id = ?', row.id)).toBe(0);
@@ -89,11 +104,19 @@ describe('every multi-row write of the API leaves nothing partial when one state
     expect((await reportOrder(shop, body)).status).toBe(201);
     await breakInserts('ledger_entries', "NEW.type = 'void'");
     const before = await dbFingerprint();
-    const failed = await call('/v1/refunds', { key: shop.sk, now: T0 + DAY, body: { orderId: 'AT-3', refundId: 'r', amountMinor: 16800 } });
+    const failed = await call('/v1/refunds', {
+      key: shop.sk,
+      now: T0 + DAY,
+      body: { orderId: 'AT-3', refundId: 'r', amountMinor: 16800 },
+    });
     expect(failed.status).toBe(500);
     expect(await dbFingerprint()).toBe(before);
     await heal();
-    const ok = await call('/v1/refunds', { key: shop.sk, now: T0 + DAY, body: { orderId: 'AT-3', refundId: 'r', amountMinor: 16800 } });
+    const ok = await call('/v1/refunds', {
+      key: shop.sk,
+      now: T0 + DAY,
+      body: { orderId: 'AT-3', refundId: 'r', amountMinor: 16800 },
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.reversedCommissionMinor).toBe(1680);
   });
@@ -122,21 +145,39 @@ describe('every multi-row write of the API leaves nothing partial when one state
     expect(await dbFingerprint()).toBe(before);
     await heal();
     expect(await releaseDueCommissions(env.DB, T0 + 30 * DAY, shop.shopId)).toBe(1);
-    expect((await ledgerOf({ conversionId: reported.body.conversion.id })).map((e) => e.type)).toEqual(['commission', 'release', 'release']);
+    expect((await ledgerOf({ conversionId: reported.body.conversion.id })).map((e) => e.type)).toEqual([
+      'commission',
+      'release',
+      'release',
+    ]);
   });
 
   it('releasing a held commission: the pending entry fails → the on_hold debit is not written either', async () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop, { email: 'mei@example.hk' });
-    const held = await reportOrder(shop, { orderId: 'AT-6', amountMinor: 16800, currency: 'HKD', referralCode: referrer.code, customer: { email: 'MEI@example.hk' } });
+    const held = await reportOrder(shop, {
+      orderId: 'AT-6',
+      amountMinor: 16800,
+      currency: 'HKD',
+      referralCode: referrer.code,
+      customer: { email: 'MEI@example.hk' },
+    });
     expect(held.body.conversion.commissionStatus).toBe('on_hold');
     await breakInserts('ledger_entries', "NEW.type = 'approve' AND NEW.bucket = 'pending'");
     const before = await dbFingerprint();
-    const failed = await call(`/v1/referrers/holds/${held.body.conversion.id}/release`, { method: 'POST', key: shop.sk, now: T0 + DAY });
+    const failed = await call(`/v1/referrers/holds/${held.body.conversion.id}/release`, {
+      method: 'POST',
+      key: shop.sk,
+      now: T0 + DAY,
+    });
     expect(failed.status).toBe(500);
     expect(await dbFingerprint()).toBe(before);
     await heal();
-    const ok = await call(`/v1/referrers/holds/${held.body.conversion.id}/release`, { method: 'POST', key: shop.sk, now: T0 + DAY });
+    const ok = await call(`/v1/referrers/holds/${held.body.conversion.id}/release`, {
+      method: 'POST',
+      key: shop.sk,
+      now: T0 + DAY,
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.balances).toMatchObject({ onHold: 0, pending: 1680 });
   });
@@ -146,7 +187,13 @@ describe('every multi-row write of the API leaves nothing partial when one state
     const before = await dbFingerprint();
     const failed = await call('/v1/admin/shops', {
       key: ADMIN,
-      body: { name: 'Half a shop', currency: 'HKD', siteUrl: 'https://half.example/', allowedOrigins: ['https://half.example'], products: [{ sku: 'a', name: 'A', priceMinor: 100 }] },
+      body: {
+        name: 'Half a shop',
+        currency: 'HKD',
+        siteUrl: 'https://half.example/',
+        allowedOrigins: ['https://half.example'],
+        products: [{ sku: 'a', name: 'A', priceMinor: 100 }],
+      },
     });
     expect(failed.status).toBe(500);
     expect(failed.body.secretKey).toBeUndefined();

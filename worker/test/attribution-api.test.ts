@@ -21,9 +21,19 @@ describe('attribution windows', () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop);
     const clk = await clickId(shop, referrer.code, T0);
-    const res = await reportOrder(shop, { orderId: 'EXP-1', amountMinor: 16800, currency: 'HKD', clickId: clk }, { now: T0 + WINDOW + 1 });
+    const res = await reportOrder(
+      shop,
+      { orderId: 'EXP-1', amountMinor: 16800, currency: 'HKD', clickId: clk },
+      { now: T0 + WINDOW + 1 },
+    );
     expect(res.status).toBe(201);
-    expect(res.body.conversion).toMatchObject({ source: 'none', referrerId: null, clickId: null, commissionMinor: 0, commissionStatus: 'none' });
+    expect(res.body.conversion).toMatchObject({
+      source: 'none',
+      referrerId: null,
+      clickId: null,
+      commissionMinor: 0,
+      commissionStatus: 'none',
+    });
     expect(res.body.conversion.explanation.attribution).toMatchObject({ reason: 'click_expired', notes: ['click_expired'] });
     expect(res.body.conversion.explanation.commission).toBeNull();
     expect(await ledgerOf({ conversionId: res.body.conversion.id })).toEqual([]);
@@ -33,7 +43,11 @@ describe('attribution windows', () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop);
     const clk = await clickId(shop, referrer.code, T0);
-    const res = await reportOrder(shop, { orderId: 'EXP-EDGE', amountMinor: 16800, currency: 'HKD', clickId: clk }, { now: T0 + WINDOW });
+    const res = await reportOrder(
+      shop,
+      { orderId: 'EXP-EDGE', amountMinor: 16800, currency: 'HKD', clickId: clk },
+      { now: T0 + WINDOW },
+    );
     expect(res.body.conversion).toMatchObject({ source: 'click', clickId: clk, commissionMinor: 1680 });
     expect(res.body.conversion.explanation.attribution.windowEndsAt).toBe(T0 + WINDOW);
   });
@@ -42,9 +56,17 @@ describe('attribution windows', () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop);
     const clk = await clickId(shop, referrer.code, T0);
-    const late = await reportOrder(shop, { orderId: 'OCC-1', amountMinor: 16800, currency: 'HKD', clickId: clk, occurredAt: T0 + 10 * DAY }, { now: T0 + 40 * DAY });
+    const late = await reportOrder(
+      shop,
+      { orderId: 'OCC-1', amountMinor: 16800, currency: 'HKD', clickId: clk, occurredAt: T0 + 10 * DAY },
+      { now: T0 + 40 * DAY },
+    );
     expect(late.body.conversion.source).toBe('click');
-    const future = await reportOrder(shop, { orderId: 'OCC-2', amountMinor: 16800, currency: 'HKD', clickId: clk, occurredAt: T0 + 365 * DAY }, { now: T0 + 31 * DAY });
+    const future = await reportOrder(
+      shop,
+      { orderId: 'OCC-2', amountMinor: 16800, currency: 'HKD', clickId: clk, occurredAt: T0 + 365 * DAY },
+      { now: T0 + 31 * DAY },
+    );
     expect(future.body.conversion.explanation.attribution.reason).toBe('click_expired');
   });
 
@@ -53,14 +75,23 @@ describe('attribution windows', () => {
     const a = await createReferrer(shop);
     const b = await createReferrer(shop);
     const clk = await clickId(shop, a.referrer.code, T0);
-    const res = await reportOrder(shop, { orderId: 'EXP-2', amountMinor: 16800, currency: 'HKD', clickId: clk, referralCode: b.referrer.code }, { now: T0 + 45 * DAY });
+    const res = await reportOrder(
+      shop,
+      { orderId: 'EXP-2', amountMinor: 16800, currency: 'HKD', clickId: clk, referralCode: b.referrer.code },
+      { now: T0 + 45 * DAY },
+    );
     expect(res.body.conversion).toMatchObject({ source: 'code', referrerId: b.referrer.id, commissionMinor: 1680 });
     expect(res.body.conversion.explanation.attribution.notes).toEqual(['click_expired', 'referral_code']);
   });
 
   it('an unknown click id is noted as click_unknown', async () => {
     const shop = await createShop();
-    const res = await reportOrder(shop, { orderId: 'UNK-1', amountMinor: 16800, currency: 'HKD', clickId: 'clk_doesnotexist000000' });
+    const res = await reportOrder(shop, {
+      orderId: 'UNK-1',
+      amountMinor: 16800,
+      currency: 'HKD',
+      clickId: 'clk_doesnotexist000000',
+    });
     expect(res.body.conversion.explanation.attribution).toMatchObject({ source: 'none', reason: 'click_unknown' });
   });
 });
@@ -72,7 +103,14 @@ describe('sources: click, then code, then coupon', () => {
     const coupon = await kol(shop, 'coupon-kol');
     const coder = await createReferrer(shop);
     const clk = await clickId(shop, clicker.referrer.code, T0 - DAY);
-    const res = await reportOrder(shop, { orderId: 'SRC-1', amountMinor: 16800, currency: 'HKD', clickId: clk, couponCode: 'coupon-kol', referralCode: coder.referrer.code });
+    const res = await reportOrder(shop, {
+      orderId: 'SRC-1',
+      amountMinor: 16800,
+      currency: 'HKD',
+      clickId: clk,
+      couponCode: 'coupon-kol',
+      referralCode: coder.referrer.code,
+    });
     expect(res.body.conversion).toMatchObject({ source: 'click', referrerId: clicker.referrer.id, clickId: clk });
     expect(res.body.conversion.explanation.attribution.reason).toBe('click_in_window');
     expect(coupon.id).not.toBe(clicker.referrer.id);
@@ -101,18 +139,27 @@ describe('sources: click, then code, then coupon', () => {
     const alone = await reportOrder(shop, { orderId: 'BLK-1', amountMinor: 16800, currency: 'HKD', clickId: clk });
     expect(alone.body.conversion).toMatchObject({ source: 'none', commissionMinor: 0 });
     expect(alone.body.conversion.explanation.attribution.reason).toBe('referrer_blocked');
-    const withCoupon = await reportOrder(shop, { orderId: 'BLK-2', amountMinor: 16800, currency: 'HKD', clickId: clk, couponCode: 'other-kol' });
+    const withCoupon = await reportOrder(shop, {
+      orderId: 'BLK-2',
+      amountMinor: 16800,
+      currency: 'HKD',
+      clickId: clk,
+      couponCode: 'other-kol',
+    });
     expect(withCoupon.body.conversion).toMatchObject({ source: 'coupon', referrerId: other.id });
   });
 
-  it("a pending referrer (shop approves referrers) is credited on hold with reason referrer_pending", async () => {
+  it('a pending referrer (shop approves referrers) is credited on hold with reason referrer_pending', async () => {
     const shop = await createShop({ referrerApproval: true });
     const { referrer } = await createReferrer(shop);
     expect(referrer).toMatchObject({ status: 'pending' });
     const res = await reportOrder(shop, { orderId: 'PEN-1', amountMinor: 16800, currency: 'HKD', referralCode: referrer.code });
     expect(res.body.conversion).toMatchObject({ commissionStatus: 'on_hold', commissionMinor: 1680 });
     expect(res.body.conversion.explanation.hold).toEqual({ reason: 'referrer_pending' });
-    expect((await ledgerOf({ conversionId: res.body.conversion.id }))[0]).toMatchObject({ bucket: 'on_hold', reason: 'referrer_pending' });
+    expect((await ledgerOf({ conversionId: res.body.conversion.id }))[0]).toMatchObject({
+      bucket: 'on_hold',
+      reason: 'referrer_pending',
+    });
   });
 });
 
@@ -141,19 +188,32 @@ describe('models and program changes', () => {
   it('a new rate and a new product override apply to the very next order', async () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop);
-    const order = (orderId: string) => reportOrder(shop, {
-      orderId, amountMinor: 16800, currency: 'HKD', referralCode: referrer.code, items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
-    });
+    const order = (orderId: string) =>
+      reportOrder(shop, {
+        orderId,
+        amountMinor: 16800,
+        currency: 'HKD',
+        referralCode: referrer.code,
+        items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
+      });
     expect((await order('CHG-1')).body.conversion.commissionMinor).toBe(1680);
 
     expect((await call('/v1/program', { method: 'PUT', key: shop.sk, body: { rateBps: 500 } })).status).toBe(200);
     expect((await order('CHG-2')).body.conversion.commissionMinor).toBe(840);
 
-    const product = await call('/v1/products/oolong-250g', { method: 'PUT', key: shop.sk, body: { name: 'Oolong tea 250 g', priceMinor: 16800, override: { kind: 'flat', value: 2500 } } });
+    const product = await call('/v1/products/oolong-250g', {
+      method: 'PUT',
+      key: shop.sk,
+      body: { name: 'Oolong tea 250 g', priceMinor: 16800, override: { kind: 'flat', value: 2500 } },
+    });
     expect(product.body.product).toMatchObject({ override: { kind: 'flat', value: 2500 }, earnMinor: 2500 });
     const withOverride = await order('CHG-3');
     expect(withOverride.body.conversion.commissionMinor).toBe(2500);
-    expect(withOverride.body.conversion.explanation.commission.lines[0]).toMatchObject({ source: 'product_override', rule: 'flat', flatMinor: 2500 });
+    expect(withOverride.body.conversion.explanation.commission.lines[0]).toMatchObject({
+      source: 'product_override',
+      rule: 'flat',
+      flatMinor: 2500,
+    });
   });
 });
 
@@ -163,17 +223,48 @@ describe('explanations', () => {
     const { referrer } = await createReferrer(shop);
     const clk = await clickId(shop, referrer.code, T0 - 2 * DAY);
     const res = await reportOrder(shop, {
-      orderId: 'WHY-1', amountMinor: 35600, currency: 'HKD', clickId: clk,
-      items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }, { sku: 'rose-mist', quantity: 1, unitPriceMinor: 18800 }],
+      orderId: 'WHY-1',
+      amountMinor: 35600,
+      currency: 'HKD',
+      clickId: clk,
+      items: [
+        { sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 },
+        { sku: 'rose-mist', quantity: 1, unitPriceMinor: 18800 },
+      ],
     });
     const explanation = res.body.conversion.explanation;
     expect(explanation).toMatchObject({
-      attribution: { source: 'click', referrerId: referrer.id, clickId: clk, reason: 'click_in_window', windowEndsAt: T0 - 2 * DAY + WINDOW },
+      attribution: {
+        source: 'click',
+        referrerId: referrer.id,
+        clickId: clk,
+        reason: 'click_in_window',
+        windowEndsAt: T0 - 2 * DAY + WINDOW,
+      },
       commission: {
-        commissionMinor: 1680 + 2820, uncappedMinor: 4500, capped: false, baseMinor: 35600,
+        commissionMinor: 1680 + 2820,
+        uncappedMinor: 4500,
+        capped: false,
+        baseMinor: 35600,
         lines: [
-          { sku: 'oolong-250g', baseMinor: 16800, rule: 'percent', source: 'program', rateBps: 1000, flatMinor: null, commissionMinor: 1680 },
-          { sku: 'rose-mist', baseMinor: 18800, rule: 'percent', source: 'product_override', rateBps: 1500, flatMinor: null, commissionMinor: 2820 },
+          {
+            sku: 'oolong-250g',
+            baseMinor: 16800,
+            rule: 'percent',
+            source: 'program',
+            rateBps: 1000,
+            flatMinor: null,
+            commissionMinor: 1680,
+          },
+          {
+            sku: 'rose-mist',
+            baseMinor: 18800,
+            rule: 'percent',
+            source: 'product_override',
+            rateBps: 1500,
+            flatMinor: null,
+            commissionMinor: 2820,
+          },
         ],
       },
       selfReferral: { self: false, reason: null },
@@ -193,6 +284,10 @@ describe('explanations', () => {
     const { referrer } = await createReferrer(shop);
     const res = await reportOrder(shop, { orderId: 'CAP-1', amountMinor: 16800, currency: 'HKD', referralCode: referrer.code });
     expect(res.body.conversion.commissionMinor).toBe(1000);
-    expect(res.body.conversion.explanation.commission).toMatchObject({ commissionMinor: 1000, uncappedMinor: 1680, capped: true });
+    expect(res.body.conversion.explanation.commission).toMatchObject({
+      commissionMinor: 1000,
+      uncappedMinor: 1680,
+      capped: true,
+    });
   });
 });

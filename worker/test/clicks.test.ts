@@ -27,7 +27,9 @@ describe('rate limit per code and client (guarantee 14)', () => {
     const shop = await createShop();
     const { referrer, token } = await createReferrer(shop);
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => click(shop, referrer.code, { ip: '198.51.100.66', channel: 'whatsapp' }, T0 + i * 100)),
+      Array.from({ length: 200 }, (_, i) =>
+        click(shop, referrer.code, { ip: '198.51.100.66', channel: 'whatsapp' }, T0 + i * 100),
+      ),
     );
     const accepted = results.filter((r) => r.status === 201);
     const refused = results.filter((r) => r.status === 429);
@@ -49,7 +51,8 @@ describe('rate limit per code and client (guarantee 14)', () => {
   it('an eviction in the middle of a flood does not reset the limit', async () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop);
-    for (let i = 0; i < LIMIT; i++) expect((await click(shop, referrer.code, { ip: '198.51.100.88' }, T0 + i * 10)).status).toBe(201);
+    for (let i = 0; i < LIMIT; i++)
+      expect((await click(shop, referrer.code, { ip: '198.51.100.88' }, T0 + i * 10)).status).toBe(201);
     await evictDurableObject(stub(shop));
     expect((await click(shop, referrer.code, { ip: '198.51.100.88' }, T0 + 1_000)).status).toBe(429);
     expect((await click(shop, referrer.code, { ip: '198.51.100.89' }, T0 + 1_000)).status).toBe(201);
@@ -63,7 +66,9 @@ describe('rate limit per code and client (guarantee 14)', () => {
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
         call('/v1/clicks', {
-          key: shop.pk, origin: ORIGIN, now: T0 + i,
+          key: shop.pk,
+          origin: ORIGIN,
+          now: T0 + i,
           body: { code: referrer.code, visitorId: `visitor-${String(i).padStart(4, '0')}` },
           headers: { 'CF-Connecting-IP': '198.51.100.77', 'User-Agent': `bot/${i}` },
         }),
@@ -78,7 +83,8 @@ describe('rate limit per code and client (guarantee 14)', () => {
     const shop = await createShop();
     const flooded = await createReferrer(shop);
     const other = await createReferrer(shop);
-    for (let i = 0; i < LIMIT; i++) expect((await click(shop, flooded.referrer.code, { ip: '198.51.100.1' }, T0 + i)).status).toBe(201);
+    for (let i = 0; i < LIMIT; i++)
+      expect((await click(shop, flooded.referrer.code, { ip: '198.51.100.1' }, T0 + i)).status).toBe(201);
     expect((await click(shop, flooded.referrer.code, { ip: '198.51.100.1' }, T0 + 100)).status).toBe(429);
     expect((await click(shop, flooded.referrer.code, { ip: '198.51.100.2' }, T0 + 100)).status).toBe(201);
     expect((await click(shop, other.referrer.code, { ip: '198.51.100.1' }, T0 + 100)).status).toBe(201);
@@ -93,11 +99,22 @@ describe('rate limit per code and client (guarantee 14)', () => {
     const flooder = await createReferrer(shop);
     const buyerClick = await clickId(shop, honest.referrer.code, T0, { ip: '192.0.2.10', visitorId: 'buyer-visitor-1' });
     const flood = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => click(shop, flooder.referrer.code, { ip: '198.51.100.99', visitorId: `spoof-${1000 + i}` }, T0 + 1000 + i)),
+      Array.from({ length: 200 }, (_, i) =>
+        click(shop, flooder.referrer.code, { ip: '198.51.100.99', visitorId: `spoof-${1000 + i}` }, T0 + 1000 + i),
+      ),
     );
     expect(flood.filter((r) => r.status === 201)).toHaveLength(LIMIT);
-    const order = await reportOrder(shop, { orderId: 'FLOOD-1', amountMinor: 16800, currency: 'HKD', clickId: buyerClick, visitorId: 'buyer-visitor-1' }, { now: T0 + 5000 });
-    expect(order.body.conversion).toMatchObject({ referrerId: honest.referrer.id, clickId: buyerClick, source: 'click', commissionMinor: 1680 });
+    const order = await reportOrder(
+      shop,
+      { orderId: 'FLOOD-1', amountMinor: 16800, currency: 'HKD', clickId: buyerClick, visitorId: 'buyer-visitor-1' },
+      { now: T0 + 5000 },
+    );
+    expect(order.body.conversion).toMatchObject({
+      referrerId: honest.referrer.id,
+      clickId: buyerClick,
+      source: 'click',
+      commissionMinor: 1680,
+    });
     expect(await count('SELECT count(*) AS n FROM ledger_entries WHERE referrer_id = ?', flooder.referrer.id)).toBe(0);
   });
 });
@@ -110,7 +127,9 @@ describe('an acknowledged click is never lost nor duplicated', () => {
   }
 
   async function inD1(ids: string[]) {
-    const { results } = await env.DB.prepare('SELECT id FROM clicks WHERE id IN (SELECT value FROM json_each(?))').bind(JSON.stringify(ids)).all<{ id: string }>();
+    const { results } = await env.DB.prepare('SELECT id FROM clicks WHERE id IN (SELECT value FROM json_each(?))')
+      .bind(JSON.stringify(ids))
+      .all<{ id: string }>();
     return results.map((r) => r.id).sort();
   }
 
@@ -155,12 +174,17 @@ describe('an acknowledged click is never lost nor duplicated', () => {
     const ids = await recordClicks(shop, referrer.code, 12);
     // D1 already has half of them (the batch went through), the buffer still thinks none was written
     const buffered = await runInDurableObject(stub(shop), (_instance, state) =>
-      state.storage.sql.exec('SELECT id, shop_id, referrer_id, channel, created_at FROM click_log WHERE seq > (SELECT seq FROM flush_state) ORDER BY seq').toArray(),
+      state.storage.sql
+        .exec(
+          'SELECT id, shop_id, referrer_id, channel, created_at FROM click_log WHERE seq > (SELECT seq FROM flush_state) ORDER BY seq',
+        )
+        .toArray(),
     );
     expect(buffered).toHaveLength(12);
     for (const r of buffered.slice(0, 6)) {
       await env.DB.prepare('INSERT INTO clicks (id, shop_id, referrer_id, channel, created_at) VALUES (?, ?, ?, ?, ?)')
-        .bind(r.id, r.shop_id, r.referrer_id, r.channel, r.created_at).run();
+        .bind(r.id, r.shop_id, r.referrer_id, r.channel, r.created_at)
+        .run();
     }
     expect(await stub(shop).flush()).toBe(12);
     expect(await inD1(ids)).toEqual([...ids].sort());
@@ -171,7 +195,9 @@ describe('an acknowledged click is never lost nor duplicated', () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop);
     const ids = await recordClicks(shop, referrer.code, 8);
-    await env.DB.prepare("CREATE TRIGGER test_clicks_down BEFORE INSERT ON clicks BEGIN SELECT RAISE(ABORT, 'd1 down'); END").run();
+    await env.DB.prepare(
+      "CREATE TRIGGER test_clicks_down BEFORE INSERT ON clicks BEGIN SELECT RAISE(ABORT, 'd1 down'); END",
+    ).run();
     try {
       expect(await runDurableObjectAlarm(stub(shop))).toBe(true);
       expect(await inD1(ids)).toEqual([]);
@@ -191,7 +217,12 @@ describe('an acknowledged click is never lost nor duplicated', () => {
     const clk = await clickId(shop, referrer.code, T0, { ip: '192.0.2.200' });
     await evictDurableObject(stub(shop));
     const order = await reportOrder(shop, { orderId: 'EVICT-1', amountMinor: 16800, currency: 'HKD', clickId: clk });
-    expect(order.body.conversion).toMatchObject({ clickId: clk, source: 'click', referrerId: referrer.id, commissionMinor: 1680 });
+    expect(order.body.conversion).toMatchObject({
+      clickId: clk,
+      source: 'click',
+      referrerId: referrer.id,
+      commissionMinor: 1680,
+    });
     await stub(shop).flush();
     expect(await count('SELECT count(*) AS n FROM clicks WHERE id = ?', clk)).toBe(1);
   });
@@ -220,14 +251,28 @@ describe('short links', () => {
     const row = await env.DB.prepare('SELECT referrer_id, channel, created_at FROM clicks WHERE id = ?').bind(clk).first();
     expect(row).toEqual({ referrer_id: referrer.id, channel: 'instagram', created_at: T0 });
     // the vanity code works the same, case-insensitively
-    const vanity = await call(`/r/${referrer.vanityCode.toUpperCase()}`, { now: T0, headers: { 'CF-Connecting-IP': '192.0.2.2' } });
+    const vanity = await call(`/r/${referrer.vanityCode.toUpperCase()}`, {
+      now: T0,
+      headers: { 'CF-Connecting-IP': '192.0.2.2' },
+    });
     expect(vanity.status).toBe(302);
   });
 
   it('to= on a foreign origin, a protocol-relative URL or a non-http scheme is ignored (no open redirect)', async () => {
     const { referrer } = await kolShop();
-    for (const to of ['https://evil.example/phish', '//evil.example/x', 'javascript:alert(1)', 'data:text/html,hi', 'https://shop.example.evil.example/', 'http://shop.example/', '\\\\evil.example']) {
-      const res = await call(`/r/${referrer.code}?to=${encodeURIComponent(to)}`, { now: T0, headers: { 'CF-Connecting-IP': '192.0.2.3' } });
+    for (const to of [
+      'https://evil.example/phish',
+      '//evil.example/x',
+      'javascript:alert(1)',
+      'data:text/html,hi',
+      'https://shop.example.evil.example/',
+      'http://shop.example/',
+      '\\\\evil.example',
+    ]) {
+      const res = await call(`/r/${referrer.code}?to=${encodeURIComponent(to)}`, {
+        now: T0,
+        headers: { 'CF-Connecting-IP': '192.0.2.3' },
+      });
       expect(res.status).toBe(302);
       const location = new URL(res.headers.get('Location')!);
       expect({ to, origin: location.origin, path: location.pathname }).toEqual({ to, origin: ORIGIN, path: '/home' });
@@ -237,7 +282,10 @@ describe('short links', () => {
       ['/p/egg-rolls', `${ORIGIN}/p/egg-rolls`],
       ['https://m.shop.example/p/tea', 'https://m.shop.example/p/tea'],
     ]) {
-      const res = await call(`/r/${referrer.code}?to=${encodeURIComponent(to!)}`, { now: T0, headers: { 'CF-Connecting-IP': '192.0.2.4' } });
+      const res = await call(`/r/${referrer.code}?to=${encodeURIComponent(to!)}`, {
+        now: T0,
+        headers: { 'CF-Connecting-IP': '192.0.2.4' },
+      });
       const location = new URL(res.headers.get('Location')!);
       expect(location.origin + location.pathname).toBe(expected);
       expect(location.searchParams.get('ref')).toBe(referrer.vanityCode);
@@ -247,7 +295,14 @@ describe('short links', () => {
   it('a blocked referrer, an unknown code or a malformed code is a JSON 404', async () => {
     const { shop, referrer } = await kolShop();
     expect((await call(`/v1/referrers/${referrer.id}/block`, { method: 'POST', key: shop.sk })).status).toBe(200);
-    for (const path of [`/r/${referrer.code}`, `/r/${referrer.vanityCode}`, '/r/nobody-has-this', '/r/a', `/r/${'x'.repeat(33)}`, '/r/bad%20code']) {
+    for (const path of [
+      `/r/${referrer.code}`,
+      `/r/${referrer.vanityCode}`,
+      '/r/nobody-has-this',
+      '/r/a',
+      `/r/${'x'.repeat(33)}`,
+      '/r/bad%20code',
+    ]) {
       const res = await call(path, { now: T0 });
       expect({ path, status: res.status, code: res.body.error?.code }).toEqual({ path, status: 404, code: 'referrer_not_found' });
     }
@@ -260,7 +315,8 @@ describe('short links', () => {
   it('a rate-limited short link still redirects, without a click id', async () => {
     const { referrer } = await kolShop();
     const results = [];
-    for (let i = 0; i < LIMIT + 2; i++) results.push(await call(`/r/${referrer.code}`, { now: T0 + i, headers: { 'CF-Connecting-IP': '192.0.2.5' } }));
+    for (let i = 0; i < LIMIT + 2; i++)
+      results.push(await call(`/r/${referrer.code}`, { now: T0 + i, headers: { 'CF-Connecting-IP': '192.0.2.5' } }));
     expect(results.every((r) => r.status === 302)).toBe(true);
     const withClick = results.filter((r) => new URL(r.headers.get('Location')!).searchParams.has('sc_click'));
     expect(withClick).toHaveLength(LIMIT);

@@ -17,8 +17,11 @@ async function attributedOrder(orderId: string, now = T0) {
   const { referrer } = await createReferrer(shop);
   const clk = await clickId(shop, referrer.code, now);
   const body = {
-    orderId, amountMinor: 16800, currency: 'HKD',
-    items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }], clickId: clk,
+    orderId,
+    amountMinor: 16800,
+    currency: 'HKD',
+    items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
+    clickId: clk,
   };
   return { shop, referrer, clk, body };
 }
@@ -39,7 +42,9 @@ describe('one commission per order (guarantee 1)', () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ type: 'commission', bucket: 'pending', amount_minor: 1680, currency: 'HKD' });
     expect(await count('SELECT count(DISTINCT txn_id) AS n FROM ledger_entries WHERE shop_id = ?', shop.shopId)).toBe(1);
-    expect(await count("SELECT count(*) AS n FROM outbox_events WHERE type = 'conversion.attributed' AND shop_id = ?", shop.shopId)).toBe(1);
+    expect(
+      await count("SELECT count(*) AS n FROM outbox_events WHERE type = 'conversion.attributed' AND shop_id = ?", shop.shopId),
+    ).toBe(1);
   });
 
   it('100 concurrent reports with one Idempotency-Key still make one of everything and identical bodies', async () => {
@@ -52,7 +57,9 @@ describe('one commission per order (guarantee 1)', () => {
     for (const r of responses) expect(JSON.stringify(r.body)).toBe(first);
     expect(await count('SELECT count(*) AS n FROM conversions WHERE shop_id = ?', shop.shopId)).toBe(1);
     expect(await count('SELECT count(*) AS n FROM ledger_entries WHERE shop_id = ?', shop.shopId)).toBe(1);
-    const key = await env.DB.prepare('SELECT status, response_body FROM idempotency_keys WHERE key = ? AND shop_id = ?').bind('key-concurrent', shop.shopId).first<{ status: number; response_body: string }>();
+    const key = await env.DB.prepare('SELECT status, response_body FROM idempotency_keys WHERE key = ? AND shop_id = ?')
+      .bind('key-concurrent', shop.shopId)
+      .first<{ status: number; response_body: string }>();
     expect(key!.status).toBe(201);
     expect(key!.response_body).toBe(first);
   });
@@ -87,7 +94,9 @@ describe('one commission per order (guarantee 1)', () => {
     const responses = await Promise.all(bodies.map((b) => reportOrder(shop, b)));
 
     expect(await count('SELECT count(*) AS n FROM conversions WHERE shop_id = ?', shop.shopId)).toBe(1);
-    const stored = await env.DB.prepare('SELECT amount_minor FROM conversions WHERE shop_id = ?').bind(shop.shopId).first<{ amount_minor: number }>();
+    const stored = await env.DB.prepare('SELECT amount_minor FROM conversions WHERE shop_id = ?')
+      .bind(shop.shopId)
+      .first<{ amount_minor: number }>();
     const winner = stored!.amount_minor === 16800 ? body : other;
     responses.forEach((r, i) => {
       if (bodies[i] === winner) {
@@ -149,7 +158,10 @@ describe('Idempotency-Key (guarantee 2)', () => {
     expect(otherAmount.body.error.code).toBe('idempotency_mismatch');
 
     const refund = await call('/v1/refunds', {
-      key: shop.sk, now: T0, headers: { 'Idempotency-Key': 'k-2' }, body: { orderId: 'ORD-M', refundId: 'r-1', amountMinor: 100 },
+      key: shop.sk,
+      now: T0,
+      headers: { 'Idempotency-Key': 'k-2' },
+      body: { orderId: 'ORD-M', refundId: 'r-1', amountMinor: 100 },
     });
     expect(refund.status).toBe(422);
     expect(refund.body.error.code).toBe('idempotency_mismatch');
@@ -189,7 +201,11 @@ describe('Idempotency-Key (guarantee 2)', () => {
     const late = await reportOrder(shop, body, { headers: { 'Idempotency-Key': 'k-ttl' }, now: TB + 25 * HOUR });
     expect(late.headers.get('Idempotent-Replayed')).toBe('true');
     expect(late.body).toEqual(first.body);
-    const lateOther = await reportOrder(shop, { ...body, orderId: 'ORD-TTL-2' }, { headers: { 'Idempotency-Key': 'k-ttl' }, now: TB + 25 * HOUR });
+    const lateOther = await reportOrder(
+      shop,
+      { ...body, orderId: 'ORD-TTL-2' },
+      { headers: { 'Idempotency-Key': 'k-ttl' }, now: TB + 25 * HOUR },
+    );
     expect(lateOther.status).toBe(422);
 
     // the cron's purge keeps it at 71 h and removes it after 72 h
@@ -199,17 +215,25 @@ describe('Idempotency-Key (guarantee 2)', () => {
     expect(await count("SELECT count(*) AS n FROM idempotency_keys WHERE key = 'k-ttl'")).toBe(0);
 
     // once purged the key is free again; the order id still guards against a second commission
-    const reused = await reportOrder(shop, { ...body, orderId: 'ORD-TTL-3' }, { headers: { 'Idempotency-Key': 'k-ttl' }, now: TB + 4 * DAY });
+    const reused = await reportOrder(
+      shop,
+      { ...body, orderId: 'ORD-TTL-3' },
+      { headers: { 'Idempotency-Key': 'k-ttl' }, now: TB + 4 * DAY },
+    );
     expect(reused.status).toBe(201);
     expect(reused.headers.get('Idempotent-Replayed')).toBeNull();
     expect(await count('SELECT count(*) AS n FROM conversions WHERE shop_id = ?', shop.shopId)).toBe(2);
   });
 
-  it('keys are per shop: another shop using the same key gets its own result, never the first shop\'s', async () => {
+  it("keys are per shop: another shop using the same key gets its own result, never the first shop's", async () => {
     const a = await attributedOrder('ORD-SHARED');
     const b = await createShop();
     const resA = await reportOrder(a.shop, a.body, { headers: { 'Idempotency-Key': 'same-key' } });
-    const resB = await reportOrder(b, { orderId: 'ORD-SHARED', amountMinor: 500, currency: 'HKD' }, { headers: { 'Idempotency-Key': 'same-key' } });
+    const resB = await reportOrder(
+      b,
+      { orderId: 'ORD-SHARED', amountMinor: 500, currency: 'HKD' },
+      { headers: { 'Idempotency-Key': 'same-key' } },
+    );
     expect(resA.status).toBe(201);
     expect(resB.status).toBe(201);
     expect(resB.headers.get('Idempotent-Replayed')).toBeNull();

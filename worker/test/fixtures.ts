@@ -72,11 +72,27 @@ export function sumBuckets(rows: Array<{ bucket: string; amount_minor: number }>
 }
 
 export async function count(sql: string, ...args: unknown[]): Promise<number> {
-  return (await env.DB.prepare(sql).bind(...args).first<{ n: number }>())!.n;
+  return (await env.DB.prepare(sql)
+    .bind(...args)
+    .first<{ n: number }>())!.n;
 }
 
-const TABLES = ['shops', 'api_keys', 'allowed_origins', 'commission_programs', 'products', 'referrers', 'clicks', 'shares',
-  'conversions', 'refunds', 'payouts', 'ledger_entries', 'idempotency_keys', 'outbox_events'];
+const TABLES = [
+  'shops',
+  'api_keys',
+  'allowed_origins',
+  'commission_programs',
+  'products',
+  'referrers',
+  'clicks',
+  'shares',
+  'conversions',
+  'refunds',
+  'payouts',
+  'ledger_entries',
+  'idempotency_keys',
+  'outbox_events',
+];
 
 /** Every row of every table, serialized: equal fingerprints mean nothing was inserted, updated or deleted. */
 export async function dbFingerprint(): Promise<string> {

@@ -44,8 +44,18 @@ let baseline: string;
 
 /** Valid bodies of the money endpoints: each fuzz case breaks exactly one field of them. */
 const SAMPLES: Record<string, Record<string, unknown>> = {
-  'POST /v1/conversions': { orderId: 'FZ-1', amountMinor: 16800, currency: 'HKD', items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }] },
-  'POST /v1/conversions/browser': { orderId: 'FZ-2', amountMinor: 16800, currency: 'HKD', items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }] },
+  'POST /v1/conversions': {
+    orderId: 'FZ-1',
+    amountMinor: 16800,
+    currency: 'HKD',
+    items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
+  },
+  'POST /v1/conversions/browser': {
+    orderId: 'FZ-2',
+    amountMinor: 16800,
+    currency: 'HKD',
+    items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
+  },
   'POST /v1/refunds': { orderId: 'FZ-BASE', refundId: 'fz-r', amountMinor: 100 },
   'POST /v1/payouts': { referrerId: 'ref_fuzz', amountMinor: 100 },
   'PUT /v1/program': { rateBps: 900 },
@@ -75,7 +85,10 @@ function pathOf(op: Operation): string {
   return op.path.replace('{sku}', 'fuzz-sku').replace(/\{[^}]+\}/g, 'fuzz_unknown_id');
 }
 
-function send(op: Operation, init: { rawBody?: string; contentType?: string | null; query?: string; headers?: Record<string, string> }) {
+function send(
+  op: Operation,
+  init: { rawBody?: string; contentType?: string | null; query?: string; headers?: Record<string, string> },
+) {
   const headers: Record<string, string> = { 'X-Referrer-Token': referrerToken, ...(init.headers ?? {}) };
   if (init.contentType !== null) headers['Content-Type'] = init.contentType ?? 'application/json';
   return call(pathOf(op) + (init.query ?? ''), { method: op.method, ...keyOf(op), rawBody: init.rawBody, headers, now: T0 });
@@ -93,10 +106,18 @@ async function sendStream(op: Operation, bytes: number) {
     },
   });
   const { key, origin } = keyOf(op);
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', Authorization: `Bearer ${key}`, 'X-ShareCart-Test-Now': String(T0) };
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    Authorization: `Bearer ${key}`,
+    'X-ShareCart-Test-Now': String(T0),
+  };
   if (origin) headers.Origin = origin;
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(BASE + pathOf(op), { method: op.method, headers, body: stream, duplex: 'half' } as RequestInit), env as never, ctx);
+  const res = await worker.fetch(
+    new Request(BASE + pathOf(op), { method: op.method, headers, body: stream, duplex: 'half' } as RequestInit),
+    env as never,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   const text = await res.text();
   return { status: res.status, body: JSON.parse(text) };
@@ -106,10 +127,14 @@ const failures: string[] = [];
 
 function check(label: string, res: { status: number; body: any }, expectStatus?: number) {
   const code = res.body?.error?.code;
-  if (res.status < 400 || res.status >= 500) failures.push(`${label}: status ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-  else if (expectStatus && res.status !== expectStatus) failures.push(`${label}: expected ${expectStatus}, got ${res.status} ${code}`);
-  if (typeof code !== 'string' || !(code in ERROR_CODES)) failures.push(`${label}: error.code ${JSON.stringify(code)} is not a documented code`);
-  if (typeof res.body?.error?.message !== 'string' || typeof res.body?.error?.requestId !== 'string') failures.push(`${label}: incomplete error envelope`);
+  if (res.status < 400 || res.status >= 500)
+    failures.push(`${label}: status ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  else if (expectStatus && res.status !== expectStatus)
+    failures.push(`${label}: expected ${expectStatus}, got ${res.status} ${code}`);
+  if (typeof code !== 'string' || !(code in ERROR_CODES))
+    failures.push(`${label}: error.code ${JSON.stringify(code)} is not a documented code`);
+  if (typeof res.body?.error?.message !== 'string' || typeof res.body?.error?.requestId !== 'string')
+    failures.push(`${label}: incomplete error envelope`);
 }
 
 /** Values that are never valid for a field of this schema. */
@@ -118,13 +143,20 @@ function wrongValues(name: string, schema: JsonSchema): unknown[] {
   const orNull = s.nullable ? [] : [null];
   const money = /Minor$/.test(name) ? [0.5, 1.25, 1e-7, -1, 2 ** 53, 1e21, '100', '1.00', 'NaN'] : [];
   switch (s.type) {
-    case 'integer': return [1.5, '1', true, {}, [], ...orNull, ...money];
-    case 'number': return ['1', true, {}, [], ...orNull, ...money];
-    case 'string': return [1, true, {}, [], ...orNull, ...(s.enum ? ['NOT_AN_ENUM_VALUE'] : []), 'x'.repeat(5000)];
-    case 'boolean': return ['true', 1, {}, [], ...orNull];
-    case 'object': return ['x', 1, [], true, ...orNull];
-    case 'array': return ['x', {}, 1, true, ...orNull, [[[[]]]]];
-    default: return [];
+    case 'integer':
+      return [1.5, '1', true, {}, [], ...orNull, ...money];
+    case 'number':
+      return ['1', true, {}, [], ...orNull, ...money];
+    case 'string':
+      return [1, true, {}, [], ...orNull, ...(s.enum ? ['NOT_AN_ENUM_VALUE'] : []), 'x'.repeat(5000)];
+    case 'boolean':
+      return ['true', 1, {}, [], ...orNull];
+    case 'object':
+      return ['x', 1, [], true, ...orNull];
+    case 'array':
+      return ['x', {}, 1, true, ...orNull, [[[[]]]]];
+    default:
+      return [];
   }
 }
 
@@ -157,9 +189,24 @@ const writes = () => operations.filter((o) => o.method !== 'GET');
 
 describe('bad input gets a 4xx with a documented code and writes nothing (guarantee 13)', () => {
   it('malformed JSON', async () => {
-    const texts = ['{', '{"a":', 'nul', '[1,2', "{'orderId':'x'}", '{"a":1}}', '{"amountMinor": 01}', 'NaN', '{"a":1,}', '\u0000', '"unterminated', '{"a":"\\x"}', '\ufeff{}x'];
+    const texts = [
+      '{',
+      '{"a":',
+      'nul',
+      '[1,2',
+      "{'orderId':'x'}",
+      '{"a":1}}',
+      '{"amountMinor": 01}',
+      'NaN',
+      '{"a":1,}',
+      '\u0000',
+      '"unterminated',
+      '{"a":"\\x"}',
+      '\ufeff{}x',
+    ];
     for (const op of writes()) {
-      for (const text of texts) check(`${op.method} ${op.path} body=${JSON.stringify(text)}`, await send(op, { rawBody: text }), 400);
+      for (const text of texts)
+        check(`${op.method} ${op.path} body=${JSON.stringify(text)}`, await send(op, { rawBody: text }), 400);
     }
     expect(failures).toEqual([]);
   });
@@ -168,7 +215,11 @@ describe('bad input gets a 4xx with a documented code and writes nothing (guaran
     for (const op of writes()) {
       const sample = JSON.stringify(SAMPLES[`${op.method} ${op.path}`] ?? {});
       check(`${op.method} ${op.path} text/plain`, await send(op, { rawBody: sample, contentType: 'text/plain' }), 415);
-      check(`${op.method} ${op.path} form`, await send(op, { rawBody: 'orderId=1&amountMinor=2', contentType: 'application/x-www-form-urlencoded' }), 415);
+      check(
+        `${op.method} ${op.path} form`,
+        await send(op, { rawBody: 'orderId=1&amountMinor=2', contentType: 'application/x-www-form-urlencoded' }),
+        415,
+      );
       check(`${op.method} ${op.path} no content type`, await send(op, { rawBody: sample, contentType: null }), 415);
     }
     expect(failures).toEqual([]);
@@ -191,7 +242,12 @@ describe('bad input gets a 4xx with a documented code and writes nothing (guaran
         { ...sample, isAdmin: true, shopId: 'shop_other' },
         JSON.parse(`{"__proto__": {"polluted": true}, ${JSON.stringify(sample).slice(1, -1) || '"x": 1'}}`),
         { ...sample, constructor: { prototype: { polluted: true } } },
-        [], [sample], 'string', 42, true, null,
+        [],
+        [sample],
+        'string',
+        42,
+        true,
+        null,
       ]) {
         const res = await send(op, { rawBody: JSON.stringify(body) });
         check(`${op.method} ${op.path} body=${JSON.stringify(body).slice(0, 80)}`, res);
@@ -240,7 +296,8 @@ describe('bad input gets a 4xx with a documented code and writes nothing (guaran
       await fc.assert(
         fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (value) => {
           // an object gets one field no schema has, so it can never be a valid request by chance
-          const body = value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value, 'fuzz-field': 1 } : value;
+          const body =
+            value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value, 'fuzz-field': 1 } : value;
           const res = await send(op, { rawBody: JSON.stringify(body) });
           check(`${op.method} ${op.path} random ${JSON.stringify(body).slice(0, 120)}`, res);
           return res.status >= 400 && res.status < 500;
@@ -269,7 +326,16 @@ describe('bad input gets a 4xx with a documented code and writes nothing (guaran
   it('malformed query strings, path ids and headers', async () => {
     for (const op of operations.filter((o) => o.query.length)) {
       for (const name of op.query) {
-        for (const value of ['abc', '-1', '1.5', '1e309', 'x'.repeat(300), '%00', '[]', ...(name === 'limit' ? ['0', '99999'] : [])]) {
+        for (const value of [
+          'abc',
+          '-1',
+          '1.5',
+          '1e309',
+          'x'.repeat(300),
+          '%00',
+          '[]',
+          ...(name === 'limit' ? ['0', '99999'] : []),
+        ]) {
           const res = await send(op, { query: `?${name}=${encodeURIComponent(value)}` });
           // a cursor that matches nothing is a valid, empty page
           if (res.status === 200 && (name === 'before' || name === 'referrerId')) continue;
@@ -282,7 +348,13 @@ describe('bad input gets a 4xx with a documented code and writes nothing (guaran
         fc.asyncProperty(fc.string({ minLength: 1, maxLength: 100 }), async (id) => {
           const path = op.path.replace(/\{[^}]+\}/g, encodeURIComponent(id));
           const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-          const res = await call(path, { method: op.method, ...keyOf(op), headers, rawBody: op.method === 'GET' ? undefined : '{"fuzz-field":1}', now: T0 });
+          const res = await call(path, {
+            method: op.method,
+            ...keyOf(op),
+            headers,
+            rawBody: op.method === 'GET' ? undefined : '{"fuzz-field":1}',
+            now: T0,
+          });
           if (res.status === 404 && res.body?.error?.code === 'route_not_found') return true; // an id with "/" leaves the route
           check(`${op.method} ${path}`, res);
           return res.status >= 400 && res.status < 500;
@@ -291,7 +363,14 @@ describe('bad input gets a 4xx with a documented code and writes nothing (guaran
       );
     }
     const conversions = operations.find((o) => o.method === 'POST' && o.path === '/v1/conversions')!;
-    check('Idempotency-Key of 300 characters', await send(conversions, { rawBody: JSON.stringify(SAMPLES['POST /v1/conversions']), headers: { 'Idempotency-Key': 'k'.repeat(300) } }), 400);
+    check(
+      'Idempotency-Key of 300 characters',
+      await send(conversions, {
+        rawBody: JSON.stringify(SAMPLES['POST /v1/conversions']),
+        headers: { 'Idempotency-Key': 'k'.repeat(300) },
+      }),
+      400,
+    );
     const me = operations.find((o) => o.path === '/v1/referrers/me')!;
     for (const token of ['', 'short', 'rt_unknownunknownunknown', 'x'.repeat(500)]) {
       check(`X-Referrer-Token ${token.slice(0, 20)}`, await send(me, { headers: { 'X-Referrer-Token': token } }));
@@ -312,8 +391,14 @@ describe('bad input gets a 4xx with a documented code and writes nothing (guaran
 
   it('control: the valid samples the fuzz broke are themselves accepted', async () => {
     const expected: Record<string, number> = {
-      'POST /v1/conversions': 201, 'POST /v1/conversions/browser': 201, 'POST /v1/refunds': 201, 'PUT /v1/program': 200,
-      'PUT /v1/products/{sku}': 200, 'POST /v1/referrers': 201, 'POST /v1/referrers/me/claim': 200, 'POST /v1/shares': 201,
+      'POST /v1/conversions': 201,
+      'POST /v1/conversions/browser': 201,
+      'POST /v1/refunds': 201,
+      'PUT /v1/program': 200,
+      'PUT /v1/products/{sku}': 200,
+      'POST /v1/referrers': 201,
+      'POST /v1/referrers/me/claim': 200,
+      'POST /v1/shares': 201,
       'POST /v1/admin/shops': 201,
     };
     for (const [name, status] of Object.entries(expected)) {

@@ -73,7 +73,15 @@ export async function createShop(overrides: Record<string, unknown> = {}): Promi
       currency: 'HKD',
       siteUrl: `${ORIGIN}/`,
       allowedOrigins: [ORIGIN],
-      program: { kind: 'percent', rateBps: 1000, capMinor: 20000, holdDays: 30, windowDays: 30, model: 'last_click', friendReward: { kind: 'percent', value: 1000 } },
+      program: {
+        kind: 'percent',
+        rateBps: 1000,
+        capMinor: 20000,
+        holdDays: 30,
+        windowDays: 30,
+        model: 'last_click',
+        friendReward: { kind: 'percent', value: 1000 },
+      },
       products: PRODUCTS,
       allowBrowserConversions: true,
       ...overrides,
@@ -91,13 +99,33 @@ export async function createReferrer(shop: TestShop, body: Record<string, unknow
 
 export async function click(shop: TestShop, code: string, extra: Record<string, unknown> = {}, now?: number) {
   const { ip, ...rest } = extra;
-  return call('/v1/clicks', { key: shop.pk, origin: ORIGIN, body: { code, ...rest }, now, headers: { 'CF-Connecting-IP': String(ip ?? '203.0.113.7') } });
+  return call('/v1/clicks', {
+    key: shop.pk,
+    origin: ORIGIN,
+    body: { code, ...rest },
+    now,
+    headers: { 'CF-Connecting-IP': String(ip ?? '203.0.113.7') },
+  });
 }
 
 /** Row counts of every table, to prove that a refused request wrote nothing. */
 export async function tableCounts(): Promise<Record<string, number>> {
-  const tables = ['shops', 'api_keys', 'allowed_origins', 'commission_programs', 'products', 'referrers', 'clicks', 'shares',
-    'conversions', 'refunds', 'payouts', 'ledger_entries', 'idempotency_keys', 'outbox_events'];
+  const tables = [
+    'shops',
+    'api_keys',
+    'allowed_origins',
+    'commission_programs',
+    'products',
+    'referrers',
+    'clicks',
+    'shares',
+    'conversions',
+    'refunds',
+    'payouts',
+    'ledger_entries',
+    'idempotency_keys',
+    'outbox_events',
+  ];
   const out: Record<string, number> = {};
   for (const t of tables) out[t] = (await env.DB.prepare(`SELECT count(*) AS n FROM ${t}`).first<{ n: number }>())!.n;
   return out;

@@ -13,9 +13,19 @@ import { T0, dbFingerprint, reportOrder } from './fixtures';
 const OTHER_ORIGIN = 'https://other-shop.example';
 const EVIL = 'https://evil.example';
 
-type KeyKind = 'none' | 'publishable' | 'secret' | 'admin' | 'revokedPublishable' | 'revokedSecret' | 'otherPublishable' | 'otherSecret';
+type KeyKind =
+  'none' | 'publishable' | 'secret' | 'admin' | 'revokedPublishable' | 'revokedSecret' | 'otherPublishable' | 'otherSecret';
 type OriginKind = 'allowed' | 'disallowed' | 'absent';
-const KEY_KINDS: KeyKind[] = ['none', 'publishable', 'secret', 'admin', 'revokedPublishable', 'revokedSecret', 'otherPublishable', 'otherSecret'];
+const KEY_KINDS: KeyKind[] = [
+  'none',
+  'publishable',
+  'secret',
+  'admin',
+  'revokedPublishable',
+  'revokedSecret',
+  'otherPublishable',
+  'otherSecret',
+];
 const ORIGINS: Record<OriginKind, string | null> = { allowed: ORIGIN, disallowed: EVIL, absent: null };
 
 interface Operation {
@@ -59,9 +69,21 @@ beforeAll(async () => {
   const rt = { 'X-Referrer-Token': token };
 
   specs = {
-    'POST /v1/admin/shops': { path: '/v1/admin/shops', body: { name: 'Matrix shop', currency: 'HKD', siteUrl: 'https://m.example/' }, ok: 201 },
-    'POST /v1/admin/shops/{shopId}/keys/rotate': { path: `/v1/admin/shops/${c.shopId}/keys/rotate`, body: { kind: 'publishable' }, ok: 200 },
-    'PUT /v1/admin/shops/{shopId}/origins': { path: `/v1/admin/shops/${c.shopId}/origins`, body: { origins: ['https://c.example'] }, ok: 200 },
+    'POST /v1/admin/shops': {
+      path: '/v1/admin/shops',
+      body: { name: 'Matrix shop', currency: 'HKD', siteUrl: 'https://m.example/' },
+      ok: 201,
+    },
+    'POST /v1/admin/shops/{shopId}/keys/rotate': {
+      path: `/v1/admin/shops/${c.shopId}/keys/rotate`,
+      body: { kind: 'publishable' },
+      ok: 200,
+    },
+    'PUT /v1/admin/shops/{shopId}/origins': {
+      path: `/v1/admin/shops/${c.shopId}/origins`,
+      body: { origins: ['https://c.example'] },
+      ok: 200,
+    },
     'GET /v1/admin/shops/{shopId}': { path: `/v1/admin/shops/${c.shopId}`, ok: 200 },
     'GET /v1/config': { path: '/v1/config', ok: 200 },
     'POST /v1/referrers': { path: '/v1/referrers', body: { displayName: 'Matrix' }, ok: 201, foreign: 201 },
@@ -73,22 +95,47 @@ beforeAll(async () => {
     'POST /v1/conversions': { path: '/v1/conversions', body: order, ok: 201, foreign: 201 },
     'GET /v1/conversions': { path: '/v1/conversions', ok: 200, foreign: 200 },
     'POST /v1/conversions/browser': {
-      path: '/v1/conversions/browser', ok: 201,
-      body: { orderId: 'MX-B', amountMinor: 16800, currency: 'HKD', items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }] },
+      path: '/v1/conversions/browser',
+      ok: 201,
+      body: {
+        orderId: 'MX-B',
+        amountMinor: 16800,
+        currency: 'HKD',
+        items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
+      },
     },
     'GET /v1/conversions/{id}': { path: `/v1/conversions/${conversionId}`, ok: 200, foreign: 404 },
-    'POST /v1/refunds': { path: '/v1/refunds', body: { orderId: 'MX-R', refundId: 'mx-r', amountMinor: 100 }, ok: 201, foreign: 404 },
+    'POST /v1/refunds': {
+      path: '/v1/refunds',
+      body: { orderId: 'MX-R', refundId: 'mx-r', amountMinor: 100 },
+      ok: 201,
+      foreign: 404,
+    },
     'GET /v1/ledger': { path: '/v1/ledger', ok: 200, foreign: 200 },
     'GET /v1/balances': { path: '/v1/balances', ok: 200, foreign: 200 },
-    'POST /v1/payouts': { path: '/v1/payouts', body: { referrerId: referrer.id, amountMinor: 1_000_000_000 }, ok: 422, foreign: 404 },
+    'POST /v1/payouts': {
+      path: '/v1/payouts',
+      body: { referrerId: referrer.id, amountMinor: 1_000_000_000 },
+      ok: 422,
+      foreign: 404,
+    },
     'POST /v1/referrers/{id}/approve': { path: `/v1/referrers/${referrer.id}/approve`, ok: 200, foreign: 404 },
     'POST /v1/referrers/{id}/block': { path: `/v1/referrers/${toBlock.referrer.id}/block`, ok: 200, foreign: 404 },
     'GET /v1/referrers/{id}/balances': { path: `/v1/referrers/${referrer.id}/balances`, ok: 200, foreign: 404 },
-    'POST /v1/referrers/holds/{conversionId}/release': { path: `/v1/referrers/holds/${conversionId}/release`, ok: 409, foreign: 404 },
+    'POST /v1/referrers/holds/{conversionId}/release': {
+      path: `/v1/referrers/holds/${conversionId}/release`,
+      ok: 409,
+      foreign: 404,
+    },
     'GET /v1/program': { path: '/v1/program', ok: 200, foreign: 200 },
     'PUT /v1/program': { path: '/v1/program', body: { holdDays: 30 }, ok: 200, foreign: 200 },
     'GET /v1/products': { path: '/v1/products', ok: 200, foreign: 200 },
-    'PUT /v1/products/{sku}': { path: '/v1/products/oolong-250g', body: { name: 'Oolong tea 250 g', priceMinor: 16800 }, ok: 200, foreign: 200 },
+    'PUT /v1/products/{sku}': {
+      path: '/v1/products/oolong-250g',
+      body: { name: 'Oolong tea 250 g', priceMinor: 16800 },
+      ok: 200,
+      foreign: 200,
+    },
   };
 
   const doc = await call('/openapi.json');
@@ -103,16 +150,28 @@ beforeAll(async () => {
 
 function keyOf(kind: KeyKind): string | undefined {
   return {
-    none: undefined, publishable: a.pk, secret: a.sk, admin: ADMIN, revokedPublishable: a.revokedPk, revokedSecret: a.revokedSk,
-    otherPublishable: b.pk, otherSecret: b.sk,
+    none: undefined,
+    publishable: a.pk,
+    secret: a.sk,
+    admin: ADMIN,
+    revokedPublishable: a.revokedPk,
+    revokedSecret: a.revokedSk,
+    otherPublishable: b.pk,
+    otherSecret: b.sk,
   }[kind];
 }
 
 /** What the endpoint must answer for this key kind and origin. */
-function expected(op: Operation, spec: RequestSpec | undefined, kind: KeyKind, origin: OriginKind): { status: number | 'pass'; code?: string } {
+function expected(
+  op: Operation,
+  spec: RequestSpec | undefined,
+  kind: KeyKind,
+  origin: OriginKind,
+): { status: number | 'pass'; code?: string } {
   const pass = spec ? spec.ok : 'pass';
   if (op.security.includes('adminToken')) return kind === 'admin' ? { status: pass } : { status: 401, code: 'unauthorized' };
-  if (kind === 'none' || kind === 'admin' || kind === 'revokedPublishable' || kind === 'revokedSecret') return { status: 401, code: 'unauthorized' };
+  if (kind === 'none' || kind === 'admin' || kind === 'revokedPublishable' || kind === 'revokedSecret')
+    return { status: 401, code: 'unauthorized' };
   const acceptsPk = op.security.includes('publishableKey');
   const acceptsSk = op.security.includes('secretKey');
   if (kind === 'publishable' || kind === 'otherPublishable') {
@@ -130,7 +189,11 @@ describe('endpoint × key kind × origin (guarantee 10)', () => {
     const listed = operations.map((o) => `${o.method} ${o.path}`);
     for (const known of Object.keys(specs)) expect(listed).toContain(known);
     for (const op of operations) {
-      if (op.path.startsWith('/v1/')) expect({ op: `${op.method} ${op.path}`, secured: op.security.length > 0 }).toEqual({ op: `${op.method} ${op.path}`, secured: true });
+      if (op.path.startsWith('/v1/'))
+        expect({ op: `${op.method} ${op.path}`, secured: op.security.length > 0 }).toEqual({
+          op: `${op.method} ${op.path}`,
+          secured: true,
+        });
     }
   });
 
@@ -145,21 +208,31 @@ describe('endpoint × key kind × origin (guarantee 10)', () => {
         for (const origin of Object.keys(ORIGINS) as OriginKind[]) {
           const want = expected(op, spec, kind, origin);
           const body = spec?.body ?? (op.method === 'GET' ? undefined : {});
-          const res = await call(path, { method: op.method, key: keyOf(kind), origin: ORIGINS[origin], body, headers: spec?.headers, now: T0 });
+          const res = await call(path, {
+            method: op.method,
+            key: keyOf(kind),
+            origin: ORIGINS[origin],
+            body,
+            headers: spec?.headers,
+            now: T0,
+          });
           checked++;
           const label = `${op.method} ${op.path} key=${kind} origin=${origin}`;
           const got = res.status;
           if (want.status === 'pass') {
-            if (got === 401 || got === 403 || got >= 500) failures.push(`${label}: expected to pass the key check, got ${got} ${JSON.stringify(res.body)}`);
+            if (got === 401 || got === 403 || got >= 500)
+              failures.push(`${label}: expected to pass the key check, got ${got} ${JSON.stringify(res.body)}`);
           } else if (got !== want.status) {
             failures.push(`${label}: expected ${want.status}, got ${got} ${JSON.stringify(res.body)}`);
           }
-          if (want.code && res.body?.error?.code !== want.code) failures.push(`${label}: expected code ${want.code}, got ${res.body?.error?.code}`);
+          if (want.code && res.body?.error?.code !== want.code)
+            failures.push(`${label}: expected code ${want.code}, got ${res.body?.error?.code}`);
           // CORS on every response
           const acao = res.headers.get('Access-Control-Allow-Origin');
           const shouldEcho = kind === 'publishable' && origin === 'allowed' && op.security.includes('publishableKey');
           if (shouldEcho ? acao !== ORIGIN : acao !== null) failures.push(`${label}: Access-Control-Allow-Origin ${acao}`);
-          if (res.headers.get('Access-Control-Allow-Credentials') !== null) failures.push(`${label}: sends Access-Control-Allow-Credentials`);
+          if (res.headers.get('Access-Control-Allow-Credentials') !== null)
+            failures.push(`${label}: sends Access-Control-Allow-Credentials`);
           if (!(res.headers.get('Vary') ?? '').split(/,\s*/).includes('Origin')) failures.push(`${label}: no Vary: Origin`);
         }
       }
@@ -171,7 +244,11 @@ describe('endpoint × key kind × origin (guarantee 10)', () => {
 
 describe('CORS preflight', () => {
   it('answers an allowed origin with exactly that origin, Vary: Origin and no credentials', async () => {
-    const res = await call('/v1/clicks', { method: 'OPTIONS', origin: ORIGIN, headers: { 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type' } });
+    const res = await call('/v1/clicks', {
+      method: 'OPTIONS',
+      origin: ORIGIN,
+      headers: { 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type' },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
     expect(res.headers.get('Vary')).toContain('Origin');
@@ -192,7 +269,11 @@ describe('CORS preflight', () => {
   it('a publishable key from a look-alike origin or the opaque "null" origin is refused', async () => {
     for (const origin of ['null', `${ORIGIN}.evil.example`, 'http://shop.example', `${ORIGIN}:8443`]) {
       const res = await call('/v1/config', { key: a.pk, origin });
-      expect({ origin, status: res.status, code: res.body.error?.code }).toEqual({ origin, status: 403, code: 'origin_not_allowed' });
+      expect({ origin, status: res.status, code: res.body.error?.code }).toEqual({
+        origin,
+        status: 403,
+        code: 'origin_not_allowed',
+      });
     }
   });
 });
@@ -203,9 +284,16 @@ describe('secret keys are stored hashed and rotation revokes at once', () => {
     const all = await dbFingerprint();
     expect(all).not.toContain(shop.sk);
     expect(all).not.toContain(shop.sk.slice(0, 20));
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE lookup LIKE 'sk\\_%' ESCAPE '\\'").first<{ n: number }>())!.n).toBe(0);
-    const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(shop.sk)))].map((x) => x.toString(16).padStart(2, '0')).join('');
-    const row = await env.DB.prepare("SELECT lookup, hint FROM api_keys WHERE shop_id = ? AND kind = 'secret'").bind(shop.shopId).first<{ lookup: string; hint: string }>();
+    expect(
+      (await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE lookup LIKE 'sk\\_%' ESCAPE '\\'").first<{ n: number }>())!
+        .n,
+    ).toBe(0);
+    const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(shop.sk)))]
+      .map((x) => x.toString(16).padStart(2, '0'))
+      .join('');
+    const row = await env.DB.prepare("SELECT lookup, hint FROM api_keys WHERE shop_id = ? AND kind = 'secret'")
+      .bind(shop.shopId)
+      .first<{ lookup: string; hint: string }>();
     expect(row).toEqual({ lookup: digest, hint: shop.sk.slice(-4) });
     // reading the shop back never shows it again
     const read = await call(`/v1/admin/shops/${shop.shopId}`, { key: ADMIN });
@@ -241,7 +329,11 @@ describe('secret keys are stored hashed and rotation revokes at once', () => {
   it('changing the allowed origins applies to the next request', async () => {
     const shop = await createShop();
     expect((await call('/v1/config', { key: shop.pk, origin: ORIGIN })).status).toBe(200);
-    const changed = await call(`/v1/admin/shops/${shop.shopId}/origins`, { method: 'PUT', key: ADMIN, body: { origins: ['https://new-shop.example'] } });
+    const changed = await call(`/v1/admin/shops/${shop.shopId}/origins`, {
+      method: 'PUT',
+      key: ADMIN,
+      body: { origins: ['https://new-shop.example'] },
+    });
     expect(changed.status).toBe(200);
     expect((await call('/v1/config', { key: shop.pk, origin: ORIGIN })).status).toBe(403);
     expect((await call('/v1/config', { key: shop.pk, origin: 'https://new-shop.example' })).status).toBe(200);
@@ -249,7 +341,14 @@ describe('secret keys are stored hashed and rotation revokes at once', () => {
 
   it('only a Bearer secret key is accepted; other schemes and malformed headers are 401', async () => {
     const shop = await createShop();
-    for (const header of [`Basic ${shop.sk}`, shop.sk, `Bearer ${shop.sk} extra`, `Bearer`, `Bearer ${shop.sk.slice(0, -1)}`, `Bearer ${shop.sk}x`]) {
+    for (const header of [
+      `Basic ${shop.sk}`,
+      shop.sk,
+      `Bearer ${shop.sk} extra`,
+      `Bearer`,
+      `Bearer ${shop.sk.slice(0, -1)}`,
+      `Bearer ${shop.sk}x`,
+    ]) {
       const res = await call('/v1/program', { headers: { Authorization: header } });
       expect({ header, status: res.status }).toEqual({ header, status: 401 });
     }

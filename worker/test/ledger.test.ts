@@ -41,16 +41,25 @@ describe('append-only (guarantee 5)', () => {
     const { conversion } = await heldOrder();
     const [entry] = await ledgerOf({ conversionId: conversion.id });
     const before = await dbFingerprint();
-    await expect(env.DB.prepare('UPDATE ledger_entries SET amount_minor = 0 WHERE seq = ?').bind(entry!.seq).run()).rejects.toThrow(/ledger_append_only/);
-    await expect(env.DB.prepare("UPDATE ledger_entries SET bucket = 'available' WHERE seq = ?").bind(entry!.seq).run()).rejects.toThrow(/ledger_append_only/);
-    await expect(env.DB.prepare('DELETE FROM ledger_entries WHERE seq = ?').bind(entry!.seq).run()).rejects.toThrow(/ledger_append_only/);
+    await expect(
+      env.DB.prepare('UPDATE ledger_entries SET amount_minor = 0 WHERE seq = ?').bind(entry!.seq).run(),
+    ).rejects.toThrow(/ledger_append_only/);
+    await expect(
+      env.DB.prepare("UPDATE ledger_entries SET bucket = 'available' WHERE seq = ?").bind(entry!.seq).run(),
+    ).rejects.toThrow(/ledger_append_only/);
+    await expect(env.DB.prepare('DELETE FROM ledger_entries WHERE seq = ?').bind(entry!.seq).run()).rejects.toThrow(
+      /ledger_append_only/,
+    );
     await expect(env.DB.prepare('DELETE FROM ledger_entries').run()).rejects.toThrow(/ledger_append_only/);
     // an upsert is an update too: refused, or dropped by the no-replace trigger; never applied
     const upsert = await env.DB.prepare(
-        `INSERT INTO ledger_entries (id, shop_id, referrer_id, txn_id, type, bucket, amount_minor, currency, dedupe_key, created_at)
+      `INSERT INTO ledger_entries (id, shop_id, referrer_id, txn_id, type, bucket, amount_minor, currency, dedupe_key, created_at)
          SELECT 'le_x', shop_id, referrer_id, txn_id, type, bucket, 1, currency, dedupe_key, created_at FROM ledger_entries WHERE seq = ?
          ON CONFLICT (dedupe_key) DO UPDATE SET amount_minor = excluded.amount_minor`,
-    ).bind(entry!.seq).run().catch((e: Error) => e);
+    )
+      .bind(entry!.seq)
+      .run()
+      .catch((e: Error) => e);
     if (upsert instanceof Error) expect(upsert.message).toMatch(/ledger_append_only/);
     else expect(upsert.meta.changes).toBe(0);
     expect(await dbFingerprint()).toBe(before);
@@ -66,7 +75,10 @@ describe('append-only (guarantee 5)', () => {
          SELECT ${conflictOn === 'seq' ? 'seq' : 'NULL'}, ${conflictOn === 'id' ? 'id' : "'le_replaced'"}, shop_id, referrer_id, txn_id, type, bucket, 999999,
                 currency, conversion_id, ${conflictOn === 'dedupe_key' ? 'dedupe_key' : "'other-key'"}, created_at
            FROM ledger_entries WHERE seq = ?`,
-      ).bind(entry!.seq).run().catch((e: Error) => e);
+      )
+        .bind(entry!.seq)
+        .run()
+        .catch((e: Error) => e);
       if (!(r instanceof Error)) expect(r.meta.changes).toBe(0);
     }
     expect(await dbFingerprint()).toBe(before);
@@ -84,7 +96,9 @@ describe('append-only (guarantee 5)', () => {
     const totals = await call('/v1/balances', { key: shop.sk, now });
     expect(totals.status).toBe(200);
 
-    const { results } = await env.DB.prepare('SELECT bucket, amount_minor FROM ledger_entries WHERE shop_id = ?').bind(shop.shopId).all<{ bucket: string; amount_minor: number }>();
+    const { results } = await env.DB.prepare('SELECT bucket, amount_minor FROM ledger_entries WHERE shop_id = ?')
+      .bind(shop.shopId)
+      .all<{ bucket: string; amount_minor: number }>();
     expect(totals.body.totals).toEqual({ currency: 'HKD', ...sumBuckets(results) });
     // 1680 + (980 − 490) + 500 = 2670, all released at the end of the hold
     expect(totals.body.totals).toEqual({ currency: 'HKD', onHold: 0, pending: 0, available: 2670, paid: 0 });
@@ -102,7 +116,11 @@ describe('hold before pay (guarantee 6)', () => {
     const { shop, referrer, conversion } = await heldOrder(16800, 'H-1');
     const [commission] = await ledgerOf({ conversionId: conversion.id });
     expect(commission).toMatchObject({ type: 'commission', bucket: 'pending', amount_minor: 1680 });
-    expect((await env.DB.prepare('SELECT available_at FROM ledger_entries WHERE seq = ?').bind(commission!.seq).first<{ available_at: number }>())!.available_at).toBe(T0 + HOLD);
+    expect(
+      (await env.DB.prepare('SELECT available_at FROM ledger_entries WHERE seq = ?')
+        .bind(commission!.seq)
+        .first<{ available_at: number }>())!.available_at,
+    ).toBe(T0 + HOLD);
 
     expect(await releaseDueCommissions(env.DB, T0 + HOLD - 1, shop.shopId)).toBe(0);
     expect(await referrerBalances(shop, referrer.id, T0 + HOLD - 1)).toMatchObject({ pending: 1680, available: 0 });
@@ -110,7 +128,9 @@ describe('hold before pay (guarantee 6)', () => {
     expect(await releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId)).toBe(1);
     expect(await releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId)).toBe(0);
     expect(await releaseDueCommissions(env.DB, T0 + 2 * HOLD, shop.shopId)).toBe(0);
-    const released = await Promise.all(Array.from({ length: 5 }, () => releaseDueCommissions(env.DB, T0 + HOLD + 1, shop.shopId)));
+    const released = await Promise.all(
+      Array.from({ length: 5 }, () => releaseDueCommissions(env.DB, T0 + HOLD + 1, shop.shopId)),
+    );
     expect(released).toEqual([0, 0, 0, 0, 0]);
 
     const entries = await ledgerOf({ conversionId: conversion.id });
@@ -120,8 +140,16 @@ describe('hold before pay (guarantee 6)', () => {
       ['release', 'available', 1680],
     ]);
     expect(new Set(entries.slice(1).map((e) => e.txn_id)).size).toBe(1);
-    expect(await referrerBalances(shop, referrer.id, T0 + HOLD)).toEqual({ currency: 'HKD', onHold: 0, pending: 0, available: 1680, paid: 0 });
-    expect(await count("SELECT count(*) AS n FROM outbox_events WHERE type = 'commission.available' AND shop_id = ?", shop.shopId)).toBe(1);
+    expect(await referrerBalances(shop, referrer.id, T0 + HOLD)).toEqual({
+      currency: 'HKD',
+      onHold: 0,
+      pending: 0,
+      available: 1680,
+      paid: 0,
+    });
+    expect(
+      await count("SELECT count(*) AS n FROM outbox_events WHERE type = 'commission.available' AND shop_id = ?", shop.shopId),
+    ).toBe(1);
   });
 
   it('concurrent releases of a due commission write one release', async () => {
@@ -133,28 +161,43 @@ describe('hold before pay (guarantee 6)', () => {
     expect(sumBuckets(entries)).toEqual({ onHold: 0, pending: 0, available: 1680, paid: 0 });
   });
 
-  it('the hold period is the shop\'s: a 7-day shop releases after 7 days, not before', async () => {
+  it("the hold period is the shop's: a 7-day shop releases after 7 days, not before", async () => {
     const shop = await createShop({ program: { holdDays: 7 } });
     const { referrer } = await heldOrder(16800, 'H-7', shop);
     expect((await call('/v1/balances', { key: shop.sk, now: T0 + 7 * DAY - 1 })).body.totals.pending).toBe(1680);
     // reading balances at the end of the hold releases due commissions first
     expect(await referrerBalances(shop, referrer.id, T0 + 7 * DAY - 1)).toMatchObject({ pending: 1680, available: 0 });
-    expect((await call('/v1/balances', { key: shop.sk, now: T0 + 7 * DAY })).body.totals).toMatchObject({ pending: 0, available: 1680 });
+    expect((await call('/v1/balances', { key: shop.sk, now: T0 + 7 * DAY })).body.totals).toMatchObject({
+      pending: 0,
+      available: 1680,
+    });
   });
 
   it('a refund during the hold voids the commission, and nothing is released later', async () => {
     const { shop, referrer, conversion } = await heldOrder(16800, 'H-V');
     const res = await refund(shop, 'H-V', 'rf-v', 16800, T0 + 3 * DAY);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ refundedMinor: 16800, reversedCommissionMinor: 1680, balances: { onHold: 0, pending: 0, available: 0, paid: 0 } });
+    expect(res.body).toMatchObject({
+      refundedMinor: 16800,
+      reversedCommissionMinor: 1680,
+      balances: { onHold: 0, pending: 0, available: 0, paid: 0 },
+    });
     expect(await releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId)).toBe(0);
     const entries = await ledgerOf({ conversionId: conversion.id });
     expect(entries.map((e) => [e.type, e.bucket, e.amount_minor])).toEqual([
       ['commission', 'pending', 1680],
       ['void', 'pending', -1680],
     ]);
-    expect(await referrerBalances(shop, referrer.id, T0 + HOLD)).toEqual({ currency: 'HKD', onHold: 0, pending: 0, available: 0, paid: 0 });
-    expect(await count("SELECT count(*) AS n FROM outbox_events WHERE type = 'commission.reversed' AND shop_id = ?", shop.shopId)).toBe(1);
+    expect(await referrerBalances(shop, referrer.id, T0 + HOLD)).toEqual({
+      currency: 'HKD',
+      onHold: 0,
+      pending: 0,
+      available: 0,
+      paid: 0,
+    });
+    expect(
+      await count("SELECT count(*) AS n FROM outbox_events WHERE type = 'commission.reversed' AND shop_id = ?", shop.shopId),
+    ).toBe(1);
   });
 
   it('a refund after release reverses the available commission', async () => {
@@ -165,7 +208,13 @@ describe('hold before pay (guarantee 6)', () => {
     expect(res.body.reversedCommissionMinor).toBe(1680);
     const entries = await ledgerOf({ conversionId: conversion.id });
     expect(entries.at(-1)).toMatchObject({ type: 'reversal', bucket: 'available', amount_minor: -1680 });
-    expect(await referrerBalances(shop, referrer.id, T0 + HOLD + DAY)).toEqual({ currency: 'HKD', onHold: 0, pending: 0, available: 0, paid: 0 });
+    expect(await referrerBalances(shop, referrer.id, T0 + HOLD + DAY)).toEqual({
+      currency: 'HKD',
+      onHold: 0,
+      pending: 0,
+      available: 0,
+      paid: 0,
+    });
   });
 
   it('a refund after payout claws back: available goes negative and the next payout nets it', async () => {
@@ -183,8 +232,19 @@ describe('hold before pay (guarantee 6)', () => {
     expect(r.status).toBe(201);
     expect(r.body.reversedCommissionMinor).toBe(1680);
     const conversionId = r.body.refund.conversionId;
-    expect((await ledgerOf({ conversionId })).at(-1)).toMatchObject({ type: 'clawback', bucket: 'available', amount_minor: -1680, reason: 'refund_after_payout' });
-    expect(await referrerBalances(shop, referrer.id, T0 + HOLD + DAY)).toEqual({ currency: 'HKD', onHold: 0, pending: 0, available: -1680, paid: 1680 });
+    expect((await ledgerOf({ conversionId })).at(-1)).toMatchObject({
+      type: 'clawback',
+      bucket: 'available',
+      amount_minor: -1680,
+      reason: 'refund_after_payout',
+    });
+    expect(await referrerBalances(shop, referrer.id, T0 + HOLD + DAY)).toEqual({
+      currency: 'HKD',
+      onHold: 0,
+      pending: 0,
+      available: -1680,
+      paid: 1680,
+    });
 
     // nothing to pay while the balance is negative
     const none = await payout(shop, referrer.id, T0 + HOLD + DAY);
@@ -193,7 +253,15 @@ describe('hold before pay (guarantee 6)', () => {
 
     // the next commission (2000 on 20000) first repays the clawback
     const clk2 = await clickId(shop, referrer.code, T0 + HOLD + 2 * DAY);
-    expect((await reportOrder(shop, { orderId: 'P-2', amountMinor: 20000, currency: 'HKD', clickId: clk2 }, { now: T0 + HOLD + 2 * DAY })).status).toBe(201);
+    expect(
+      (
+        await reportOrder(
+          shop,
+          { orderId: 'P-2', amountMinor: 20000, currency: 'HKD', clickId: clk2 },
+          { now: T0 + HOLD + 2 * DAY },
+        )
+      ).status,
+    ).toBe(201);
     const next = await payout(shop, referrer.id, T0 + 2 * HOLD + 2 * DAY);
     expect(next.status).toBe(201);
     expect(next.body.payout.amountMinor).toBe(2000 - 1680);
@@ -211,7 +279,11 @@ describe('hold before pay (guarantee 6)', () => {
 
     expect(await releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId)).toBe(1);
     const r2 = await refund(shop, 'PR-1', 'p2', 3333, T0 + HOLD + DAY);
-    expect(r2.body).toMatchObject({ refundedMinor: 6666, reversedCommissionMinor: 334, balances: { pending: 0, available: 333 } });
+    expect(r2.body).toMatchObject({
+      refundedMinor: 6666,
+      reversedCommissionMinor: 334,
+      balances: { pending: 0, available: 333 },
+    });
 
     const paid = await payout(shop, referrer.id, T0 + HOLD + 2 * DAY);
     expect(paid.body.payout.amountMinor).toBe(333);
@@ -227,9 +299,16 @@ describe('hold before pay (guarantee 6)', () => {
       ['reversal', 'available', -334],
       ['clawback', 'available', -333],
     ]);
-    const reversed = -entries.filter((e) => ['void', 'reversal', 'clawback'].includes(e.type)).reduce((s, e) => s + e.amount_minor, 0);
+    const reversed = -entries
+      .filter((e) => ['void', 'reversal', 'clawback'].includes(e.type))
+      .reduce((s, e) => s + e.amount_minor, 0);
     expect(reversed).toBe(1000);
-    expect(sumBuckets(await ledgerOf({ referrerId: referrer.id }))).toEqual({ onHold: 0, pending: 0, available: -333, paid: 333 });
+    expect(sumBuckets(await ledgerOf({ referrerId: referrer.id }))).toEqual({
+      onHold: 0,
+      pending: 0,
+      available: -333,
+      paid: 333,
+    });
   });
 
   it('many small refunds reverse exactly the commission too (7 × 1/7 of a prime amount)', async () => {
@@ -252,7 +331,11 @@ describe('refunds are bounded and idempotent (guarantee 5)', () => {
     const { shop } = await heldOrder(16800, 'X-1');
     expect((await refund(shop, 'X-1', 'a', 10000)).status).toBe(201);
     const before = await dbFingerprint();
-    for (const [id, amount] of [['b', 6801], ['c', 16800], ['d', 9_007_199_254_740_991]] as const) {
+    for (const [id, amount] of [
+      ['b', 6801],
+      ['c', 16800],
+      ['d', 9_007_199_254_740_991],
+    ] as const) {
       const res = await refund(shop, 'X-1', id, amount);
       expect(res.status).toBe(422);
       expect(res.body.error.code).toBe('refund_exceeds_amount');
@@ -299,7 +382,9 @@ describe('refunds are bounded and idempotent (guarantee 5)', () => {
       expect(r.status).toBe(422);
       expect(r.body.error.code).toBe('refund_exceeds_amount');
     }
-    expect(await count('SELECT COALESCE(SUM(amount_minor), 0) AS n FROM refunds WHERE conversion_id = ?', conversion.id)).toBe(16800);
+    expect(await count('SELECT COALESCE(SUM(amount_minor), 0) AS n FROM refunds WHERE conversion_id = ?', conversion.id)).toBe(
+      16800,
+    );
     expect(sumBuckets(await ledgerOf({ conversionId: conversion.id }))).toEqual({ onHold: 0, pending: 0, available: 0, paid: 0 });
   });
 
@@ -311,7 +396,10 @@ describe('refunds are bounded and idempotent (guarantee 5)', () => {
       orders.push({ id: conversion.id, orderId: `RR-${i}` });
     }
     await Promise.all(
-      orders.flatMap((o) => [refund(shop, o.orderId, `full-${o.orderId}`, 16800, T0 + HOLD), releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId)]),
+      orders.flatMap((o) => [
+        refund(shop, o.orderId, `full-${o.orderId}`, 16800, T0 + HOLD),
+        releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId),
+      ]),
     );
     for (const o of orders) {
       const b = sumBuckets(await ledgerOf({ conversionId: o.id }));

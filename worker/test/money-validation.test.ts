@@ -20,7 +20,13 @@ describe('money input is refused with a 400 and a stable code, and nothing is wr
     const shop = await createShop();
     const { referrer } = await createReferrer(shop);
     const clk = await clickId(shop, referrer.code);
-    const base = { orderId: 'M-1', amountMinor: 16800, currency: 'HKD', clickId: clk, items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }] };
+    const base = {
+      orderId: 'M-1',
+      amountMinor: 16800,
+      currency: 'HKD',
+      clickId: clk,
+      items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
+    };
     const before = await dbFingerprint();
 
     const cases: Array<[string, unknown, string]> = [
@@ -41,15 +47,40 @@ describe('money input is refused with a 400 and a stable code, and nothing is wr
       ['numeric currency', { ...base, currency: 344 }, 'invalid_request'],
       ["another shop's currency", { ...base, currency: 'USD' }, 'currency_mismatch'],
       ['float unit price', { ...base, items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 168.5 }] }, 'invalid_request'],
-      ['negative unit price', { ...base, items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: -16800 }] }, 'invalid_request'],
-      ['string unit price', { ...base, items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: '168.00' }] }, 'invalid_request'],
+      [
+        'negative unit price',
+        { ...base, items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: -16800 }] },
+        'invalid_request',
+      ],
+      [
+        'string unit price',
+        { ...base, items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: '168.00' }] },
+        'invalid_request',
+      ],
       ['float quantity', { ...base, items: [{ sku: 'oolong-250g', quantity: 1.5, unitPriceMinor: 16800 }] }, 'invalid_request'],
       ['zero quantity', { ...base, items: [{ sku: 'oolong-250g', quantity: 0, unitPriceMinor: 16800 }] }, 'invalid_request'],
-      ['item currency field', { ...base, items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800, currency: 'USD' }] }, 'invalid_request'],
-      ['items beyond the safe range', { ...base, amountMinor: MAX, items: [{ sku: 'oolong-250g', quantity: 2, unitPriceMinor: MAX }] }, 'invalid_request'],
-      ['item lines summing beyond the safe range', { ...base, amountMinor: MAX, items: [
-        { sku: 'oolong-250g', quantity: 1, unitPriceMinor: MAX }, { sku: 'egg-rolls', quantity: 1, unitPriceMinor: MAX },
-      ] }, 'invalid_request'],
+      [
+        'item currency field',
+        { ...base, items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800, currency: 'USD' }] },
+        'invalid_request',
+      ],
+      [
+        'items beyond the safe range',
+        { ...base, amountMinor: MAX, items: [{ sku: 'oolong-250g', quantity: 2, unitPriceMinor: MAX }] },
+        'invalid_request',
+      ],
+      [
+        'item lines summing beyond the safe range',
+        {
+          ...base,
+          amountMinor: MAX,
+          items: [
+            { sku: 'oolong-250g', quantity: 1, unitPriceMinor: MAX },
+            { sku: 'egg-rolls', quantity: 1, unitPriceMinor: MAX },
+          ],
+        },
+        'invalid_request',
+      ],
     ];
     for (const [what, body, code] of cases) {
       const res = await reportOrder(shop, body as Record<string, unknown>);
@@ -79,13 +110,27 @@ describe('money input is refused with a 400 and a stable code, and nothing is wr
     const { referrer } = await createReferrer(shop);
     const before = await dbFingerprint();
     // a flat override of 2^53 − 1 per unit, bought twice
-    const flat = await reportOrder(shop, { orderId: 'OV-1', amountMinor: 200, currency: 'HKD', referralCode: referrer.code, items: [{ sku: 'flat-big', quantity: 2, unitPriceMinor: 100 }] });
+    const flat = await reportOrder(shop, {
+      orderId: 'OV-1',
+      amountMinor: 200,
+      currency: 'HKD',
+      referralCode: referrer.code,
+      items: [{ sku: 'flat-big', quantity: 2, unitPriceMinor: 100 }],
+    });
     expect(flat.status).toBe(400);
     expect(flat.body.error.code).toBe('invalid_amount');
     // a browser report: catalogue price × 3 leaves the safe range
     const browser = await call('/v1/conversions/browser', {
-      key: shop.pk, origin: ORIGIN, now: T0,
-      body: { orderId: 'OV-2', amountMinor: MAX, currency: 'HKD', referralCode: referrer.code, items: [{ sku: 'dear', quantity: 3, unitPriceMinor: 1 }] },
+      key: shop.pk,
+      origin: ORIGIN,
+      now: T0,
+      body: {
+        orderId: 'OV-2',
+        amountMinor: MAX,
+        currency: 'HKD',
+        referralCode: referrer.code,
+        items: [{ sku: 'dear', quantity: 3, unitPriceMinor: 1 }],
+      },
     });
     expect(browser.status).toBe(400);
     expect(browser.body.error.code).toBe('invalid_amount');
@@ -111,8 +156,18 @@ describe('money input is refused with a 400 and a stable code, and nothing is wr
       ['cap negative', 'PUT', '/v1/program', { capMinor: -1 }],
       ['price float', 'PUT', '/v1/products/tea-2', { name: 'Tea', priceMinor: 99.9 }],
       ['price unsafe', 'PUT', '/v1/products/tea-2', { name: 'Tea', priceMinor: 2 ** 53 }],
-      ['override percent above 100%', 'PUT', '/v1/products/tea-2', { name: 'Tea', priceMinor: 9900, override: { kind: 'percent', value: 9_007_199_254_740_991 } }],
-      ['override percent 100.01%', 'PUT', '/v1/products/tea-2', { name: 'Tea', priceMinor: 9900, override: { kind: 'percent', value: 10_001 } }],
+      [
+        'override percent above 100%',
+        'PUT',
+        '/v1/products/tea-2',
+        { name: 'Tea', priceMinor: 9900, override: { kind: 'percent', value: 9_007_199_254_740_991 } },
+      ],
+      [
+        'override percent 100.01%',
+        'PUT',
+        '/v1/products/tea-2',
+        { name: 'Tea', priceMinor: 9900, override: { kind: 'percent', value: 10_001 } },
+      ],
       ['override float', 'PUT', '/v1/products/tea-2', { name: 'Tea', priceMinor: 9900, override: { kind: 'flat', value: 1.5 } }],
     ];
     for (const [what, method, path, body] of cases) {
@@ -146,7 +201,15 @@ describe('commission in the currency exponent, rounded half-even (guarantees 3, 
   async function commissionFor(currency: string, amountMinor: number, orderId: string) {
     const shop = await createShop({
       currency,
-      program: { kind: 'percent', rateBps: 1000, capMinor: null, holdDays: 30, windowDays: 30, model: 'last_click', friendReward: { kind: 'none', value: 0 } },
+      program: {
+        kind: 'percent',
+        rateBps: 1000,
+        capMinor: null,
+        holdDays: 30,
+        windowDays: 30,
+        model: 'last_click',
+        friendReward: { kind: 'none', value: 0 },
+      },
       products: [{ sku: 'gift', name: 'Gift box', priceMinor: amountMinor }],
     });
     const { referrer } = await createReferrer(shop);
@@ -172,22 +235,40 @@ describe('commission in the currency exponent, rounded half-even (guarantees 3, 
     const { res, entries } = await commissionFor(currency, amount, `R-${currency}-${amount}`);
     expect(res.body.conversion.currency).toBe(currency);
     expect(res.body.conversion.commissionMinor).toBe(expected);
-    expect(res.body.conversion.explanation.commission.lines[0]).toMatchObject({ baseMinor: amount, rateBps: 1000, commissionMinor: expected });
+    expect(res.body.conversion.explanation.commission.lines[0]).toMatchObject({
+      baseMinor: amount,
+      rateBps: 1000,
+      commissionMinor: expected,
+    });
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ amount_minor: expected, currency, bucket: 'pending' });
   });
 
   it('the widget config states the exponent and per-product earnings in the shop currency', async () => {
-    for (const [currency, exponent, price, earn] of [['JPY', 0, 1235, 124], ['KWD', 3, 12345, 1234], ['HKD', 2, 1015, 102]] as const) {
+    for (const [currency, exponent, price, earn] of [
+      ['JPY', 0, 1235, 124],
+      ['KWD', 3, 12345, 1234],
+      ['HKD', 2, 1015, 102],
+    ] as const) {
       const shop = await createShop({
         currency,
-        program: { kind: 'percent', rateBps: 1000, capMinor: null, holdDays: 30, windowDays: 30, model: 'last_click', friendReward: { kind: 'none', value: 0 } },
+        program: {
+          kind: 'percent',
+          rateBps: 1000,
+          capMinor: null,
+          holdDays: 30,
+          windowDays: 30,
+          model: 'last_click',
+          friendReward: { kind: 'none', value: 0 },
+        },
         products: [{ sku: 'gift', name: 'Gift box', priceMinor: price }],
       });
       const config = await call('/v1/config', { key: shop.pk, origin: ORIGIN });
       expect(config.status).toBe(200);
       expect(config.body.shop).toMatchObject({ currency, currencyExponent: exponent });
-      expect(config.body.products).toEqual([expect.objectContaining({ sku: 'gift', priceMinor: price, currency, earnMinor: earn })]);
+      expect(config.body.products).toEqual([
+        expect.objectContaining({ sku: 'gift', priceMinor: price, currency, earnMinor: earn }),
+      ]);
     }
   });
 
@@ -206,8 +287,14 @@ describe('commission in the currency exponent, rounded half-even (guarantees 3, 
     const clk = await clickId(shop, referrer.code);
     // list 16800 + 18800 = 35600, paid 35599 after a 1-cent discount
     const res = await reportOrder(shop, {
-      orderId: 'R-SPLIT', amountMinor: 35599, currency: 'HKD', clickId: clk,
-      items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }, { sku: 'rose-mist', quantity: 1, unitPriceMinor: 18800 }],
+      orderId: 'R-SPLIT',
+      amountMinor: 35599,
+      currency: 'HKD',
+      clickId: clk,
+      items: [
+        { sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 },
+        { sku: 'rose-mist', quantity: 1, unitPriceMinor: 18800 },
+      ],
     });
     expect(res.status).toBe(201);
     const lines = res.body.conversion.explanation.commission.lines;

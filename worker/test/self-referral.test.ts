@@ -27,11 +27,19 @@ describe('self-referral is held and flagged, never dropped (guarantee 14)', () =
   it("the buyer's own referrer token (same browser) → on_hold self_referral:same_token", async () => {
     const shop = await createShop();
     const { referrer, token } = await createReferrer(shop);
-    const res = await reportOrder(shop, { orderId: 'SR-T', amountMinor: 16800, currency: 'HKD', referralCode: referrer.code, customer: { referrerToken: token } });
+    const res = await reportOrder(shop, {
+      orderId: 'SR-T',
+      amountMinor: 16800,
+      currency: 'HKD',
+      referralCode: referrer.code,
+      customer: { referrerToken: token },
+    });
     expect(res.status).toBe(201);
     expectHeld(res.body.conversion, 'same_token', 1680);
     const entries = await ledgerOf({ conversionId: res.body.conversion.id });
-    expect(entries).toEqual([expect.objectContaining({ type: 'commission', bucket: 'on_hold', amount_minor: 1680, reason: 'self_referral:same_token' })]);
+    expect(entries).toEqual([
+      expect.objectContaining({ type: 'commission', bucket: 'on_hold', amount_minor: 1680, reason: 'self_referral:same_token' }),
+    ]);
     // the referrer sees it as held, not as gone
     const me = await call('/v1/referrers/me', { key: shop.pk, origin: ORIGIN, headers: { 'X-Referrer-Token': token } });
     expect(me.body.balances).toMatchObject({ onHold: 1680, pending: 0, available: 0 });
@@ -44,26 +52,50 @@ describe('self-referral is held and flagged, never dropped (guarantee 14)', () =
   it('the same e-mail, after normalization (case, Gmail dots and +tags) → same_email', async () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop, { email: 'Mei.Chan+share@gmail.com' });
-    const res = await reportOrder(shop, { orderId: 'SR-E', amountMinor: 16800, currency: 'HKD', referralCode: referrer.code, customer: { email: 'MEICHAN@googlemail.com' } });
+    const res = await reportOrder(shop, {
+      orderId: 'SR-E',
+      amountMinor: 16800,
+      currency: 'HKD',
+      referralCode: referrer.code,
+      customer: { email: 'MEICHAN@googlemail.com' },
+    });
     expectHeld(res.body.conversion, 'same_email', 1680);
   });
 
   it('the same customer id or phone number, set by the shop with its secret key → same_customer / same_phone', async () => {
     const shop = await createShop();
     const byRef = await secretReferrer(shop, { customerRef: 'cust-42', vanityCode: 'kol-ref-42' });
-    const a = await reportOrder(shop, { orderId: 'SR-C', amountMinor: 16800, currency: 'HKD', couponCode: 'kol-ref-42', customer: { ref: 'cust-42' } });
+    const a = await reportOrder(shop, {
+      orderId: 'SR-C',
+      amountMinor: 16800,
+      currency: 'HKD',
+      couponCode: 'kol-ref-42',
+      customer: { ref: 'cust-42' },
+    });
     expectHeld(a.body.conversion, 'same_customer', 1680);
     expect(a.body.conversion.referrerId).toBe(byRef.referrer.id);
 
     const byPhone = await secretReferrer(shop, { phone: '+852 9123 4567' });
-    const b = await reportOrder(shop, { orderId: 'SR-P', amountMinor: 9800, currency: 'HKD', referralCode: byPhone.referrer.code, customer: { phone: '+85291234567' } });
+    const b = await reportOrder(shop, {
+      orderId: 'SR-P',
+      amountMinor: 9800,
+      currency: 'HKD',
+      referralCode: byPhone.referrer.code,
+      customer: { phone: '+85291234567' },
+    });
     expectHeld(b.body.conversion, 'same_phone', 980);
   });
 
   it('a different buyer is not flagged: the commission is pending', async () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop, { email: 'mei@example.hk' });
-    const res = await reportOrder(shop, { orderId: 'SR-N', amountMinor: 16800, currency: 'HKD', referralCode: referrer.code, customer: { email: 'friend@example.hk', ref: 'cust-9' } });
+    const res = await reportOrder(shop, {
+      orderId: 'SR-N',
+      amountMinor: 16800,
+      currency: 'HKD',
+      referralCode: referrer.code,
+      customer: { email: 'friend@example.hk', ref: 'cust-9' },
+    });
     expect(res.body.conversion).toMatchObject({ commissionStatus: 'pending', commissionMinor: 1680 });
     expect(res.body.conversion.explanation.selfReferral).toEqual({ self: false, reason: null });
   });
@@ -72,24 +104,58 @@ describe('self-referral is held and flagged, never dropped (guarantee 14)', () =
     const shop = await createShop();
     const first = await reportOrder(shop, { orderId: 'VB-1', amountMinor: 9800, currency: 'HKD', customer: { ref: 'cust-77' } });
     expect(first.status).toBe(201);
-    const becomes = await call('/v1/referrers', { key: shop.pk, origin: ORIGIN, body: { claimToken: first.body.buyerClaimToken } });
+    const becomes = await call('/v1/referrers', {
+      key: shop.pk,
+      origin: ORIGIN,
+      body: { claimToken: first.body.buyerClaimToken },
+    });
     expect(becomes.status).toBe(201);
     expect(becomes.body.referrer.verifiedBuyer).toBe(true);
-    const again = await reportOrder(shop, { orderId: 'VB-2', amountMinor: 16800, currency: 'HKD', referralCode: becomes.body.referrer.code, customer: { ref: 'cust-77' } });
+    const again = await reportOrder(shop, {
+      orderId: 'VB-2',
+      amountMinor: 16800,
+      currency: 'HKD',
+      referralCode: becomes.body.referrer.code,
+      customer: { ref: 'cust-77' },
+    });
     expectHeld(again.body.conversion, 'same_customer', 1680);
     // a friend with another customer id earns the referrer a normal commission
-    const friend = await reportOrder(shop, { orderId: 'VB-3', amountMinor: 16800, currency: 'HKD', referralCode: becomes.body.referrer.code, customer: { ref: 'cust-78' } });
+    const friend = await reportOrder(shop, {
+      orderId: 'VB-3',
+      amountMinor: 16800,
+      currency: 'HKD',
+      referralCode: becomes.body.referrer.code,
+      customer: { ref: 'cust-78' },
+    });
     expect(friend.body.conversion.commissionStatus).toBe('pending');
   });
 
   it('an e-mail claimed after the referrer already earned is used for the next order at once', async () => {
     const shop = await createShop();
     const { referrer, token } = await createReferrer(shop);
-    const earlier = await reportOrder(shop, { orderId: 'CL-1', amountMinor: 16800, currency: 'HKD', referralCode: referrer.code, customer: { email: 'friend@example.hk' } });
+    const earlier = await reportOrder(shop, {
+      orderId: 'CL-1',
+      amountMinor: 16800,
+      currency: 'HKD',
+      referralCode: referrer.code,
+      customer: { email: 'friend@example.hk' },
+    });
     expect(earlier.body.conversion.commissionStatus).toBe('pending');
-    const claimed = await call('/v1/referrers/me/claim', { key: shop.pk, origin: ORIGIN, headers: { 'X-Referrer-Token': token }, body: { email: 'kiki@example.hk' }, now: T0 });
+    const claimed = await call('/v1/referrers/me/claim', {
+      key: shop.pk,
+      origin: ORIGIN,
+      headers: { 'X-Referrer-Token': token },
+      body: { email: 'kiki@example.hk' },
+      now: T0,
+    });
     expect(claimed.status).toBe(200);
-    const own = await reportOrder(shop, { orderId: 'CL-2', amountMinor: 16800, currency: 'HKD', referralCode: referrer.code, customer: { email: 'Kiki@Example.hk' } });
+    const own = await reportOrder(shop, {
+      orderId: 'CL-2',
+      amountMinor: 16800,
+      currency: 'HKD',
+      referralCode: referrer.code,
+      customer: { email: 'Kiki@Example.hk' },
+    });
     expectHeld(own.body.conversion, 'same_email', 1680);
   });
 });
@@ -98,12 +164,21 @@ describe('releasing a held commission', () => {
   it('POST /v1/referrers/holds/{id}/release moves it into the normal hold period, once', async () => {
     const shop = await createShop();
     const { referrer, token } = await createReferrer(shop);
-    const held = await reportOrder(shop, { orderId: 'HR-1', amountMinor: 16800, currency: 'HKD', referralCode: referrer.code, customer: { referrerToken: token } });
+    const held = await reportOrder(shop, {
+      orderId: 'HR-1',
+      amountMinor: 16800,
+      currency: 'HKD',
+      referralCode: referrer.code,
+      customer: { referrerToken: token },
+    });
     const id = held.body.conversion.id;
 
     const released = await call(`/v1/referrers/holds/${id}/release`, { method: 'POST', key: shop.sk, now: T0 + DAY });
     expect(released.status).toBe(200);
-    expect(released.body).toEqual({ conversionId: id, balances: { currency: 'HKD', onHold: 0, pending: 1680, available: 0, paid: 0 } });
+    expect(released.body).toEqual({
+      conversionId: id,
+      balances: { currency: 'HKD', onHold: 0, pending: 1680, available: 0, paid: 0 },
+    });
     const again = await call(`/v1/referrers/holds/${id}/release`, { method: 'POST', key: shop.sk, now: T0 + DAY });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('nothing_on_hold');
@@ -124,10 +199,24 @@ describe('releasing a held commission', () => {
   it('a refund while held voids it; there is then nothing to release', async () => {
     const shop = await createShop();
     const { referrer, token } = await createReferrer(shop);
-    const held = await reportOrder(shop, { orderId: 'HR-2', amountMinor: 16800, currency: 'HKD', referralCode: referrer.code, customer: { referrerToken: token } });
-    const refund = await call('/v1/refunds', { key: shop.sk, now: T0 + DAY, body: { orderId: 'HR-2', refundId: 'r', amountMinor: 16800 } });
+    const held = await reportOrder(shop, {
+      orderId: 'HR-2',
+      amountMinor: 16800,
+      currency: 'HKD',
+      referralCode: referrer.code,
+      customer: { referrerToken: token },
+    });
+    const refund = await call('/v1/refunds', {
+      key: shop.sk,
+      now: T0 + DAY,
+      body: { orderId: 'HR-2', refundId: 'r', amountMinor: 16800 },
+    });
     expect(refund.body.balances).toMatchObject({ onHold: 0, pending: 0 });
-    const release = await call(`/v1/referrers/holds/${held.body.conversion.id}/release`, { method: 'POST', key: shop.sk, now: T0 + 2 * DAY });
+    const release = await call(`/v1/referrers/holds/${held.body.conversion.id}/release`, {
+      method: 'POST',
+      key: shop.sk,
+      now: T0 + 2 * DAY,
+    });
     expect(release.status).toBe(409);
   });
 
@@ -136,17 +225,30 @@ describe('releasing a held commission', () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
       const { referrer, token } = await createReferrer(shop);
-      const held = await reportOrder(shop, { orderId: `HR-R${i}`, amountMinor: 16800, currency: 'HKD', referralCode: referrer.code, customer: { referrerToken: token } });
+      const held = await reportOrder(shop, {
+        orderId: `HR-R${i}`,
+        amountMinor: 16800,
+        currency: 'HKD',
+        referralCode: referrer.code,
+        customer: { referrerToken: token },
+      });
       ids.push(held.body.conversion.id);
     }
-    await Promise.all(ids.flatMap((id, i) => [
-      call(`/v1/referrers/holds/${id}/release`, { method: 'POST', key: shop.sk, now: T0 + DAY }),
-      call('/v1/refunds', { key: shop.sk, now: T0 + DAY, body: { orderId: `HR-R${i}`, refundId: 'r', amountMinor: 16800 } }),
-    ]));
+    await Promise.all(
+      ids.flatMap((id, i) => [
+        call(`/v1/referrers/holds/${id}/release`, { method: 'POST', key: shop.sk, now: T0 + DAY }),
+        call('/v1/refunds', { key: shop.sk, now: T0 + DAY, body: { orderId: `HR-R${i}`, refundId: 'r', amountMinor: 16800 } }),
+      ]),
+    );
     for (const id of ids) {
       const entries = await ledgerOf({ conversionId: id });
       const sum = (bucket: string) => entries.filter((e) => e.bucket === bucket).reduce((s, e) => s + e.amount_minor, 0);
-      expect({ id, onHold: sum('on_hold'), pending: sum('pending'), available: sum('available') }).toEqual({ id, onHold: 0, pending: 0, available: 0 });
+      expect({ id, onHold: sum('on_hold'), pending: sum('pending'), available: sum('available') }).toEqual({
+        id,
+        onHold: 0,
+        pending: 0,
+        available: 0,
+      });
     }
   });
 });

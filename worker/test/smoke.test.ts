@@ -9,7 +9,13 @@ describe('the referral flow end to end inside workerd', () => {
     expect(clicked.status).toBe(201);
     const order = await call('/v1/conversions', {
       key: shop.sk,
-      body: { orderId: 'A-1', amountMinor: 16800, currency: 'HKD', items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }], clickId: clicked.body.clickId },
+      body: {
+        orderId: 'A-1',
+        amountMinor: 16800,
+        currency: 'HKD',
+        items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
+        clickId: clicked.body.clickId,
+      },
     });
     expect(order.status).toBe(201);
     expect(order.body.conversion.source).toBe('click');

@@ -15,23 +15,52 @@ const ORIGIN_B = 'https://b-shop.example';
 async function shopRows(shopId: string): Promise<string> {
   const out: string[] = [];
   out.push(JSON.stringify((await env.DB.prepare('SELECT * FROM shops WHERE id = ?').bind(shopId).all()).results));
-  for (const t of ['api_keys', 'allowed_origins', 'commission_programs', 'products', 'referrers', 'clicks', 'shares', 'conversions',
-    'refunds', 'payouts', 'ledger_entries', 'idempotency_keys', 'outbox_events']) {
+  for (const t of [
+    'api_keys',
+    'allowed_origins',
+    'commission_programs',
+    'products',
+    'referrers',
+    'clicks',
+    'shares',
+    'conversions',
+    'refunds',
+    'payouts',
+    'ledger_entries',
+    'idempotency_keys',
+    'outbox_events',
+  ]) {
     const { results } = await env.DB.prepare(`SELECT * FROM ${t} WHERE shop_id = ?`).bind(shopId).all();
-    out.push(`${t}:${results.map((r) => JSON.stringify(r)).sort().join('\n')}`);
+    out.push(
+      `${t}:${results
+        .map((r) => JSON.stringify(r))
+        .sort()
+        .join('\n')}`,
+    );
   }
   return out.join('\n--\n');
 }
 
 let a: TestShop;
 let b: TestShop;
-const A: { referrerId: string; code: string; token: string; clickId: string; conversionId: string; heldConversionId: string; claimToken: string } = {} as never;
+const A: {
+  referrerId: string;
+  code: string;
+  token: string;
+  clickId: string;
+  conversionId: string;
+  heldConversionId: string;
+  claimToken: string;
+} = {} as never;
 
 beforeAll(async () => {
   a = await createShop({ allowedOrigins: [ORIGIN] });
   b = await createShop({ allowedOrigins: [ORIGIN_B] });
   // A's KOL with a vanity code and a contact, created with A's secret key
-  const kol = await call('/v1/referrers', { key: a.sk, body: { vanityCode: 'maggie', email: 'maggie@example.hk', customerRef: 'cust-maggie' } });
+  const kol = await call('/v1/referrers', {
+    key: a.sk,
+    body: { vanityCode: 'maggie', email: 'maggie@example.hk', customerRef: 'cust-maggie' },
+  });
   expect(kol.status).toBe(201);
   Object.assign(A, { referrerId: kol.body.referrer.id, code: kol.body.referrer.code, token: kol.body.token });
   A.clickId = await clickId(a, 'maggie');
@@ -39,7 +68,13 @@ beforeAll(async () => {
   expect(order.body.conversion.commissionMinor).toBe(1680);
   A.conversionId = order.body.conversion.id;
   A.claimToken = order.body.buyerClaimToken;
-  const held = await reportOrder(a, { orderId: 'A-2', amountMinor: 10000, currency: 'HKD', referralCode: 'maggie', customer: { ref: 'cust-maggie' } });
+  const held = await reportOrder(a, {
+    orderId: 'A-2',
+    amountMinor: 10000,
+    currency: 'HKD',
+    referralCode: 'maggie',
+    customer: { ref: 'cust-maggie' },
+  });
   expect(held.body.conversion.commissionStatus).toBe('on_hold');
   A.heldConversionId = held.body.conversion.id;
 });
@@ -83,7 +118,12 @@ describe("shop B's keys against shop A's data (guarantee 11)", () => {
     const attempts: Array<[string, Awaited<ReturnType<typeof call>>, number, string]> = [
       ['approve', await bSecret(`/v1/referrers/${A.referrerId}/approve`, { method: 'POST' }), 404, 'not_found'],
       ['block', await bSecret(`/v1/referrers/${A.referrerId}/block`, { method: 'POST' }), 404, 'not_found'],
-      ['refund', await bSecret('/v1/refunds', { body: { orderId: 'A-1', refundId: 'evil', amountMinor: 16800 } }), 404, 'conversion_not_found'],
+      [
+        'refund',
+        await bSecret('/v1/refunds', { body: { orderId: 'A-1', refundId: 'evil', amountMinor: 16800 } }),
+        404,
+        'conversion_not_found',
+      ],
       ['payout', await bSecret('/v1/payouts', { body: { referrerId: A.referrerId } }), 404, 'not_found'],
       ['hold release', await bSecret(`/v1/referrers/holds/${A.heldConversionId}/release`, { method: 'POST' }), 404, 'not_found'],
     ];
@@ -91,14 +131,24 @@ describe("shop B's keys against shop A's data (guarantee 11)", () => {
       expect({ what, status: res.status, code: res.body.error?.code }).toEqual({ what, status, code });
     }
     // writes that are B's own stay B's own
-    expect((await bSecret('/v1/products/oolong-250g', { method: 'PUT', body: { name: 'B tea', priceMinor: 1, override: { kind: 'percent', value: 10000 } } })).status).toBe(200);
+    expect(
+      (
+        await bSecret('/v1/products/oolong-250g', {
+          method: 'PUT',
+          body: { name: 'B tea', priceMinor: 1, override: { kind: 'percent', value: 10000 } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await bSecret('/v1/program', { method: 'PUT', body: { rateBps: 10000, holdDays: 0 } })).status).toBe(200);
     expect(await shopRows(a.shopId)).toBe(before);
     // and A's program and catalogue still say what A set
     const program = await call('/v1/program', { key: a.sk });
     expect(program.body.program).toMatchObject({ rateBps: 1000, holdDays: 30 });
     const products = await call('/v1/products', { key: a.sk });
-    expect(products.body.data.find((p: { sku: string }) => p.sku === 'oolong-250g')).toMatchObject({ name: 'Oolong tea 250 g', priceMinor: 16800 });
+    expect(products.body.data.find((p: { sku: string }) => p.sku === 'oolong-250g')).toMatchObject({
+      name: 'Oolong tea 250 g',
+      priceMinor: 16800,
+    });
   });
 
   it("A's click, code, vanity code and coupon attribute nothing in B, and credit A's referrer nothing", async () => {
@@ -112,22 +162,41 @@ describe("shop B's keys against shop A's data (guarantee 11)", () => {
     ] as const) {
       const res = await reportOrder(b, { orderId, amountMinor: 16800, currency: 'HKD', ...extra });
       expect(res.status).toBe(201);
-      expect(res.body.conversion).toMatchObject({ referrerId: null, source: 'none', commissionMinor: 0, commissionStatus: 'none' });
+      expect(res.body.conversion).toMatchObject({
+        referrerId: null,
+        source: 'none',
+        commissionMinor: 0,
+        commissionStatus: 'none',
+      });
     }
     const browser = await bPublic('/v1/conversions/browser', {
-      body: { orderId: 'B-6', amountMinor: 16800, currency: 'HKD', referralCode: 'maggie', items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }] },
+      body: {
+        orderId: 'B-6',
+        amountMinor: 16800,
+        currency: 'HKD',
+        referralCode: 'maggie',
+        items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
+      },
     });
     expect(browser.status).toBe(201);
     expect(browser.body.conversion.referrerId).toBeNull();
     expect(await shopRows(a.shopId)).toBe(before);
-    expect((await env.DB.prepare('SELECT count(*) AS n FROM ledger_entries WHERE referrer_id = ? AND shop_id = ?').bind(A.referrerId, b.shopId).first<{ n: number }>())!.n).toBe(0);
+    expect(
+      (await env.DB.prepare('SELECT count(*) AS n FROM ledger_entries WHERE referrer_id = ? AND shop_id = ?')
+        .bind(A.referrerId, b.shopId)
+        .first<{ n: number }>())!.n,
+    ).toBe(0);
   });
 
   it("B's publishable key cannot click, read, share or claim as A's referrer, nor redeem A's buyer claim token", async () => {
     const before = await shopRows(a.shopId);
     for (const code of [A.code, 'maggie']) {
       const res = await bPublic('/v1/clicks', { body: { code }, headers: { 'CF-Connecting-IP': '192.0.2.44' } });
-      expect({ code, status: res.status, error: res.body.error.code }).toEqual({ code, status: 404, error: 'referrer_not_found' });
+      expect({ code, status: res.status, error: res.body.error.code }).toEqual({
+        code,
+        status: 404,
+        error: 'referrer_not_found',
+      });
     }
     const token = { 'X-Referrer-Token': A.token };
     for (const [path, method, body] of [
@@ -136,7 +205,11 @@ describe("shop B's keys against shop A's data (guarantee 11)", () => {
       ['/v1/referrers/me/claim', 'POST', { email: 'attacker@example.com' }],
     ] as const) {
       const res = await bPublic(path, { method, body, headers: token });
-      expect({ path, status: res.status, code: res.body.error.code }).toEqual({ path, status: 401, code: 'invalid_referrer_token' });
+      expect({ path, status: res.status, code: res.body.error.code }).toEqual({
+        path,
+        status: 401,
+        code: 'invalid_referrer_token',
+      });
     }
     const claim = await bPublic('/v1/referrers', { body: { claimToken: A.claimToken } });
     expect(claim.status).toBe(400);
@@ -148,14 +221,26 @@ describe("shop B's keys against shop A's data (guarantee 11)", () => {
   });
 
   it('an Idempotency-Key used by A replays nothing of A to B', async () => {
-    const first = await reportOrder(a, { orderId: 'A-IK', amountMinor: 100, currency: 'HKD' }, { headers: { 'Idempotency-Key': 'shared-key' } });
+    const first = await reportOrder(
+      a,
+      { orderId: 'A-IK', amountMinor: 100, currency: 'HKD' },
+      { headers: { 'Idempotency-Key': 'shared-key' } },
+    );
     expect(first.status).toBe(201);
-    const other = await reportOrder(b, { orderId: 'B-IK', amountMinor: 200, currency: 'HKD' }, { headers: { 'Idempotency-Key': 'shared-key' } });
+    const other = await reportOrder(
+      b,
+      { orderId: 'B-IK', amountMinor: 200, currency: 'HKD' },
+      { headers: { 'Idempotency-Key': 'shared-key' } },
+    );
     expect(other.status).toBe(201);
     expect(other.headers.get('Idempotent-Replayed')).toBeNull();
     expect(other.body.conversion.orderId).toBe('B-IK');
     // and the same body as A's under the same key is B's own order, not a replay of A's answer
-    const same = await reportOrder(b, { orderId: 'A-IK', amountMinor: 100, currency: 'HKD' }, { headers: { 'Idempotency-Key': 'shared-key-2' } });
+    const same = await reportOrder(
+      b,
+      { orderId: 'A-IK', amountMinor: 100, currency: 'HKD' },
+      { headers: { 'Idempotency-Key': 'shared-key-2' } },
+    );
     expect(same.body.conversion.id).not.toBe(first.body.conversion.id);
   });
 

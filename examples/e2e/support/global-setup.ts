@@ -62,7 +62,8 @@ export default async function setup(project: TestProject) {
   if (!api) {
     if (!existsSync(join(ROOT, 'dist/public/shop/index')) || !existsSync(join(ROOT, 'dist/public/sdk/sharecart.js'))) {
       spawnSync('node', ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-      if (!existsSync(join(ROOT, 'dist/public/sdk/sharecart.js'))) throw new Error('the build did not produce dist/public/sdk/sharecart.js');
+      if (!existsSync(join(ROOT, 'dist/public/sdk/sharecart.js')))
+        throw new Error('the build did not produce dist/public/sdk/sharecart.js');
     }
     lib.ensureDevVars();
     persistTo = mkdtempSync(join(tmpdir(), 'sharecart-e2e-'));
@@ -87,16 +88,26 @@ export default async function setup(project: TestProject) {
     lib.executeSqlFile(sql, { persistTo });
     rmSync(resolve(sql, '..'), { recursive: true, force: true });
   }
-  const config = await fetch(`${api}/v1/config`, { headers: { authorization: `Bearer ${DEMO.publishableKey}`, origin: new URL(api).origin } });
+  const config = await fetch(`${api}/v1/config`, {
+    headers: { authorization: `Bearer ${DEMO.publishableKey}`, origin: new URL(api).origin },
+  });
   if (!config.ok) {
-    throw new Error(`the demo shop is not loaded in ${api} (GET /v1/config answered ${config.status}); set SC_TEST_PERSIST to its --persist-to directory`);
+    throw new Error(
+      `the demo shop is not loaded in ${api} (GET /v1/config answered ${config.status}); set SC_TEST_PERSIST to its --persist-to directory`,
+    );
   }
 
   // The merchant backend, as `npm start` runs it.
   const merchantPort = await freePort();
   const merchant: ChildProcess = spawn('node', [join(ROOT, 'examples/merchant/server.mjs')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(merchantPort), SHARECART_API: api, SHARECART_SECRET_KEY: DEMO.secretKey, SHOP_URL: `${api}/shop/` },
+    env: {
+      ...process.env,
+      PORT: String(merchantPort),
+      SHARECART_API: api,
+      SHARECART_SECRET_KEY: DEMO.secretKey,
+      SHOP_URL: `${api}/shop/`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let merchantLog = '';

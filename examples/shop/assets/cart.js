@@ -1,7 +1,18 @@
 // Cart page: the localStorage cart priced from the shop config, quantities, the friend discount a
 // referred visitor gets, and the way to checkout.
 import {
-  friendDiscount, h, isEn, loadConfig, money, onLang, priceCart, productImage, productName, productUrl, setQty, showError,
+  friendDiscount,
+  h,
+  isEn,
+  loadConfig,
+  money,
+  onLang,
+  priceCart,
+  productImage,
+  productName,
+  productUrl,
+  setQty,
+  showError,
 } from './shop.js';
 
 const $ = (id) => document.getElementById(id);
@@ -39,13 +50,25 @@ async function render() {
               h(
                 'div',
                 { class: 'qty', role: 'group', 'aria-label': isEn() ? `Quantity of ${name}` : `${name}數量` },
-                h('button', { type: 'button', 'aria-label': isEn() ? 'One less' : '減一', onclick: () => setQty(sku, qty - 1) }, '−'),
+                h(
+                  'button',
+                  { type: 'button', 'aria-label': isEn() ? 'One less' : '減一', onclick: () => setQty(sku, qty - 1) },
+                  '−',
+                ),
                 h('input', {
-                  type: 'number', min: '1', max: '99', value: String(qty), inputmode: 'numeric',
+                  type: 'number',
+                  min: '1',
+                  max: '99',
+                  value: String(qty),
+                  inputmode: 'numeric',
                   'aria-label': isEn() ? 'Quantity' : '數量',
                   onchange: (e) => setQty(sku, Math.max(1, Number.parseInt(e.target.value, 10) || 1)),
                 }),
-                h('button', { type: 'button', 'aria-label': isEn() ? 'One more' : '加一', onclick: () => setQty(sku, qty + 1) }, '+'),
+                h(
+                  'button',
+                  { type: 'button', 'aria-label': isEn() ? 'One more' : '加一', onclick: () => setQty(sku, qty + 1) },
+                  '+',
+                ),
               ),
               h('button', { type: 'button', class: 'link-btn', onclick: () => setQty(sku, 0) }, isEn() ? 'Remove' : '移除'),
             ),
@@ -70,7 +93,11 @@ async function render() {
       : '朋友推介你：首單折扣會在結帳時扣除。';
   } catch (e) {
     console.error(e);
-    showError($('cart-error'), isEn() ? 'Your cart could not be priced. Please try again.' : '暫時未能計算購物車，請再試一次。', render);
+    showError(
+      $('cart-error'),
+      isEn() ? 'Your cart could not be priced. Please try again.' : '暫時未能計算購物車，請再試一次。',
+      render,
+    );
   }
 }
 

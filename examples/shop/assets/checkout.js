@@ -1,9 +1,7 @@
 // Checkout page: the order summary, and the form that posts to the shop's own backend
 // (examples/merchant), which prices the order from its catalogue and reports it to ShareCart with
 // its secret key. The ShareCart loader fills <input name="sharecart_click"> with the referral click.
-import {
-  friendDiscount, h, isEn, lang, loadConfig, money, onLang, priceCart, productName, showError,
-} from './shop.js';
+import { friendDiscount, h, isEn, lang, loadConfig, money, onLang, priceCart, productName, showError } from './shop.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('checkout-form');
@@ -39,10 +37,17 @@ async function render() {
       $('checkout-empty').hidden = false;
       return;
     }
-    $('checkout-items').replaceChildren(...lines.map((l) => h('input', { type: 'hidden', name: 'item', value: `${l.sku}:${l.qty}` })));
+    $('checkout-items').replaceChildren(
+      ...lines.map((l) => h('input', { type: 'hidden', name: 'item', value: `${l.sku}:${l.qty}` })),
+    );
     $('checkout-lines').replaceChildren(
       ...lines.map((l) =>
-        h('li', { class: 'line-item compact' }, h('span', {}, `${productName(l.product)} × ${l.qty}`), h('span', { class: 'total' }, fmt(l.qty * l.product.priceMinor))),
+        h(
+          'li',
+          { class: 'line-item compact' },
+          h('span', {}, `${productName(l.product)} × ${l.qty}`),
+          h('span', { class: 'total' }, fmt(l.qty * l.product.priceMinor)),
+        ),
       ),
     );
     const discount = friendDiscount(config, subtotal);
@@ -60,7 +65,11 @@ async function render() {
     $('place-order').textContent = isEn() ? `Place order · ${fmt(total)}` : `確認訂單 · ${fmt(total)}`;
   } catch (e) {
     console.error(e);
-    showError($('checkout-error'), isEn() ? 'Checkout could not be loaded. Please try again.' : '暫時未能載入結帳頁，請再試一次。', render);
+    showError(
+      $('checkout-error'),
+      isEn() ? 'Checkout could not be loaded. Please try again.' : '暫時未能載入結帳頁，請再試一次。',
+      render,
+    );
   }
 }
 
@@ -69,7 +78,9 @@ const failure = new URLSearchParams(location.search).get('error');
 if (failure) {
   showError(
     $('checkout-error'),
-    isEn() ? 'Sorry, we could not take your order. Please check your cart and try again.' : '抱歉，未能處理你的訂單，請檢查購物車後再試。',
+    isEn()
+      ? 'Sorry, we could not take your order. Please check your cart and try again.'
+      : '抱歉，未能處理你的訂單，請檢查購物車後再試。',
   );
 }
 

@@ -13,7 +13,12 @@
       log,
       violations.map(function (v) {
         var li = document.createElement('li');
-        li.textContent = v.effectiveDirective + ' blocked ' + (v.blockedURI || 'inline') + (v.sourceFile ? ' (' + v.sourceFile + ':' + v.lineNumber + ')' : '') + (v.sample ? ' — ' + v.sample : '');
+        li.textContent =
+          v.effectiveDirective +
+          ' blocked ' +
+          (v.blockedURI || 'inline') +
+          (v.sourceFile ? ' (' + v.sourceFile + ':' + v.lineNumber + ')' : '') +
+          (v.sample ? ' — ' + v.sample : '');
         return li;
       }),
     );

@@ -2,7 +2,19 @@
 // share-to-earn button for this product, and related products.
 import { CATEGORIES, COPY } from './copy.js';
 import {
-  addToCart, h, isEn, loadConfig, money, onLang, pick, productAltName, productCard, productImage, productName, showError, toast,
+  addToCart,
+  h,
+  isEn,
+  loadConfig,
+  money,
+  onLang,
+  pick,
+  productAltName,
+  productCard,
+  productImage,
+  productName,
+  showError,
+  toast,
 } from './shop.js';
 
 const sku = new URLSearchParams(location.search).get('sku') ?? '';

@@ -166,9 +166,7 @@ function updateCartCount() {
 
 /** Prices the cart from the catalogue: lines with products, subtotal, shipping. */
 export function priceCart(config, lines = readCart()) {
-  const priced = lines
-    .map((l) => ({ ...l, product: config.products.find((p) => p.sku === l.sku) }))
-    .filter((l) => l.product);
+  const priced = lines.map((l) => ({ ...l, product: config.products.find((p) => p.sku === l.sku) })).filter((l) => l.product);
   const subtotal = priced.reduce((s, l) => s + l.qty * l.product.priceMinor, 0);
   const shipping = subtotal === 0 || subtotal >= FREE_SHIPPING_FROM_MINOR ? 0 : SHIPPING_MINOR;
   return { lines: priced, subtotal, shipping };
@@ -205,7 +203,11 @@ export function productCard(p, config) {
     h(
       'article',
       { class: 'card', 'data-sku': p.sku },
-      h('a', { class: 'media', href, tabindex: '-1', 'aria-hidden': 'true' }, h('img', { src: productImage(p), alt: '', width: 400, height: 400, loading: 'lazy' })),
+      h(
+        'a',
+        { class: 'media', href, tabindex: '-1', 'aria-hidden': 'true' },
+        h('img', { src: productImage(p), alt: '', width: 400, height: 400, loading: 'lazy' }),
+      ),
       h(
         'div',
         { class: 'body' },
@@ -213,7 +215,11 @@ export function productCard(p, config) {
         h('span', { class: 'sub' }, productAltName(p)),
         h('span', { class: 'price' }, money(p.priceMinor, p.currency, exp)),
         p.earnMinor > 0
-          ? h('span', { class: 'earn' }, isEn() ? `Share & earn ${money(p.earnMinor, p.currency, exp)}` : `分享賺 ${money(p.earnMinor, p.currency, exp)}`)
+          ? h(
+              'span',
+              { class: 'earn' },
+              isEn() ? `Share & earn ${money(p.earnMinor, p.currency, exp)}` : `分享賺 ${money(p.earnMinor, p.currency, exp)}`,
+            )
           : null,
         h(
           'button',
@@ -239,6 +245,12 @@ export function showError(box, text, retry) {
   box.replaceChildren(
     text,
     ' ',
-    retry ? h('button', { type: 'button', class: 'link-btn', onclick: () => ((box.hidden = true), retry()) }, isEn() ? 'Try again' : '再試一次') : '',
+    retry
+      ? h(
+          'button',
+          { type: 'button', class: 'link-btn', onclick: () => ((box.hidden = true), retry()) },
+          isEn() ? 'Try again' : '再試一次',
+        )
+      : '',
   );
 }

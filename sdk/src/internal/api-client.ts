@@ -76,5 +76,3 @@ export function setReferrerToken(token: string | null): void {
 
 /** GET /v1/config, memoised. */
 export const getConfig = (): Promise<ShopConfig> => memo('config', () => request<ShopConfig>('GET', '/v1/config'));
-
-

@@ -56,11 +56,7 @@ declare global {
 }
 
 /** Fires a typed SDK event on `target` (default `document`, which also reaches `window`). */
-export function emit<K extends ScEventName>(
-  name: K,
-  detail: ScEventDetails[K],
-  target: EventTarget = document,
-): ScEvent<K> {
+export function emit<K extends ScEventName>(name: K, detail: ScEventDetails[K], target: EventTarget = document): ScEvent<K> {
   const event = new CustomEvent(name, { detail, bubbles: true, composed: true });
   target.dispatchEvent(event);
   return event;

@@ -34,7 +34,10 @@ describe('i18n', () => {
   });
 
   it('fills placeholders as plain text and falls back to English', () => {
-    const catalog: Catalog<'hello' | 'only'> = { en: { hello: 'Hi {name}', only: 'English only' }, 'zh-Hans': { hello: '你好 {name}' } };
+    const catalog: Catalog<'hello' | 'only'> = {
+      en: { hello: 'Hi {name}', only: 'English only' },
+      'zh-Hans': { hello: '你好 {name}' },
+    };
     equal(translate(catalog, 'zh-Hans', 'hello', { name: '<b>Maggie</b>' }), '你好 <b>Maggie</b>');
     equal(translate(catalog, 'zh-Hans', 'only'), 'English only');
     equal(translate(catalog, 'zh-Hant-HK', 'hello', { name: 'A' }), 'Hi A');

@@ -90,9 +90,7 @@ export async function share(options: ShareOptions = {}, host?: HTMLElement): Pro
   sheet.addEventListener('sc-share', (e) => (channel = e.detail.channel));
   (host?.shadowRoot ?? document.body).append(sheet);
   sheet.show();
-  await new Promise<void>((resolve) =>
-    sheet.addEventListener('sc-share-sheet-toggle', (e) => !e.detail.open && resolve()),
-  );
+  await new Promise<void>((resolve) => sheet.addEventListener('sc-share-sheet-toggle', (e) => !e.detail.open && resolve()));
   sheet.remove();
   return { channel, url: link };
 }

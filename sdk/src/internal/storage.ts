@@ -67,5 +67,7 @@ export function forgetAll(): void {
 /** Sets every `<input name="sharecart_click">` under `root` to the current click id. */
 export function fillClickInputs(root: ParentNode = document, clickId = storedReferral()?.clickId): void {
   const field = 'input[name=sharecart_click]';
-  if (clickId) for (const input of [root, ...root.querySelectorAll(field)]) if ((input as Element).matches?.(field)) (input as HTMLInputElement).value = clickId;
+  if (clickId)
+    for (const input of [root, ...root.querySelectorAll(field)])
+      if ((input as Element).matches?.(field)) (input as HTMLInputElement).value = clickId;
 }

@@ -45,10 +45,7 @@ declare global {
 }
 
 /** Captures a referral in the URL; the capture code (and the API client) load only when needed. */
-export const capture = (): Promise<unknown> =>
-  import('./capture.js')
-    .then((m) => m.captureReferral())
-    .catch(() => {});
+export const capture = (): Promise<unknown> => import('./capture.js').then((m) => m.captureReferral()).catch(() => {});
 
 export type BootOptions = (Partial<Settings> & { key: string }) | null;
 

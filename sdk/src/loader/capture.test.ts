@@ -62,7 +62,9 @@ describe('referral capture (real worker)', () => {
 
   it('drops an unknown code with a readable sc-error and stores nothing', async () => {
     resetSdk('?ref=NoSuchCode123');
-    const error = new Promise<ScEventDetails['sc-error']>((r) => document.addEventListener('sc-error', (e) => r(e.detail), { once: true }));
+    const error = new Promise<ScEventDetails['sc-error']>((r) =>
+      document.addEventListener('sc-error', (e) => r(e.detail), { once: true }),
+    );
     boot({ key: env.shop.key, api: env.api });
     equal((await error).code, 'referrer_not_found');
     await waitFor(() => !new URL(location.href).searchParams.has('ref'), 2000, 'the parameter to go');
@@ -85,7 +87,11 @@ describe('consent mode (real worker)', () => {
     resetSdk(`?ref=${maggie.referrer.code}`);
     const sc = boot({ key: env.shop.key, api: env.api, consentRequired: true });
     mount('<div><sc-share-button product="oolong-250g"></sc-share-button><sc-referral-banner></sc-referral-banner></div>');
-    const button = (await waitFor(() => document.querySelector('sc-share-button')?.shadowRoot?.querySelector('button'), 5000, 'the button'))!;
+    const button = (await waitFor(
+      () => document.querySelector('sc-share-button')?.shadowRoot?.querySelector('button'),
+      5000,
+      'the button',
+    ))!;
     await new Promise((r) => setTimeout(r, 600));
     equal(apiRequests().length, 0, 'a request went out before consent');
     equal(localStorage.length, 0, 'something was stored before consent');

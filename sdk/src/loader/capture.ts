@@ -9,7 +9,15 @@ import { getConfig, type ScError } from '../internal/api-client.js';
 import { recordClick } from '../internal/api-referrer.js';
 import { emit } from '../internal/events.js';
 import { allowed, memo, runtime } from '../internal/runtime.js';
-import { fillClickInputs, read, REF_KEY, VISITOR_KEY, write, type Attribution, type StoredReferral } from '../internal/storage.js';
+import {
+  fillClickInputs,
+  read,
+  REF_KEY,
+  VISITOR_KEY,
+  write,
+  type Attribution,
+  type StoredReferral,
+} from '../internal/storage.js';
 
 const CODE = /^[\w-]{1,64}$/;
 const CLICK = /^[\w-]{1,80}$/;

@@ -30,7 +30,13 @@ describe('the script-tag loader', () => {
   after(() => resetSdk());
 
   it('reads its settings from data-* on its own script tag', async () => {
-    const errors = await scriptTag('settings', { shop: KEY, api: env.api + '/', locale: 'zh-Hant-HK', refParam: 'via', consent: 'required' });
+    const errors = await scriptTag('settings', {
+      shop: KEY,
+      api: env.api + '/',
+      locale: 'zh-Hant-HK',
+      refParam: 'via',
+      consent: 'required',
+    });
     equal(errors.length, 0);
     const s = runtime().settings!;
     equal(s.key, KEY);
@@ -55,7 +61,10 @@ describe('the script-tag loader', () => {
   ] as const) {
     it(`logs ${code} for ${name} and stays harmless`, async () => {
       const errors = await scriptTag(code, data);
-      ok(errors.some((e) => e.includes(`[ShareCart] ${code}`)), errors.join('\n'));
+      ok(
+        errors.some((e) => e.includes(`[ShareCart] ${code}`)),
+        errors.join('\n'),
+      );
       equal(runtime().settings, null);
       ok(window.ShareCart, 'window.ShareCart still there');
       equal(window.ShareCart!.attribution(), null);

@@ -22,11 +22,13 @@ export function ok(value: unknown, message = 'expected a truthy value'): asserts
 }
 
 export function equal<T>(actual: T, expected: T, message?: string): void {
-  if (actual !== expected) throw new Error(`${message ? message + ': ' : ''}expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  if (actual !== expected)
+    throw new Error(`${message ? message + ': ' : ''}expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
 
 export function match(actual: string | null | undefined, re: RegExp, message?: string): void {
-  if (actual == null || !re.test(actual)) throw new Error(`${message ? message + ': ' : ''}${JSON.stringify(actual)} does not match ${re}`);
+  if (actual == null || !re.test(actual))
+    throw new Error(`${message ? message + ': ' : ''}${JSON.stringify(actual)} does not match ${re}`);
 }
 
 /** Waits until `check` returns a truthy value (or throws the last error after `timeout` ms). */
@@ -86,11 +88,13 @@ export function setQuery(query: string): void {
 }
 
 /** Resource requests made to the API since the last reset. */
-export const apiRequests = () =>
-  performance.getEntriesByType('resource').filter((e) => e.name.startsWith(env.api));
+export const apiRequests = () => performance.getEntriesByType('resource').filter((e) => e.name.startsWith(env.api));
 
 /** Calls the real worker from the page (the shop's publishable key; optional referrer token). */
-export async function api<T>(path: string, { key = env.shop.key, body, token }: { key?: string; body?: unknown; token?: string } = {}): Promise<T> {
+export async function api<T>(
+  path: string,
+  { key = env.shop.key, body, token }: { key?: string; body?: unknown; token?: string } = {},
+): Promise<T> {
   const res = await fetch(env.api + path, {
     method: body === undefined ? 'GET' : 'POST',
     headers: {
@@ -131,15 +135,22 @@ export function a11yProblems(el: Element): string[] {
   const text = (n: Element | null) => (n?.textContent ?? '').replace(/\s+/g, ' ').trim();
   const ids = (n: Element, attr: string) => (n.getAttribute(attr) ?? '').split(' ').filter(Boolean);
   for (const n of root.querySelectorAll('dialog, [role=dialog], [role=region]')) {
-    const name = n.getAttribute('aria-label')?.trim() || ids(n, 'aria-labelledby').map((id) => text(root.getElementById(id))).join('');
-    if (!name) problems.push(`<${n.localName}${n.getAttribute('part') ? ` part=${n.getAttribute('part')}` : ''}> has no accessible name`);
+    const name =
+      n.getAttribute('aria-label')?.trim() ||
+      ids(n, 'aria-labelledby')
+        .map((id) => text(root.getElementById(id)))
+        .join('');
+    if (!name)
+      problems.push(`<${n.localName}${n.getAttribute('part') ? ` part=${n.getAttribute('part')}` : ''}> has no accessible name`);
   }
   for (const n of root.querySelectorAll('[aria-labelledby], [aria-describedby], [aria-controls]')) {
     for (const attr of ['aria-labelledby', 'aria-describedby', 'aria-controls']) {
-      for (const id of ids(n, attr)) if (!root.getElementById(id)) problems.push(`${attr}="${id}" on <${n.localName}> points nowhere`);
+      for (const id of ids(n, attr))
+        if (!root.getElementById(id)) problems.push(`${attr}="${id}" on <${n.localName}> points nowhere`);
     }
   }
-  for (const n of root.querySelectorAll('[tabindex]')) if (Number(n.getAttribute('tabindex')) > 0) problems.push(`positive tabindex on <${n.localName}>`);
+  for (const n of root.querySelectorAll('[tabindex]'))
+    if (Number(n.getAttribute('tabindex')) > 0) problems.push(`positive tabindex on <${n.localName}>`);
   return problems;
 }
 
@@ -165,7 +176,10 @@ function loadAxe(): Promise<NonNullable<Window['axe']>> {
 }
 
 /** WCAG 2.0 and 2.1, levels A and AA. */
-const WCAG21_AA: RunOptions = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] };
+const WCAG21_AA: RunOptions = {
+  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  resultTypes: ['violations'],
+};
 
 /**
  * Runs axe-core's WCAG 2.1 A/AA rules on `el` and everything inside it, through open shadow roots.
@@ -177,7 +191,14 @@ export async function axeViolations(el: Element): Promise<string[]> {
   const results: AxeResults = await axe.run(el, WCAG21_AA);
   const where = (target: NodeResult['target']) => target.map((t) => (Array.isArray(t) ? t.join(' >> ') : t)).join(' | ');
   return results.violations.flatMap((v) =>
-    v.nodes.map((n) => `${v.id} (${v.impact}) at ${where(n.target)}: ${v.help}. ${(n.failureSummary ?? '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}`),
+    v.nodes.map(
+      (n) =>
+        `${v.id} (${v.impact}) at ${where(n.target)}: ${v.help}. ${(n.failureSummary ?? '')
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .join(' ')}`,
+    ),
   );
 }
 
@@ -185,6 +206,6 @@ export async function axeViolations(el: Element): Promise<string[]> {
 export const XSS = [
   '<img src=x onerror="window.__scXss=1">',
   '"><svg onload="window.__scXss=1">',
-  "javascript:window.__scXss=1",
+  'javascript:window.__scXss=1',
   '</p><script>window.__scXss=1</script>',
 ];

@@ -31,7 +31,13 @@ export async function findClick(env: Env, shopId: string, clickId: string): Prom
 }
 
 /** Clicks by the same visitor in the shop since `since` (for first/last-click across a visitor's clicks). */
-export async function visitorClicks(db: D1Database, shopId: string, visitorHash: string, since: number, until: number): Promise<ClickRow[]> {
+export async function visitorClicks(
+  db: D1Database,
+  shopId: string,
+  visitorHash: string,
+  since: number,
+  until: number,
+): Promise<ClickRow[]> {
   const { results } = await db
     .prepare(
       `SELECT * FROM clicks WHERE shop_id = ? AND visitor_hash = ? AND created_at BETWEEN ? AND ?

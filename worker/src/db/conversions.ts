@@ -43,11 +43,31 @@ export function insertConversionStatement(db: D1Database, c: ConversionRow): D1P
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (shop_id, order_id) DO NOTHING`,
     )
-    .bind(c.id, c.shop_id, c.order_id, c.amount_minor, c.currency, c.items, c.referrer_id, c.click_id, c.source, c.verified,
-      c.customer_hash, c.commission_minor, c.commission_status, c.explanation, c.request_hash, c.created_at);
+    .bind(
+      c.id,
+      c.shop_id,
+      c.order_id,
+      c.amount_minor,
+      c.currency,
+      c.items,
+      c.referrer_id,
+      c.click_id,
+      c.source,
+      c.verified,
+      c.customer_hash,
+      c.commission_minor,
+      c.commission_status,
+      c.explanation,
+      c.request_hash,
+      c.created_at,
+    );
 }
 
-export async function listConversions(db: D1Database, shopId: string, opts: { limit: number; before?: string; referrerId?: string }) {
+export async function listConversions(
+  db: D1Database,
+  shopId: string,
+  opts: { limit: number; before?: string; referrerId?: string },
+) {
   const where = ['shop_id = ?'];
   const args: unknown[] = [shopId];
   if (opts.referrerId) {
@@ -66,8 +86,9 @@ export async function listConversions(db: D1Database, shopId: string, opts: { li
 }
 
 export async function refundsOf(db: D1Database, conversionId: string): Promise<RefundRow[]> {
-  const { results } = await db.prepare('SELECT * FROM refunds WHERE conversion_id = ? ORDER BY created_at, id').bind(conversionId).all<RefundRow>();
+  const { results } = await db
+    .prepare('SELECT * FROM refunds WHERE conversion_id = ? ORDER BY created_at, id')
+    .bind(conversionId)
+    .all<RefundRow>();
   return results;
 }
-
-

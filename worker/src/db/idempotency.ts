@@ -17,7 +17,10 @@ export interface IdempotencyRow {
 }
 
 /** Reserves the key; returns the existing row when the key was already used. */
-export async function reserveKey(db: D1Database, row: Omit<IdempotencyRow, 'status' | 'response_body'>): Promise<IdempotencyRow | null> {
+export async function reserveKey(
+  db: D1Database,
+  row: Omit<IdempotencyRow, 'status' | 'response_body'>,
+): Promise<IdempotencyRow | null> {
   const inserted = await db
     .prepare(
       `INSERT INTO idempotency_keys (shop_id, key, method, path, request_hash, status, response_body, created_at)
@@ -26,7 +29,10 @@ export async function reserveKey(db: D1Database, row: Omit<IdempotencyRow, 'stat
     .bind(row.shop_id, row.key, row.method, row.path, row.request_hash, row.created_at)
     .run();
   if (inserted.meta.changes === 1) return null;
-  return db.prepare('SELECT * FROM idempotency_keys WHERE shop_id = ? AND key = ?').bind(row.shop_id, row.key).first<IdempotencyRow>();
+  return db
+    .prepare('SELECT * FROM idempotency_keys WHERE shop_id = ? AND key = ?')
+    .bind(row.shop_id, row.key)
+    .first<IdempotencyRow>();
 }
 
 export async function storeResponse(db: D1Database, shopId: string, key: string, status: number, body: string): Promise<void> {
@@ -42,6 +48,9 @@ export async function releaseKey(db: D1Database, shopId: string, key: string): P
 }
 
 export async function purgeExpiredKeys(db: D1Database, now: number): Promise<number> {
-  const r = await db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').bind(now - IDEMPOTENCY_TTL_MS).run();
+  const r = await db
+    .prepare('DELETE FROM idempotency_keys WHERE created_at < ?')
+    .bind(now - IDEMPOTENCY_TTL_MS)
+    .run();
   return r.meta.changes;
 }

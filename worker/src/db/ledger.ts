@@ -56,9 +56,22 @@ export function insertEntryStatements(
          ON CONFLICT (dedupe_key) DO NOTHING`,
       )
       .bind(
-        newId('le'), ctx.shopId, ctx.referrerId, ctx.txnId, d.type, d.bucket, d.amountMinor, ctx.currency,
-        ctx.conversionId ?? null, ctx.refundId ?? null, ctx.payoutId ?? null, d.availableAt ?? null,
-        d.reason ?? null, d.dedupeKey ?? null, ctx.now, ...(guard?.args ?? []),
+        newId('le'),
+        ctx.shopId,
+        ctx.referrerId,
+        ctx.txnId,
+        d.type,
+        d.bucket,
+        d.amountMinor,
+        ctx.currency,
+        ctx.conversionId ?? null,
+        ctx.refundId ?? null,
+        ctx.payoutId ?? null,
+        d.availableAt ?? null,
+        d.reason ?? null,
+        d.dedupeKey ?? null,
+        ctx.now,
+        ...(guard?.args ?? []),
       ),
   );
 }
@@ -85,7 +98,9 @@ export async function conversionBalances(db: D1Database, conversionId: string, c
  */
 export async function conversionLedgerState(db: D1Database, conversionId: string, currency: string) {
   const { results } = await db
-    .prepare('SELECT bucket, SUM(amount_minor) AS total, MAX(seq) AS last_seq FROM ledger_entries WHERE conversion_id = ? GROUP BY bucket')
+    .prepare(
+      'SELECT bucket, SUM(amount_minor) AS total, MAX(seq) AS last_seq FROM ledger_entries WHERE conversion_id = ? GROUP BY bucket',
+    )
     .bind(conversionId)
     .all<{ bucket: Bucket; total: number; last_seq: number }>();
   return { balances: toBalances(results, currency), lastSeq: results.reduce((m, r) => Math.max(m, r.last_seq), 0) };
@@ -124,7 +139,11 @@ export async function shopBalancesByReferrer(db: D1Database, shopId: string) {
   return results;
 }
 
-export async function listLedger(db: D1Database, shopId: string, opts: { limit: number; afterSeq?: number; referrerId?: string }) {
+export async function listLedger(
+  db: D1Database,
+  shopId: string,
+  opts: { limit: number; afterSeq?: number; referrerId?: string },
+) {
   const where = ['shop_id = ?'];
   const args: unknown[] = [shopId];
   if (opts.referrerId) {
@@ -162,10 +181,22 @@ export async function releaseDueCommissions(db: D1Database, now: number, shopId?
   let released = 0;
   for (const due of results) {
     const { balances, lastSeq } = await conversionLedgerState(db, due.conversion_id, due.currency);
-    const drafts = releaseEntries({ conversionId: due.conversion_id, conversionBalances: balances, availableAt: due.available_at, now });
+    const drafts = releaseEntries({
+      conversionId: due.conversion_id,
+      conversionBalances: balances,
+      availableAt: due.available_at,
+      now,
+    });
     if (drafts.length === 0) continue;
     const txnId = newId('txn');
-    const ctx: EntryContext = { shopId: due.shop_id, referrerId: due.referrer_id, currency: due.currency, txnId, conversionId: due.conversion_id, now };
+    const ctx: EntryContext = {
+      shopId: due.shop_id,
+      referrerId: due.referrer_id,
+      currency: due.currency,
+      txnId,
+      conversionId: due.conversion_id,
+      now,
+    };
     const amount = drafts.find((d) => d.bucket === 'available')?.amountMinor ?? 0;
     // a refund (void) landing between our read and this write makes the guard false: nothing is
     // released now, and the next run releases what is still pending
@@ -178,9 +209,18 @@ export async function releaseDueCommissions(db: D1Database, now: number, shopId?
            ON CONFLICT (dedupe_key) DO NOTHING`,
         )
         .bind(
-          newId('evt'), due.shop_id,
-          JSON.stringify({ conversionId: due.conversion_id, referrerId: due.referrer_id, amountMinor: amount, currency: due.currency }),
-          `commission.available:${due.conversion_id}`, now, now, txnId,
+          newId('evt'),
+          due.shop_id,
+          JSON.stringify({
+            conversionId: due.conversion_id,
+            referrerId: due.referrer_id,
+            amountMinor: amount,
+            currency: due.currency,
+          }),
+          `commission.available:${due.conversion_id}`,
+          now,
+          now,
+          txnId,
         ),
     ]);
     if (moved && moved.meta.changes > 0) released++;

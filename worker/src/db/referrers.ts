@@ -54,14 +54,25 @@ export function insertReferrerStatement(db: D1Database, r: ReferrerRow): D1Prepa
       `INSERT INTO referrers (id, shop_id, code, vanity_code, token_hash, display_name, email, phone, customer_ref, status, verified_buyer, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .bind(r.id, r.shop_id, r.code, r.vanity_code, r.token_hash, r.display_name, r.email, r.phone, r.customer_ref, r.status, r.verified_buyer, r.created_at);
+    .bind(
+      r.id,
+      r.shop_id,
+      r.code,
+      r.vanity_code,
+      r.token_hash,
+      r.display_name,
+      r.email,
+      r.phone,
+      r.customer_ref,
+      r.status,
+      r.verified_buyer,
+      r.created_at,
+    );
 }
 
 export async function listReferrers(db: D1Database, shopId: string, limit: number, before?: string) {
   const { results } = await db
-    .prepare(
-      `SELECT * FROM referrers WHERE shop_id = ? ${before ? 'AND id < ?' : ''} ORDER BY id DESC LIMIT ?`,
-    )
+    .prepare(`SELECT * FROM referrers WHERE shop_id = ? ${before ? 'AND id < ?' : ''} ORDER BY id DESC LIMIT ?`)
     .bind(...(before ? [shopId, before, limit] : [shopId, limit]))
     .all<ReferrerRow>();
   return results;

@@ -64,7 +64,9 @@ export async function findLiveKey(db: D1Database, lookup: string): Promise<(KeyR
         WHERE k.lookup = ? AND k.revoked_at IS NULL`,
     )
     .bind(lookup)
-    .first<ShopRow & { key_id: string; key_kind: 'publishable' | 'secret'; lookup: string; hint: string; revoked_at: number | null }>();
+    .first<
+      ShopRow & { key_id: string; key_kind: 'publishable' | 'secret'; lookup: string; hint: string; revoked_at: number | null }
+    >();
   if (!row) return null;
   const { key_id, key_kind, lookup: l, hint, revoked_at, ...shop } = row;
   return { id: key_id, shop_id: shop.id, kind: key_kind, lookup: l, hint, created_at: 0, revoked_at, shop };
@@ -148,11 +150,22 @@ export async function getProductsBySku(db: D1Database, shopId: string, skus: str
   return map;
 }
 
-export function upsertProductStatement(db: D1Database, shopId: string, p: {
-  sku: string; name: string; names?: Record<string, string>; priceMinor: number; currency: string;
-  url?: string | null; imageUrl?: string | null; active?: boolean;
-  override?: { kind: 'percent' | 'flat'; value: number } | null;
-}, now: number): D1PreparedStatement {
+export function upsertProductStatement(
+  db: D1Database,
+  shopId: string,
+  p: {
+    sku: string;
+    name: string;
+    names?: Record<string, string>;
+    priceMinor: number;
+    currency: string;
+    url?: string | null;
+    imageUrl?: string | null;
+    active?: boolean;
+    override?: { kind: 'percent' | 'flat'; value: number } | null;
+  },
+  now: number,
+): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO products (shop_id, sku, name, names, price_minor, currency, url, image_url, active, override_kind, override_value, updated_at)
@@ -163,7 +176,17 @@ export function upsertProductStatement(db: D1Database, shopId: string, p: {
          override_value = excluded.override_value, updated_at = excluded.updated_at`,
     )
     .bind(
-      shopId, p.sku, p.name, JSON.stringify(p.names ?? {}), p.priceMinor, p.currency, p.url ?? null,
-      p.imageUrl ?? null, p.active === false ? 0 : 1, p.override?.kind ?? null, p.override?.value ?? null, now,
+      shopId,
+      p.sku,
+      p.name,
+      JSON.stringify(p.names ?? {}),
+      p.priceMinor,
+      p.currency,
+      p.url ?? null,
+      p.imageUrl ?? null,
+      p.active === false ? 0 : 1,
+      p.override?.kind ?? null,
+      p.override?.value ?? null,
+      now,
     );
 }

@@ -69,10 +69,7 @@ describe('attribute: clicks', () => {
       input({
         reportedClick: click('clk_1', 'ref_a', T - 5 * DAY_MS),
         reportedClickId: 'clk_1',
-        visitorClicks: [
-          click('clk_2', 'ref_b', T - DAY_MS),
-          click('clk_3', 'ref_a', T - 3 * DAY_MS),
-        ],
+        visitorClicks: [click('clk_2', 'ref_b', T - DAY_MS), click('clk_3', 'ref_a', T - 3 * DAY_MS)],
       }),
     );
     expect(decision).toMatchObject({ clickId: 'clk_2', referrerId: 'ref_b' });
@@ -104,9 +101,7 @@ describe('attribute: clicks', () => {
 
   it('counts the reported click once when it is also among the visitor clicks', () => {
     const c = click('clk_1', 'ref_a', T - DAY_MS);
-    const decision = attribute(
-      input({ reportedClick: c, reportedClickId: 'clk_1', visitorClicks: [c] }),
-    );
+    const decision = attribute(input({ reportedClick: c, reportedClickId: 'clk_1', visitorClicks: [c] }));
     expect(decision).toMatchObject({ source: 'click', clickId: 'clk_1' });
   });
 
@@ -116,20 +111,14 @@ describe('attribute: clicks', () => {
   });
 
   it('clamps an order time in the future to now', () => {
-    const decision = attribute(
-      input({ orderAt: T + DAY_MS, visitorClicks: [click('clk_1', 'ref_a', T + 1)] }),
-    );
+    const decision = attribute(input({ orderAt: T + DAY_MS, visitorClicks: [click('clk_1', 'ref_a', T + 1)] }));
     expect(decision.source).toBe('none');
   });
 
   it('uses windowDays of the program', () => {
     const c = click('clk_1', 'ref_a', T - 8 * DAY_MS);
-    expect(
-      attribute(input({ windowDays: 7, reportedClick: c, reportedClickId: 'clk_1' })).source,
-    ).toBe('none');
-    expect(
-      attribute(input({ windowDays: 8, reportedClick: c, reportedClickId: 'clk_1' })).source,
-    ).toBe('click');
+    expect(attribute(input({ windowDays: 7, reportedClick: c, reportedClickId: 'clk_1' })).source).toBe('none');
+    expect(attribute(input({ windowDays: 8, reportedClick: c, reportedClickId: 'clk_1' })).source).toBe('click');
   });
 });
 
@@ -148,9 +137,7 @@ describe('attribute: expired and unknown clicks', () => {
   });
 
   it('an expired click still lets a referral code attribute', () => {
-    const decision = attribute(
-      input({ reportedClick: expired, reportedClickId: 'clk_old', codeReferrer: bob }),
-    );
+    const decision = attribute(input({ reportedClick: expired, reportedClickId: 'clk_old', codeReferrer: bob }));
     expect(decision).toMatchObject({
       source: 'code',
       referrerId: 'ref_b',
@@ -162,9 +149,7 @@ describe('attribute: expired and unknown clicks', () => {
   });
 
   it('an expired click still lets a coupon attribute', () => {
-    const decision = attribute(
-      input({ reportedClick: expired, reportedClickId: 'clk_old', couponReferrer: bob }),
-    );
+    const decision = attribute(input({ reportedClick: expired, reportedClickId: 'clk_old', couponReferrer: bob }));
     expect(decision).toMatchObject({
       source: 'coupon',
       referrerId: 'ref_b',
@@ -186,11 +171,10 @@ describe('attribute: expired and unknown clicks', () => {
       reason: 'referral_code',
       notes: ['click_unknown', 'referral_code'],
     });
-    expect(
-      attribute(
-        input({ reportedClickId: 'clk_nope', visitorClicks: [click('clk_v', 'ref_a', T - 1)] }),
-      ),
-    ).toMatchObject({ source: 'click', clickId: 'clk_v' });
+    expect(attribute(input({ reportedClickId: 'clk_nope', visitorClicks: [click('clk_v', 'ref_a', T - 1)] }))).toMatchObject({
+      source: 'click',
+      clickId: 'clk_v',
+    });
   });
 
   it('an expired reported click loses to a visitor click in the window', () => {
@@ -281,9 +265,10 @@ describe('attribute: referrer status', () => {
   });
 
   it('a blocked click falls through to the code, a blocked code to the coupon', () => {
-    expect(
-      attribute(input({ visitorClicks: [click('clk_x', 'ref_x', T - 1)], codeReferrer: bob })),
-    ).toMatchObject({ source: 'code', referrerId: 'ref_b' });
+    expect(attribute(input({ visitorClicks: [click('clk_x', 'ref_x', T - 1)], codeReferrer: bob }))).toMatchObject({
+      source: 'code',
+      referrerId: 'ref_b',
+    });
     expect(attribute(input({ codeReferrer: blocked, couponReferrer: bob }))).toMatchObject({
       source: 'coupon',
       referrerId: 'ref_b',
@@ -327,11 +312,9 @@ describe('attribute: referrer status', () => {
   it('uses the status from referrersById for clicks', () => {
     const nowBlocked = new Map(referrersById);
     nowBlocked.set('ref_a', { ...active, status: 'blocked' });
-    expect(
-      attribute(
-        input({ referrersById: nowBlocked, visitorClicks: [click('clk_a', 'ref_a', T - 1)] }),
-      ).reason,
-    ).toBe('referrer_blocked');
+    expect(attribute(input({ referrersById: nowBlocked, visitorClicks: [click('clk_a', 'ref_a', T - 1)] })).reason).toBe(
+      'referrer_blocked',
+    );
   });
 });
 
@@ -367,9 +350,7 @@ describe('attribute: properties', () => {
     fc.assert(
       fc.property(inputArb, ({ clicks, reportedIndex, reportedAlsoVisitor, ...rest }) => {
         const reportedClick =
-          reportedIndex === null || clicks.length === 0
-            ? null
-            : (clicks[reportedIndex % clicks.length] as ClickFact);
+          reportedIndex === null || clicks.length === 0 ? null : (clicks[reportedIndex % clicks.length] as ClickFact);
         const visitorClicks = clicks.filter((c) => reportedAlsoVisitor || c !== reportedClick);
         const raw = { ...rest, reportedClick, visitorClicks };
         const full: AttributionInput = {
@@ -409,9 +390,7 @@ describe('attribute: properties', () => {
         }
         expect(decision.notes).toContain(decision.reason);
         // deterministic and independent of the order of visitor clicks
-        expect(
-          attribute({ ...full, visitorClicks: [...raw.visitorClicks].reverse() }).clickId,
-        ).toBe(decision.clickId);
+        expect(attribute({ ...full, visitorClicks: [...raw.visitorClicks].reverse() }).clickId).toBe(decision.clickId);
       }),
     );
   });

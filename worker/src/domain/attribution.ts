@@ -184,12 +184,7 @@ export function attribute(input: AttributionInput): AttributionDecision {
     return decide(source, referrer, reason, null);
   }
 
-  const precedence: AttributionReason[] = [
-    'referrer_blocked',
-    'click_expired',
-    'click_unknown',
-    'click_referrer_unknown',
-  ];
+  const precedence: AttributionReason[] = ['referrer_blocked', 'click_expired', 'click_unknown', 'click_referrer_unknown'];
   const reason = precedence.find((r) => notes.includes(r)) ?? 'no_referral';
   note(reason);
   return { source: 'none', referrerId: null, clickId: null, reason, windowEndsAt: null, notes };

@@ -23,8 +23,7 @@ const flat = (flatMinor: number, capMinor: number | null = null): Program => ({
 });
 
 const noRules: ReadonlyMap<string, ProductRule> = new Map();
-const rulesOf = (...rules: ProductRule[]): ReadonlyMap<string, ProductRule> =>
-  new Map(rules.map((r) => [r.sku, r]));
+const rulesOf = (...rules: ProductRule[]): ReadonlyMap<string, ProductRule> => new Map(rules.map((r) => [r.sku, r]));
 const item = (sku: string, quantity: number, unitPriceMinor: number): OrderItem => ({
   sku,
   quantity,
@@ -68,10 +67,7 @@ describe('computeCommission without items', () => {
     [5, 0], // 0.5 → 0
     [15, 2], // 1.5 → 2
   ])('rounds half-even: %i at 10%% earns %i', (amountMinor, earned) => {
-    expect(
-      computeCommission({ amountMinor, items: [], program: percent(1000), rules: noRules })
-        .commissionMinor,
-    ).toBe(earned);
+    expect(computeCommission({ amountMinor, items: [], program: percent(1000), rules: noRules }).commissionMinor).toBe(earned);
   });
 
   it('pays a flat program once per order', () => {
@@ -126,39 +122,32 @@ describe('computeCommission without items', () => {
 
 describe('computeCommission in each currency exponent', () => {
   it('HKD (2): HK$150.00 at 7.5% is HK$11.25', () => {
-    expect(
-      computeCommission({ amountMinor: 15000, items: [], program: percent(750), rules: noRules })
-        .commissionMinor,
-    ).toBe(1125);
+    expect(computeCommission({ amountMinor: 15000, items: [], program: percent(750), rules: noRules }).commissionMinor).toBe(
+      1125,
+    );
   });
 
   it('JPY (0): ¥1,999 at 5% is ¥100 (99.95 → 100)', () => {
-    expect(
-      computeCommission({ amountMinor: 1999, items: [], program: percent(500), rules: noRules })
-        .commissionMinor,
-    ).toBe(100);
+    expect(computeCommission({ amountMinor: 1999, items: [], program: percent(500), rules: noRules }).commissionMinor).toBe(100);
   });
 
   it('JPY (0): ¥10 at 5% is ¥0 (0.5 → 0) and ¥30 at 5% is ¥2 (1.5 → 2)', () => {
     const earn = (amountMinor: number): number =>
-      computeCommission({ amountMinor, items: [], program: percent(500), rules: noRules })
-        .commissionMinor;
+      computeCommission({ amountMinor, items: [], program: percent(500), rules: noRules }).commissionMinor;
     expect(earn(10)).toBe(0);
     expect(earn(30)).toBe(2);
   });
 
   it('KWD (3): KWD 12.345 at 10% is KWD 1.234 (1.2345 → 1.234)', () => {
-    expect(
-      computeCommission({ amountMinor: 12345, items: [], program: percent(1000), rules: noRules })
-        .commissionMinor,
-    ).toBe(1234);
+    expect(computeCommission({ amountMinor: 12345, items: [], program: percent(1000), rules: noRules }).commissionMinor).toBe(
+      1234,
+    );
   });
 
   it('KWD (3): KWD 12.355 at 10% is KWD 1.236 (1.2355 → 1.236)', () => {
-    expect(
-      computeCommission({ amountMinor: 12355, items: [], program: percent(1000), rules: noRules })
-        .commissionMinor,
-    ).toBe(1236);
+    expect(computeCommission({ amountMinor: 12355, items: [], program: percent(1000), rules: noRules }).commissionMinor).toBe(
+      1236,
+    );
   });
 });
 
@@ -547,9 +536,7 @@ describe('computeCommission properties', () => {
           }
         }
         // deterministic
-        expect(computeCommission({ amountMinor: a, items: it, program: p, rules: r })).toEqual(
-          result,
-        );
+        expect(computeCommission({ amountMinor: a, items: it, program: p, rules: r })).toEqual(result);
       }),
     );
   });
@@ -595,12 +582,8 @@ describe('earnPerUnit', () => {
         overrideValue: 2000,
       }),
     ).toBe(3000);
-    expect(
-      earnPerUnit(15000, percent(1000), { sku: 'tea', overrideKind: 'flat', overrideValue: 2000 }),
-    ).toBe(2000);
-    expect(
-      earnPerUnit(15000, percent(1000), { sku: 'tea', overrideKind: null, overrideValue: null }),
-    ).toBe(1500);
+    expect(earnPerUnit(15000, percent(1000), { sku: 'tea', overrideKind: 'flat', overrideValue: 2000 })).toBe(2000);
+    expect(earnPerUnit(15000, percent(1000), { sku: 'tea', overrideKind: null, overrideValue: null })).toBe(1500);
   });
 
   it('shows a flat program per order, never more than the price', () => {
@@ -611,29 +594,22 @@ describe('earnPerUnit', () => {
 
   it('matches computeCommission for a one-unit order (property)', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 10_000_000 }),
-        fc.integer({ min: 0, max: 10000 }),
-        (price, bps) => {
-          expect(earnPerUnit(price, percent(bps))).toBe(
-            computeCommission({
-              amountMinor: price,
-              items: [],
-              program: percent(bps),
-              rules: noRules,
-            }).commissionMinor,
-          );
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 0, max: 10000 }), (price, bps) => {
+        expect(earnPerUnit(price, percent(bps))).toBe(
+          computeCommission({
+            amountMinor: price,
+            items: [],
+            program: percent(bps),
+            rules: noRules,
+          }).commissionMinor,
+        );
+      }),
     );
   });
 });
 
 describe('friendDiscountMinor', () => {
-  const withReward = (
-    friendRewardKind: Program['friendRewardKind'],
-    friendRewardValue: number,
-  ) => ({
+  const withReward = (friendRewardKind: Program['friendRewardKind'], friendRewardValue: number) => ({
     ...percent(1000),
     friendRewardKind,
     friendRewardValue,

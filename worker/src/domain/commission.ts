@@ -89,9 +89,7 @@ function assertProgram(program: Program): void {
 }
 
 /** The override of a rule, when it has both a kind and a value. */
-function overrideOf(
-  rule: ProductRule | undefined,
-): { kind: 'percent' | 'flat'; value: number } | null {
+function overrideOf(rule: ProductRule | undefined): { kind: 'percent' | 'flat'; value: number } | null {
   if (!rule || rule.overrideKind === null || rule.overrideValue === null) return null;
   if (rule.overrideKind !== 'percent' && rule.overrideKind !== 'flat') {
     throw new RangeError(`invalid override kind for ${rule.sku}: ${String(rule.overrideKind)}`);
@@ -190,11 +188,7 @@ export function computeCommission(input: {
           source: 'product_override',
           rateBps: null,
           flatMinor: override.value,
-          commissionMinor: safeProduct(
-            override.value,
-            item.quantity,
-            `flat override of ${item.sku}`,
-          ),
+          commissionMinor: safeProduct(override.value, item.quantity, `flat override of ${item.sku}`),
         });
       } else if (program.kind === 'percent') {
         lines.push(programLine(item.sku, base, program));
@@ -213,8 +207,7 @@ export function computeCommission(input: {
   }
   if (commission > BigInt(amountMinor)) commission = BigInt(amountMinor);
   // `uncapped` may exceed 2^53 with absurd flat overrides; the capped value never does.
-  const uncappedMinor =
-    uncapped > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(uncapped);
+  const uncappedMinor = uncapped > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(uncapped);
   return {
     commissionMinor: Number(commission),
     uncappedMinor,
@@ -259,10 +252,7 @@ export function friendDiscountMinor(amountMinor: number, program: Program): numb
       return 0;
     case 'percent':
       assertMinor(program.friendRewardValue, 'friend reward');
-      return Math.min(
-        amountMinor,
-        applyBps(amountMinor, Math.min(program.friendRewardValue, 10_000)),
-      );
+      return Math.min(amountMinor, applyBps(amountMinor, Math.min(program.friendRewardValue, 10_000)));
     case 'flat':
       assertMinor(program.friendRewardValue, 'friend reward');
       return Math.min(program.friendRewardValue, amountMinor);

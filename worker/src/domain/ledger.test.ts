@@ -76,12 +76,7 @@ describe('balancesOf', () => {
 
   it('is a sum: order does not matter and it splits over concatenation (property)', () => {
     const entry = fc.record({
-      bucket: fc.constantFrom(
-        'on_hold' as const,
-        'pending' as const,
-        'available' as const,
-        'paid' as const,
-      ),
+      bucket: fc.constantFrom('on_hold' as const, 'pending' as const, 'available' as const, 'paid' as const),
       amountMinor: fc.integer({ min: -1e9, max: 1e9 }),
     });
     fc.assert(
@@ -246,9 +241,7 @@ describe('releaseEntries', () => {
   });
 
   it('does nothing when nothing is pending (voided or already released)', () => {
-    expect(
-      releaseEntries({ conversionId: 'c', conversionBalances: zero, availableAt: T, now: T }),
-    ).toEqual([]);
+    expect(releaseEntries({ conversionId: 'c', conversionBalances: zero, availableAt: T, now: T })).toEqual([]);
     expect(
       releaseEntries({
         conversionId: 'c',
@@ -480,8 +473,7 @@ describe('refundEntries', () => {
 
   it('refuses refunding more than was sold', () => {
     expectLedgerError(
-      () =>
-        refundEntries({ ...base, refundId: 'rf', refundMinor: 10001, conversionBalances: zero }),
+      () => refundEntries({ ...base, refundId: 'rf', refundMinor: 10001, conversionBalances: zero }),
       'refund_exceeds_amount',
     );
     expectLedgerError(
@@ -688,9 +680,7 @@ describe('a conversion through its life', () => {
     );
     expect(book.balances).toEqual({ ...zero, available: 1000 });
 
-    book.write(
-      payoutEntries({ payoutId: 'po_1', referrerBalances: book.balances, amountMinor: 1000 }),
-    );
+    book.write(payoutEntries({ payoutId: 'po_1', referrerBalances: book.balances, amountMinor: 1000 }));
     expect(book.balances).toEqual({ ...zero, paid: 1000 });
 
     // The conversion's commission has been paid out: the refund claws it back.
@@ -729,9 +719,7 @@ describe('a conversion through its life', () => {
       () => payoutEntries({ payoutId: 'po_2', referrerBalances: book.balances, amountMinor: 501 }),
       'insufficient_available',
     );
-    book.write(
-      payoutEntries({ payoutId: 'po_2', referrerBalances: book.balances, amountMinor: 500 }),
-    );
+    book.write(payoutEntries({ payoutId: 'po_2', referrerBalances: book.balances, amountMinor: 500 }));
     expect(book.balances).toEqual({ ...zero, available: 0, paid: 1500 });
     expect(book.total).toBe(1500); // 1000 + 1500 − 1000 clawed back
   });
@@ -790,14 +778,7 @@ describe('refund properties', () => {
       fc.property(
         fc
           .integer({ min: 1, max: 10_000_000 })
-          .chain((amount) =>
-            fc.tuple(
-              fc.constant(amount),
-              fc.integer({ min: 0, max: amount }),
-              splits(amount),
-              stage,
-            ),
-          ),
+          .chain((amount) => fc.tuple(fc.constant(amount), fc.integer({ min: 0, max: amount }), splits(amount), stage)),
         ([amount, commission, parts, where]) => {
           expect(parts.reduce((a, b) => a + b, 0)).toBe(amount);
           const book = new Book();
@@ -909,18 +890,9 @@ describe('refund properties', () => {
           .integer({ min: 1, max: 1_000_000_000 })
           .chain((amount) =>
             fc
-              .tuple(
-                fc.constant(amount),
-                fc.integer({ min: 0, max: amount }),
-                fc.integer({ min: 0, max: amount - 1 }),
-              )
+              .tuple(fc.constant(amount), fc.integer({ min: 0, max: amount }), fc.integer({ min: 0, max: amount - 1 }))
               .chain(([a, c, before]) =>
-                fc.tuple(
-                  fc.constant(a),
-                  fc.constant(c),
-                  fc.constant(before),
-                  fc.integer({ min: 1, max: a - before }),
-                ),
+                fc.tuple(fc.constant(a), fc.constant(c), fc.constant(before), fc.integer({ min: 1, max: a - before })),
               ),
           ),
         ([amount, commission, before, refund]) => {

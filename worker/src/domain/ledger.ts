@@ -24,8 +24,7 @@ import { DAY_MS } from './attribution.js';
 
 export type Bucket = 'on_hold' | 'pending' | 'available' | 'paid';
 
-export type EntryType =
-  'commission' | 'release' | 'approve' | 'void' | 'reversal' | 'clawback' | 'payout';
+export type EntryType = 'commission' | 'release' | 'approve' | 'void' | 'reversal' | 'clawback' | 'payout';
 
 export interface EntryDraft {
   type: EntryType;
@@ -44,8 +43,7 @@ export interface Balances {
   paid: number;
 }
 
-export type LedgerRuleErrorCode =
-  'refund_exceeds_amount' | 'insufficient_available' | 'invalid_amount';
+export type LedgerRuleErrorCode = 'refund_exceeds_amount' | 'insufficient_available' | 'invalid_amount';
 
 /** A ledger rule refused the operation; `code` is stable and maps to a 4xx. */
 export class LedgerRuleError extends Error {
@@ -87,9 +85,7 @@ function assertMinor(value: unknown, what: string): asserts value is number {
  *   { bucket: 'available', amountMinor: 500 },
  * ]); // { onHold: 0, pending: 0, available: 500, paid: 0 }
  */
-export function balancesOf(
-  entries: ReadonlyArray<{ bucket: Bucket; amountMinor: number }>,
-): Balances {
+export function balancesOf(entries: ReadonlyArray<{ bucket: Bucket; amountMinor: number }>): Balances {
   const balances: Balances = { onHold: 0, pending: 0, available: 0, paid: 0 };
   for (const entry of entries) {
     const key = BUCKET_KEY[entry.bucket];
@@ -218,15 +214,9 @@ export function approveHoldEntries(input: {
  * @example
  * cumulativeReversalMinor(1000, 333, 3000); // 111
  */
-export function cumulativeReversalMinor(
-  commissionMinor: number,
-  refundedMinor: number,
-  amountMinor: number,
-): number {
+export function cumulativeReversalMinor(commissionMinor: number, refundedMinor: number, amountMinor: number): number {
   if (amountMinor === 0) return 0;
-  return Number(
-    roundHalfEvenDiv(BigInt(commissionMinor) * BigInt(refundedMinor), BigInt(amountMinor)),
-  );
+  return Number(roundHalfEvenDiv(BigInt(commissionMinor) * BigInt(refundedMinor), BigInt(amountMinor)));
 }
 
 /**
@@ -269,11 +259,7 @@ export function refundEntries(input: {
     );
   }
 
-  const target = cumulativeReversalMinor(
-    commissionMinor,
-    refundedBeforeMinor + refundMinor,
-    amountMinor,
-  );
+  const target = cumulativeReversalMinor(commissionMinor, refundedBeforeMinor + refundMinor, amountMinor);
   const before = cumulativeReversalMinor(commissionMinor, refundedBeforeMinor, amountMinor);
   const reversedMinor = target - before;
 
@@ -319,11 +305,7 @@ export function refundEntries(input: {
  * // [{ type: 'payout', bucket: 'available', amountMinor: -5000, dedupeKey: 'payout:po_1:available' },
  * //  { type: 'payout', bucket: 'paid', amountMinor: 5000, dedupeKey: 'payout:po_1:paid' }]
  */
-export function payoutEntries(input: {
-  payoutId: string;
-  referrerBalances: Balances;
-  amountMinor: number;
-}): EntryDraft[] {
+export function payoutEntries(input: { payoutId: string; referrerBalances: Balances; amountMinor: number }): EntryDraft[] {
   const { payoutId, referrerBalances, amountMinor } = input;
   if (typeof amountMinor !== 'number' || !Number.isSafeInteger(amountMinor)) {
     throw new LedgerRuleError('invalid_amount', 'payout amount must be an integer');

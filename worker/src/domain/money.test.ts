@@ -45,27 +45,17 @@ describe('currency table', () => {
     },
   );
 
-  it.each(['ANG', 'BGN', 'CUC', 'HRK', 'SLL', 'ZWL', 'VEF', 'MRO', 'STD'])(
-    'excludes the withdrawn code %s',
-    (code) => expect(isCurrency(code)).toBe(false),
+  it.each(['ANG', 'BGN', 'CUC', 'HRK', 'SLL', 'ZWL', 'VEF', 'MRO', 'STD'])('excludes the withdrawn code %s', (code) =>
+    expect(isCurrency(code)).toBe(false),
   );
 
-  it.each([
-    'hkd',
-    'Hkd',
-    'HK',
-    'HKDD',
-    ' HKD',
-    'HKD ',
-    '',
-    'H1D',
-    'toString',
-    '__proto__',
-    'constructor',
-  ])('rejects %j', (code) => {
-    expect(isCurrency(code)).toBe(false);
-    expect(() => currencyExponent(code)).toThrow(RangeError);
-  });
+  it.each(['hkd', 'Hkd', 'HK', 'HKDD', ' HKD', 'HKD ', '', 'H1D', 'toString', '__proto__', 'constructor'])(
+    'rejects %j',
+    (code) => {
+      expect(isCurrency(code)).toBe(false);
+      expect(() => currencyExponent(code)).toThrow(RangeError);
+    },
+  );
 
   it('cannot be changed at run time', () => {
     expect(Object.isFrozen(CURRENCY_EXPONENTS)).toBe(true);
@@ -90,9 +80,8 @@ describe('currency table', () => {
 
 describe('isMinorAmount', () => {
   it.each([0, 1, 1500, MAX])('accepts %p', (x) => expect(isMinorAmount(x)).toBe(true));
-  it.each([-1, 1.5, 0.1, MAX + 1, NaN, Infinity, -Infinity, '1500', null, undefined, 10n, {}, [1]])(
-    'rejects %p',
-    (x) => expect(isMinorAmount(x)).toBe(false),
+  it.each([-1, 1.5, 0.1, MAX + 1, NaN, Infinity, -Infinity, '1500', null, undefined, 10n, {}, [1]])('rejects %p', (x) =>
+    expect(isMinorAmount(x)).toBe(false),
   );
   it('accepts -0 as zero', () => expect(isMinorAmount(-0)).toBe(true));
 });
@@ -178,20 +167,16 @@ describe('applyBps', () => {
 
   it('matches an exact rational reference (property)', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: MAX }),
-        fc.integer({ min: 0, max: 10000 }),
-        (a, bps) => {
-          const r = applyBps(a, bps);
-          expect(Number.isSafeInteger(r)).toBe(true);
-          expect(r).toBeGreaterThanOrEqual(0);
-          expect(r).toBeLessThanOrEqual(a);
-          const exact = BigInt(a) * BigInt(bps);
-          const err = exact - BigInt(r) * 10000n;
-          expect(err >= -5000n && err <= 5000n).toBe(true);
-          if (err === 5000n || err === -5000n) expect(r % 2).toBe(0);
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: MAX }), fc.integer({ min: 0, max: 10000 }), (a, bps) => {
+        const r = applyBps(a, bps);
+        expect(Number.isSafeInteger(r)).toBe(true);
+        expect(r).toBeGreaterThanOrEqual(0);
+        expect(r).toBeLessThanOrEqual(a);
+        const exact = BigInt(a) * BigInt(bps);
+        const err = exact - BigInt(r) * 10000n;
+        expect(err >= -5000n && err <= 5000n).toBe(true);
+        if (err === 5000n || err === -5000n) expect(r % 2).toBe(0);
+      }),
     );
   });
 
@@ -253,10 +238,10 @@ describe('allocate', () => {
   });
 
   const totals = fc.oneof(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: MAX }));
-  const weightLists = fc.array(
-    fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: MAX })),
-    { minLength: 1, maxLength: 12 },
-  );
+  const weightLists = fc.array(fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: MAX })), {
+    minLength: 1,
+    maxLength: 12,
+  });
 
   it('parts sum to the total, each within 1 of its exact share, deterministically (property)', () => {
     fc.assert(

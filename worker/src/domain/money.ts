@@ -60,11 +60,7 @@ const CURRENCY_CODE = /^[A-Z]{3}$/;
  * isCurrency('XAU'); // false (no minor unit)
  */
 export function isCurrency(code: string): boolean {
-  return (
-    typeof code === 'string' &&
-    CURRENCY_CODE.test(code) &&
-    Object.prototype.hasOwnProperty.call(CURRENCY_EXPONENTS, code)
-  );
+  return typeof code === 'string' && CURRENCY_CODE.test(code) && Object.prototype.hasOwnProperty.call(CURRENCY_EXPONENTS, code);
 }
 
 /**
@@ -138,10 +134,7 @@ function toSafeNumber(value: bigint, what: string): number {
 export function applyBps(amountMinor: number, bps: number): number {
   if (!isMinorAmount(amountMinor)) throw new RangeError(`invalid amount: ${String(amountMinor)}`);
   if (!isMinorAmount(bps)) throw new RangeError(`invalid basis points: ${String(bps)}`);
-  return toSafeNumber(
-    roundHalfEvenDiv(BigInt(amountMinor) * BigInt(bps), 10_000n),
-    'applyBps result',
-  );
+  return toSafeNumber(roundHalfEvenDiv(BigInt(amountMinor) * BigInt(bps), 10_000n), 'applyBps result');
 }
 
 /**
@@ -180,9 +173,7 @@ export function allocate(total: number, weights: number[]): number[] {
   const floors = big.map((w) => (t * w) / sum);
   const remainders = big.map((w) => (t * w) % sum);
   let left = t - floors.reduce((a, b) => a + b, 0n);
-  const order = remainders
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  const order = remainders.map((r, i) => ({ r, i })).sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
   for (const { i } of order) {
     if (left === 0n) break;
     floors[i] = (floors[i] as bigint) + 1n;

@@ -59,18 +59,8 @@ describe('detectSelfReferral', () => {
   it.each<[string, Identity, Identity, string]>([
     ['same_token', { tokenHash: 'abc' }, { tokenHash: 'abc' }, 'same_token'],
     ['same_customer', { customerRef: 'cus_1' }, { customerRef: ' cus_1 ' }, 'same_customer'],
-    [
-      'same_email',
-      { email: 'Maggie.Chan@gmail.com' },
-      { email: 'maggiechan+sale@googlemail.com' },
-      'same_email',
-    ],
-    [
-      'same_email (case, spaces)',
-      { email: 'maggie@example.com' },
-      { email: ' MAGGIE@Example.com' },
-      'same_email',
-    ],
+    ['same_email', { email: 'Maggie.Chan@gmail.com' }, { email: 'maggiechan+sale@googlemail.com' }, 'same_email'],
+    ['same_email (case, spaces)', { email: 'maggie@example.com' }, { email: ' MAGGIE@Example.com' }, 'same_email'],
     ['same_phone', { phone: '+852 9123 4567' }, { phone: '+85291234567' }, 'same_phone'],
     ['same_visitor', { visitorHash: 'v1' }, { visitorHash: 'v1' }, 'same_visitor'],
   ])('%s', (_, referrer, buyer, reason) => {
@@ -86,15 +76,9 @@ describe('detectSelfReferral', () => {
       visitorHash: 'v',
     };
     expect(detectSelfReferral(everything, everything).reason).toBe('same_token');
-    expect(detectSelfReferral({ ...everything, tokenHash: 'x' }, everything).reason).toBe(
-      'same_customer',
-    );
-    expect(
-      detectSelfReferral({ ...everything, tokenHash: null, customerRef: null }, everything).reason,
-    ).toBe('same_email');
-    expect(detectSelfReferral({ phone: '+12', visitorHash: 'v' }, everything).reason).toBe(
-      'same_phone',
-    );
+    expect(detectSelfReferral({ ...everything, tokenHash: 'x' }, everything).reason).toBe('same_customer');
+    expect(detectSelfReferral({ ...everything, tokenHash: null, customerRef: null }, everything).reason).toBe('same_email');
+    expect(detectSelfReferral({ phone: '+12', visitorHash: 'v' }, everything).reason).toBe('same_phone');
     expect(detectSelfReferral({ visitorHash: 'v' }, everything).reason).toBe('same_visitor');
   });
 
@@ -120,10 +104,7 @@ describe('detectSelfReferral', () => {
   });
 
   it('does not drop dots outside Gmail', () => {
-    expect(
-      detectSelfReferral({ email: 'maggie.chan@example.com' }, { email: 'maggiechan@example.com' })
-        .self,
-    ).toBe(false);
+    expect(detectSelfReferral({ email: 'maggie.chan@example.com' }, { email: 'maggiechan@example.com' }).self).toBe(false);
   });
 
   it('absent fields never match: missing, null, empty or blank on either side', () => {

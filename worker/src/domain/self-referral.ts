@@ -17,8 +17,7 @@ export interface Identity {
   visitorHash?: string | null;
 }
 
-export type SelfReferralReason =
-  'same_token' | 'same_customer' | 'same_email' | 'same_phone' | 'same_visitor';
+export type SelfReferralReason = 'same_token' | 'same_customer' | 'same_email' | 'same_phone' | 'same_visitor';
 
 export interface SelfReferralVerdict {
   self: boolean;
@@ -63,10 +62,7 @@ export function normalizePhone(phone: string): string {
   return trimmed.startsWith('+') ? `+${digits}` : digits;
 }
 
-function present(
-  value: string | null | undefined,
-  normalize: (v: string) => string,
-): string | null {
+function present(value: string | null | undefined, normalize: (v: string) => string): string | null {
   if (typeof value !== 'string') return null;
   const normalized = normalize(value);
   return normalized === '' ? null : normalized;

@@ -77,13 +77,22 @@ export class ClickBuffer extends DurableObject<Env> {
       (id) => (this.sql.exec('SELECT * FROM click_log WHERE id = ?', id).toArray()[0] as unknown as ClickRow | undefined) ?? null,
       (visitorHash, since, until) =>
         this.sql
-          .exec('SELECT * FROM click_log WHERE visitor_hash = ? AND created_at BETWEEN ? AND ? ORDER BY created_at LIMIT 200', visitorHash, since, until)
+          .exec(
+            'SELECT * FROM click_log WHERE visitor_hash = ? AND created_at BETWEEN ? AND ? ORDER BY created_at LIMIT 200',
+            visitorHash,
+            since,
+            until,
+          )
           .toArray() as unknown as ClickRow[],
     );
   }
 
   /** Decides and records a reported order (see conversion-desk.ts). */
-  async report(shop: ShopRow, report: ConversionReportInput, opts: { verified: boolean; now: number; catalogPrices: boolean }): Promise<DeskResult> {
+  async report(
+    shop: ShopRow,
+    report: ConversionReportInput,
+    opts: { verified: boolean; now: number; catalogPrices: boolean },
+  ): Promise<DeskResult> {
     return this.desk.report(shop, report, opts);
   }
 
@@ -179,7 +188,13 @@ export class ClickBuffer extends DurableObject<Env> {
     } else if ((pending === 1 || restored) && (await this.ctx.storage.getAlarm()) === null) {
       await this.ctx.storage.setAlarm(Date.now() + (Number(this.env.CLICK_FLUSH_MS) || 1000));
     }
-    return { ok: true, referrerId: referrer.id, code: referrer.code, displayName: referrer.displayName, program: await this.program(click.shopId, click.createdAt) };
+    return {
+      ok: true,
+      referrerId: referrer.id,
+      code: referrer.code,
+      displayName: referrer.displayName,
+      program: await this.program(click.shopId, click.createdAt),
+    };
   }
 
   private writeQueue: Array<ClickInput & { referrerId: string }> = [];
@@ -203,7 +218,15 @@ export class ClickBuffer extends DurableObject<Env> {
               this.sql.exec(
                 `INSERT OR IGNORE INTO click_log (id, shop_id, referrer_id, channel, landing_url, visitor_hash, ip_hash, ua_hash, created_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-                c.id, c.shopId, c.referrerId, c.channel, c.landingUrl, c.visitorHash, c.ipHash, c.uaHash, c.createdAt,
+                c.id,
+                c.shopId,
+                c.referrerId,
+                c.channel,
+                c.landingUrl,
+                c.visitorHash,
+                c.ipHash,
+                c.uaHash,
+                c.createdAt,
               );
             }
           });
@@ -238,8 +261,15 @@ export class ClickBuffer extends DurableObject<Env> {
     for (;;) {
       const rows = this.sql
         .exec<{
-          id: string; shop_id: string; referrer_id: string; channel: string; landing_url: string | null;
-          visitor_hash: string | null; ip_hash: string | null; ua_hash: string | null; created_at: number;
+          id: string;
+          shop_id: string;
+          referrer_id: string;
+          channel: string;
+          landing_url: string | null;
+          visitor_hash: string | null;
+          ip_hash: string | null;
+          ua_hash: string | null;
+          created_at: number;
           seq: number;
         }>('SELECT * FROM click_log WHERE seq > (SELECT seq FROM flush_state) ORDER BY seq LIMIT 500')
         .toArray();

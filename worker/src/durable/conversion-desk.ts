@@ -49,7 +49,12 @@ export interface ConversionReportInput {
 
 export type DeskResult =
   | { ok: true; row: ConversionRow }
-  | { ok: false; status: 400 | 409; code: 'currency_mismatch' | 'unknown_product' | 'invalid_amount' | 'order_conflict'; message: string };
+  | {
+      ok: false;
+      status: 400 | 409;
+      code: 'currency_mismatch' | 'unknown_product' | 'invalid_amount' | 'order_conflict';
+      message: string;
+    };
 
 /** Canonical JSON (sorted keys, undefined dropped) so that the same report always hashes the same. */
 export function canonical(value: unknown): string {
@@ -104,9 +109,18 @@ export class ConversionDesk {
   }
 
   /** Decides and records one reported order. Identical reports share one result. */
-  async report(shop: ShopRow, report: ConversionReportInput, opts: { verified: boolean; now: number; catalogPrices: boolean }): Promise<DeskResult> {
+  async report(
+    shop: ShopRow,
+    report: ConversionReportInput,
+    opts: { verified: boolean; now: number; catalogPrices: boolean },
+  ): Promise<DeskResult> {
     if (report.currency !== shop.currency) {
-      return { ok: false, status: 400, code: 'currency_mismatch', message: `This shop sells in ${shop.currency}, not ${report.currency}.` };
+      return {
+        ok: false,
+        status: 400,
+        code: 'currency_mismatch',
+        message: `This shop sells in ${shop.currency}, not ${report.currency}.`,
+      };
     }
     const requestHash = await sha256Hex(canonical({ ...report, verified: opts.verified }));
     try {
@@ -185,7 +199,12 @@ export class ConversionDesk {
     return this.env.DB.prepare('SELECT * FROM clicks WHERE id = ? AND shop_id = ?').bind(clickId, shopId).first<ClickRow>();
   }
 
-  private async decideAndWrite(shop: ShopRow, report: ConversionReportInput, opts: { verified: boolean; now: number; catalogPrices: boolean }, requestHash: string): Promise<ConversionRow> {
+  private async decideAndWrite(
+    shop: ShopRow,
+    report: ConversionReportInput,
+    opts: { verified: boolean; now: number; catalogPrices: boolean },
+    requestHash: string,
+  ): Promise<ConversionRow> {
     const env = this.env;
     const salt = env.IP_HASH_SALT ?? '';
     const now = opts.now;
@@ -198,7 +217,13 @@ export class ConversionDesk {
     if (opts.catalogPrices) {
       // a browser report is not trusted: prices come from the catalogue, unknown products are refused
       const unknown = items.filter((i) => !products.has(i.sku)).map((i) => i.sku);
-      if (unknown.length) throw new Rejection({ ok: false, status: 400, code: 'unknown_product', message: `Unknown product(s): ${unknown.join(', ')}.` });
+      if (unknown.length)
+        throw new Rejection({
+          ok: false,
+          status: 400,
+          code: 'unknown_product',
+          message: `Unknown product(s): ${unknown.join(', ')}.`,
+        });
       items = items.map((i) => ({ ...i, unitPriceMinor: products.get(i.sku)!.price_minor }));
       const catalogue = items.reduce((s, i) => s + i.quantity * i.unitPriceMinor, 0);
       if (items.length) amountMinor = Math.min(amountMinor, catalogue);
@@ -207,7 +232,8 @@ export class ConversionDesk {
     // --- attribution ---
     const since = orderAt - program.windowDays * DAY_MS;
     const reportedClick = report.clickId ? await this.findClick(shop.id, report.clickId) : null;
-    const visitorHash = reportedClick?.visitor_hash ?? (report.visitorId ? await saltedHash(salt, `visitor:${report.visitorId}`) : null);
+    const visitorHash =
+      reportedClick?.visitor_hash ?? (report.visitorId ? await saltedHash(salt, `visitor:${report.visitorId}`) : null);
     const visitorClicks = visitorHash ? this.localVisitorClicks(visitorHash, since, orderAt) : [];
     const codes = [report.referralCode, report.couponCode].filter((x): x is string => !!x);
     const lookup = await this.referrers(
@@ -243,7 +269,9 @@ export class ConversionDesk {
 
     // --- self-referral and holds ---
     const buyerTokenHash = report.customer?.referrerToken ? await sha256Hex(report.customer.referrerToken) : null;
-    const customerKey = report.customer?.ref ?? (report.customer?.email ? normalizeEmail(report.customer.email) : null) ??
+    const customerKey =
+      report.customer?.ref ??
+      (report.customer?.email ? normalizeEmail(report.customer.email) : null) ??
       (report.customer?.phone ? normalizePhone(report.customer.phone) : null);
     const customerHash = customerKey ? await saltedHash(salt, `customer:${customerKey}`) : null;
     const self = referrer
@@ -260,7 +288,8 @@ export class ConversionDesk {
     const commission = referrer ? commissionOrRejection(amountMinor, items, program, products) : null;
     const holdReason = self.self ? `self_referral:${self.reason}` : referrer?.status === 'pending' ? 'referrer_pending' : null;
     const commissionMinor = commission?.commissionMinor ?? 0;
-    const commissionStatus: ConversionRow['commission_status'] = commissionMinor === 0 ? 'none' : holdReason ? 'on_hold' : 'pending';
+    const commissionStatus: ConversionRow['commission_status'] =
+      commissionMinor === 0 ? 'none' : holdReason ? 'on_hold' : 'pending';
 
     const row: ConversionRow = {
       id: newId('conv'),
@@ -280,8 +309,20 @@ export class ConversionDesk {
         attribution: decision,
         commission,
         selfReferral: self,
-        hold: holdReason ? { reason: holdReason } : commissionMinor > 0 ? { until: now + program.holdDays * DAY_MS, holdDays: program.holdDays } : null,
-        program: { kind: program.kind, rateBps: program.rateBps, flatMinor: program.flatMinor, capMinor: program.capMinor, holdDays: program.holdDays, windowDays: program.windowDays, model: program.model },
+        hold: holdReason
+          ? { reason: holdReason }
+          : commissionMinor > 0
+            ? { until: now + program.holdDays * DAY_MS, holdDays: program.holdDays }
+            : null,
+        program: {
+          kind: program.kind,
+          rateBps: program.rateBps,
+          flatMinor: program.flatMinor,
+          capMinor: program.capMinor,
+          holdDays: program.holdDays,
+          windowDays: program.windowDays,
+          model: program.model,
+        },
         reportedAmountMinor: report.amountMinor,
         verified: opts.verified,
       }),
@@ -294,10 +335,20 @@ export class ConversionDesk {
     const statements = [insertConversionStatement(db, row)];
     if (referrer && commissionMinor > 0) {
       const drafts = commissionEntries({
-        conversionId: row.id, commissionMinor, onHold: holdReason !== null, holdReason: holdReason ?? undefined, now, holdDays: program.holdDays,
+        conversionId: row.id,
+        commissionMinor,
+        onHold: holdReason !== null,
+        holdReason: holdReason ?? undefined,
+        now,
+        holdDays: program.holdDays,
       });
       statements.push(
-        ...insertEntryStatements(db, { shopId: shop.id, referrerId: referrer.id, currency: row.currency, txnId: newId('txn'), conversionId: row.id, now }, drafts, ours),
+        ...insertEntryStatements(
+          db,
+          { shopId: shop.id, referrerId: referrer.id, currency: row.currency, txnId: newId('txn'), conversionId: row.id, now },
+          drafts,
+          ours,
+        ),
       );
     }
     if (referrer) {
@@ -308,9 +359,22 @@ export class ConversionDesk {
              SELECT ?, ?, 'conversion.attributed', ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM conversions WHERE id = ?)`,
           )
           .bind(
-            newId('evt'), shop.id,
-            JSON.stringify({ conversionId: row.id, orderId: row.order_id, referrerId: referrer.id, amountMinor, currency: row.currency, commissionMinor, commissionStatus, verified: opts.verified }),
-            `conversion.attributed:${row.id}`, now, now, row.id,
+            newId('evt'),
+            shop.id,
+            JSON.stringify({
+              conversionId: row.id,
+              orderId: row.order_id,
+              referrerId: referrer.id,
+              amountMinor,
+              currency: row.currency,
+              commissionMinor,
+              commissionStatus,
+              verified: opts.verified,
+            }),
+            `conversion.attributed:${row.id}`,
+            now,
+            now,
+            row.id,
           ),
       );
     }
@@ -368,12 +432,27 @@ export class ConversionDesk {
  * The commission, or a 400 `invalid_amount` when the amounts leave the safe-integer range (e.g. a
  * catalogue price × quantity, or a flat override × quantity, beyond 2^53 − 1): bad input, not a 500.
  */
-function commissionOrRejection(amountMinor: number, items: OrderItem[], program: ReturnType<typeof toProgram>, products: Map<string, ProductRow>) {
+function commissionOrRejection(
+  amountMinor: number,
+  items: OrderItem[],
+  program: ReturnType<typeof toProgram>,
+  products: Map<string, ProductRow>,
+) {
   try {
-    return computeCommission({ amountMinor, items, program, rules: new Map([...products.values()].map((p) => [p.sku, toProductRule(p)])) });
+    return computeCommission({
+      amountMinor,
+      items,
+      program,
+      rules: new Map([...products.values()].map((p) => [p.sku, toProductRule(p)])),
+    });
   } catch (error) {
     if (error instanceof RangeError) {
-      throw new Rejection({ ok: false, status: 400, code: 'invalid_amount', message: `The order's amounts are out of range: ${error.message}.` });
+      throw new Rejection({
+        ok: false,
+        status: 400,
+        code: 'invalid_amount',
+        message: `The order's amounts are out of range: ${error.message}.`,
+      });
     }
     throw error;
   }
@@ -395,7 +474,12 @@ function toFact(r: { id: string; code: string; status: 'active' | 'pending' | 'b
 
 function sameOrConflict(existing: ConversionRow, requestHash: string): ConversionRow {
   if (existing.request_hash !== requestHash) {
-    throw new Rejection({ ok: false, status: 409, code: 'order_conflict', message: `Order ${existing.order_id} was already reported with different details.` });
+    throw new Rejection({
+      ok: false,
+      status: 409,
+      code: 'order_conflict',
+      message: `Order ${existing.order_id} was already reported with different details.`,
+    });
   }
   return existing;
 }

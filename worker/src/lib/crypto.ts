@@ -13,9 +13,7 @@ export async function sha256Hex(text: string): Promise<string> {
 
 /** HMAC-SHA256 hex. @example await hmacHex(secret, `${t}.${body}`) */
 export async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(message)));
 }
 

@@ -9,8 +9,7 @@ const idPart = customAlphabet(ALNUM, 20);
 const keyPart = customAlphabet(ALNUM, 32);
 const codePart = customAlphabet(CODE_ALPHABET, 8);
 
-export type IdPrefix =
-  | 'shop' | 'key' | 'ref' | 'clk' | 'shr' | 'conv' | 'rf' | 'po' | 'le' | 'txn' | 'evt' | 'req';
+export type IdPrefix = 'shop' | 'key' | 'ref' | 'clk' | 'shr' | 'conv' | 'rf' | 'po' | 'le' | 'txn' | 'evt' | 'req';
 
 /** @example newId('conv') // "conv_3fJ9…" */
 export function newId(prefix: IdPrefix): string {

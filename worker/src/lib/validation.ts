@@ -8,6 +8,8 @@ export const validationHook: Hook<any, AppEnv, any, any> = (result) => {
   if (!result.success) {
     const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message }));
     const first = issues[0];
-    throw new ApiError(400, 'invalid_request', first ? `${first.path || 'body'}: ${first.message}` : 'Invalid request.', { issues });
+    throw new ApiError(400, 'invalid_request', first ? `${first.path || 'body'}: ${first.message}` : 'Invalid request.', {
+      issues,
+    });
   }
 };

@@ -90,8 +90,13 @@ export function requireKey(...kinds: Exclude<KeyKind, 'admin'>[]) {
     if (kind === 'publishable') {
       const origin = requestOrigin(c) ?? sameOriginFallback(c);
       if (!origin || !(await cachedOriginAllowed(c.env.DB, key.shop.id, origin, Date.now()))) {
-        throw new ApiError(403, 'origin_not_allowed',
-          origin ? `${origin} is not an allowed origin of this shop.` : 'Publishable keys work only from the shop\'s allowed origins.');
+        throw new ApiError(
+          403,
+          'origin_not_allowed',
+          origin
+            ? `${origin} is not an allowed origin of this shop.`
+            : "Publishable keys work only from the shop's allowed origins.",
+        );
       }
       if (c.req.header('Origin')) c.set('corsOrigin', c.req.header('Origin')!);
     }

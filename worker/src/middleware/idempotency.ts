@@ -17,7 +17,12 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   const path = new URL(c.req.url).pathname;
   const requestHash = await sha256Hex(`${c.req.method} ${path}\n${await c.req.text()}`);
   const existing = await reserveKey(c.env.DB, {
-    shop_id: shop.id, key, method: c.req.method, path, request_hash: requestHash, created_at: c.get('now'),
+    shop_id: shop.id,
+    key,
+    method: c.req.method,
+    path,
+    request_hash: requestHash,
+    created_at: c.get('now'),
   });
   if (existing) {
     if (existing.request_hash !== requestHash) {

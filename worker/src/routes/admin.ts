@@ -19,7 +19,7 @@ export const admin = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 const SiteUrl = z
   .string()
   .max(2048)
-  .refine((u) => u.startsWith('/') ? !u.startsWith('//') : /^https?:\/\//.test(u), {
+  .refine((u) => (u.startsWith('/') ? !u.startsWith('//') : /^https?:\/\//.test(u)), {
     message: 'An absolute http(s) URL, or a path on this worker (e.g. /shop/).',
   })
   .openapi({ example: 'https://shop.example.hk/' });
@@ -43,9 +43,18 @@ const ShopCreate = z
 
 const ShopSchema = z
   .object({
-    id: z.string(), name: z.string(), currency: z.string(), locale: z.string(), siteUrl: z.string(),
-    webhookUrl: z.string().nullable(), disclosure: z.string().nullable(), allowBrowserConversions: z.boolean(),
-    referrerApproval: z.boolean(), verifiedBuyersOnly: z.boolean(), allowedOrigins: z.array(z.string()), createdAt: z.number(),
+    id: z.string(),
+    name: z.string(),
+    currency: z.string(),
+    locale: z.string(),
+    siteUrl: z.string(),
+    webhookUrl: z.string().nullable(),
+    disclosure: z.string().nullable(),
+    allowBrowserConversions: z.boolean(),
+    referrerApproval: z.boolean(),
+    verifiedBuyersOnly: z.boolean(),
+    allowedOrigins: z.array(z.string()),
+    createdAt: z.number(),
   })
   .openapi('Shop');
 
@@ -61,7 +70,9 @@ async function keyStatements(db: D1Database, shopId: string, now: number, kinds:
     const key = kind === 'publishable' ? newPublishableKey() : newSecretKey();
     const lookup = kind === 'publishable' ? key : await sha256Hex(key);
     out.statements.push(
-      db.prepare('UPDATE api_keys SET revoked_at = ? WHERE shop_id = ? AND kind = ? AND revoked_at IS NULL').bind(now, shopId, kind),
+      db
+        .prepare('UPDATE api_keys SET revoked_at = ? WHERE shop_id = ? AND kind = ? AND revoked_at IS NULL')
+        .bind(now, shopId, kind),
       db
         .prepare('INSERT INTO api_keys (id, shop_id, kind, lookup, hint, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .bind(newId('key'), shopId, kind, lookup, key.slice(-4), now),
@@ -82,7 +93,10 @@ admin.openapi(
     security: [{ adminToken: [] }],
     request: { body: { content: { 'application/json': { schema: ShopCreate } }, required: true } },
     responses: {
-      201: { description: 'The shop and its keys (the secret key is shown only here).', content: { 'application/json': { schema: Keys.extend({ shop: ShopSchema }) } } },
+      201: {
+        description: 'The shop and its keys (the secret key is shown only here).',
+        content: { 'application/json': { schema: Keys.extend({ shop: ShopSchema }) } },
+      },
       ...errorResponses(400, 401, 413, 415),
     },
   }),
@@ -101,22 +115,52 @@ admin.openapi(
              allow_browser_conversions, referrer_approval, verified_buyers_only, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .bind(shopId, body.name, body.currency, body.locale, body.siteUrl, body.webhookUrl ?? null, webhookSecret,
-          body.disclosure ?? null, body.allowBrowserConversions ? 1 : 0, body.referrerApproval ? 1 : 0, body.verifiedBuyersOnly ? 1 : 0, now),
+        .bind(
+          shopId,
+          body.name,
+          body.currency,
+          body.locale,
+          body.siteUrl,
+          body.webhookUrl ?? null,
+          webhookSecret,
+          body.disclosure ?? null,
+          body.allowBrowserConversions ? 1 : 0,
+          body.referrerApproval ? 1 : 0,
+          body.verifiedBuyersOnly ? 1 : 0,
+          now,
+        ),
       db
         .prepare(
           `INSERT INTO commission_programs (shop_id, kind, rate_bps, flat_minor, cap_minor, hold_days, window_days, model,
              friend_reward_kind, friend_reward_value, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .bind(shopId, p.kind ?? 'percent', p.rateBps ?? 1000, p.flatMinor ?? 0, p.capMinor ?? null, p.holdDays ?? 30,
-          p.windowDays ?? 30, p.model ?? 'last_click', p.friendReward?.kind ?? 'none', p.friendReward?.value ?? 0, now),
-      ...body.allowedOrigins.map((o) => db.prepare('INSERT OR IGNORE INTO allowed_origins (shop_id, origin) VALUES (?, ?)').bind(shopId, o)),
+        .bind(
+          shopId,
+          p.kind ?? 'percent',
+          p.rateBps ?? 1000,
+          p.flatMinor ?? 0,
+          p.capMinor ?? null,
+          p.holdDays ?? 30,
+          p.windowDays ?? 30,
+          p.model ?? 'last_click',
+          p.friendReward?.kind ?? 'none',
+          p.friendReward?.value ?? 0,
+          now,
+        ),
+      ...body.allowedOrigins.map((o) =>
+        db.prepare('INSERT OR IGNORE INTO allowed_origins (shop_id, origin) VALUES (?, ?)').bind(shopId, o),
+      ),
       ...(body.products ?? []).map((prod) => upsertProductStatement(db, shopId, { ...prod, currency: body.currency }, now)),
       ...keys.statements,
     ]);
     const shop = (await getShop(db, shopId))!;
     return c.json(
-      { shop: presentShop(shop, await listOrigins(db, shopId)), publishableKey: keys.publishableKey, secretKey: keys.secretKey, webhookSecret },
+      {
+        shop: presentShop(shop, await listOrigins(db, shopId)),
+        publishableKey: keys.publishableKey,
+        secretKey: keys.secretKey,
+        webhookSecret,
+      },
       201,
     );
   },
@@ -140,7 +184,10 @@ admin.openapi(
     security: [{ adminToken: [] }],
     request: {
       params: ShopParam,
-      body: { content: { 'application/json': { schema: z.strictObject({ kind: z.enum(['publishable', 'secret', 'both']) }) } }, required: true },
+      body: {
+        content: { 'application/json': { schema: z.strictObject({ kind: z.enum(['publishable', 'secret', 'both']) }) } },
+        required: true,
+      },
     },
     responses: {
       200: { description: 'The new keys.', content: { 'application/json': { schema: Keys } } },

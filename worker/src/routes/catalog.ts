@@ -15,8 +15,14 @@ export const catalog = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 function presentProgram(p: Program) {
   return {
-    kind: p.kind, rateBps: p.rateBps, flatMinor: p.flatMinor, capMinor: p.capMinor, holdDays: p.holdDays,
-    windowDays: p.windowDays, model: p.model, friendReward: { kind: p.friendRewardKind, value: p.friendRewardValue },
+    kind: p.kind,
+    rateBps: p.rateBps,
+    flatMinor: p.flatMinor,
+    capMinor: p.capMinor,
+    holdDays: p.holdDays,
+    windowDays: p.windowDays,
+    model: p.model,
+    friendReward: { kind: p.friendRewardKind, value: p.friendRewardValue },
   };
 }
 
@@ -28,7 +34,10 @@ catalog.openapi(
     summary: 'The commission program',
     middleware: [requireKey('secret')] as const,
     security: [{ secretKey: [] }],
-    responses: { 200: { description: 'The program.', content: { 'application/json': { schema: z.object({ program: ProgramSchema }) } } }, ...errorResponses(401, 403) },
+    responses: {
+      200: { description: 'The program.', content: { 'application/json': { schema: z.object({ program: ProgramSchema }) } } },
+      ...errorResponses(401, 403),
+    },
   }),
   async (c) => c.json({ program: presentProgram(await getProgram(c.env.DB, c.get('shop').id)) }, 200),
 );
@@ -42,24 +51,43 @@ catalog.openapi(
     middleware: [requireKey('secret')] as const,
     security: [{ secretKey: [] }],
     request: { body: { content: { 'application/json': { schema: ProgramSchema.partial() } }, required: true } },
-    responses: { 200: { description: 'The program.', content: { 'application/json': { schema: z.object({ program: ProgramSchema }) } } }, ...errorResponses(400, 401, 403) },
+    responses: {
+      200: { description: 'The program.', content: { 'application/json': { schema: z.object({ program: ProgramSchema }) } } },
+      ...errorResponses(400, 401, 403),
+    },
   }),
   async (c) => {
     const shop = c.get('shop');
     const cur = await getProgram(c.env.DB, shop.id);
     const b = c.req.valid('json');
     const next: Program = {
-      kind: b.kind ?? cur.kind, rateBps: b.rateBps ?? cur.rateBps, flatMinor: b.flatMinor ?? cur.flatMinor,
-      capMinor: b.capMinor === undefined ? cur.capMinor : b.capMinor, holdDays: b.holdDays ?? cur.holdDays,
-      windowDays: b.windowDays ?? cur.windowDays, model: b.model ?? cur.model,
-      friendRewardKind: b.friendReward?.kind ?? cur.friendRewardKind, friendRewardValue: b.friendReward?.value ?? cur.friendRewardValue,
+      kind: b.kind ?? cur.kind,
+      rateBps: b.rateBps ?? cur.rateBps,
+      flatMinor: b.flatMinor ?? cur.flatMinor,
+      capMinor: b.capMinor === undefined ? cur.capMinor : b.capMinor,
+      holdDays: b.holdDays ?? cur.holdDays,
+      windowDays: b.windowDays ?? cur.windowDays,
+      model: b.model ?? cur.model,
+      friendRewardKind: b.friendReward?.kind ?? cur.friendRewardKind,
+      friendRewardValue: b.friendReward?.value ?? cur.friendRewardValue,
     };
     await c.env.DB.prepare(
       `UPDATE commission_programs SET kind = ?, rate_bps = ?, flat_minor = ?, cap_minor = ?, hold_days = ?, window_days = ?,
          model = ?, friend_reward_kind = ?, friend_reward_value = ?, updated_at = ? WHERE shop_id = ?`,
     )
-      .bind(next.kind, next.rateBps, next.flatMinor, next.capMinor, next.holdDays, next.windowDays, next.model,
-        next.friendRewardKind, next.friendRewardValue, c.get('now'), shop.id)
+      .bind(
+        next.kind,
+        next.rateBps,
+        next.flatMinor,
+        next.capMinor,
+        next.holdDays,
+        next.windowDays,
+        next.model,
+        next.friendRewardKind,
+        next.friendRewardValue,
+        c.get('now'),
+        shop.id,
+      )
       .run();
     await clickBuffer(c.env, shop.id).invalidateAll();
     return c.json({ program: presentProgram(next) }, 200);
@@ -74,7 +102,10 @@ catalog.openapi(
     summary: 'All products with what one sale earns a referrer',
     middleware: [requireKey('secret')] as const,
     security: [{ secretKey: [] }],
-    responses: { 200: { description: 'Products.', content: { 'application/json': { schema: z.object({ data: z.array(ProductSchema) }) } } }, ...errorResponses(401, 403) },
+    responses: {
+      200: { description: 'Products.', content: { 'application/json': { schema: z.object({ data: z.array(ProductSchema) }) } } },
+      ...errorResponses(401, 403),
+    },
   }),
   async (c) => {
     const shop = c.get('shop');
@@ -96,7 +127,10 @@ catalog.openapi(
       params: z.object({ sku: Sku }),
       body: { content: { 'application/json': { schema: ProductInput.omit({ sku: true }) } }, required: true },
     },
-    responses: { 200: { description: 'The product.', content: { 'application/json': { schema: z.object({ product: ProductSchema }) } } }, ...errorResponses(400, 401, 403) },
+    responses: {
+      200: { description: 'The product.', content: { 'application/json': { schema: z.object({ product: ProductSchema }) } } },
+      ...errorResponses(400, 401, 403),
+    },
   }),
   async (c) => {
     const shop = c.get('shop');

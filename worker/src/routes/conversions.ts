@@ -11,7 +11,13 @@ import { requireKey } from '../middleware/auth.js';
 import { idempotent } from '../middleware/idempotency.js';
 import { validationHook } from '../lib/validation.js';
 import {
-  ConversionSchema, Currency, MinorAmount, OrderItemsSchema, PageQuery, ReferralCode, errorResponses,
+  ConversionSchema,
+  Currency,
+  MinorAmount,
+  OrderItemsSchema,
+  PageQuery,
+  ReferralCode,
+  errorResponses,
 } from '../schemas.js';
 import type { ShopRow } from '../db/shops.js';
 import { clickBuffer } from '../db/clicks.js';
@@ -26,19 +32,46 @@ export const ConversionReport = z
     amountMinor: MinorAmount.openapi({ description: 'What the buyer paid, in minor units.' }),
     currency: Currency,
     items: OrderItemsSchema.optional(),
-    clickId: z.string().min(1).max(64).optional().openapi({ description: 'The click id the SDK exposed (ShareCart.attribution(), sc_ref cookie, hidden field).' }),
-    referralCode: ReferralCode.optional().openapi({ description: 'A referral code from the landing URL, when no click id is known.' }),
-    couponCode: z.string().min(1).max(64).optional().openapi({ description: 'A coupon the buyer typed; equal to a referrer code or vanity code, it attributes.' }),
-    visitorId: z.string().min(8).max(64).optional().openapi({ description: 'The SDK visitor id, for first/last click across visits.' }),
+    clickId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: 'The click id the SDK exposed (ShareCart.attribution(), sc_ref cookie, hidden field).' }),
+    referralCode: ReferralCode.optional().openapi({
+      description: 'A referral code from the landing URL, when no click id is known.',
+    }),
+    couponCode: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: 'A coupon the buyer typed; equal to a referrer code or vanity code, it attributes.' }),
+    visitorId: z
+      .string()
+      .min(8)
+      .max(64)
+      .optional()
+      .openapi({ description: 'The SDK visitor id, for first/last click across visits.' }),
     customer: z
       .strictObject({
         ref: z.string().min(1).max(128).optional(),
         email: z.string().email().max(254).optional(),
         phone: z.string().min(4).max(32).optional(),
-        referrerToken: z.string().min(8).max(128).optional().openapi({ description: "The buyer's own referrer token, if the buyer also shares (self-referral check)." }),
+        referrerToken: z
+          .string()
+          .min(8)
+          .max(128)
+          .optional()
+          .openapi({ description: "The buyer's own referrer token, if the buyer also shares (self-referral check)." }),
       })
       .optional(),
-    occurredAt: z.number().int().min(0).optional().openapi({ description: 'When the order was placed (ms); defaults to now. Attribution windows are measured from it.' }),
+    occurredAt: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .openapi({ description: 'When the order was placed (ms); defaults to now. Attribution windows are measured from it.' }),
   })
   .openapi('ConversionReport');
 
@@ -47,7 +80,8 @@ type Report = z.infer<typeof ConversionReport>;
 const ConversionResponse = z.object({
   conversion: ConversionSchema,
   buyerClaimToken: z.string().openapi({
-    description: 'Give it to the thank-you page (<sc-order-tracker claim-token>) so the buyer can become a verified-buyer referrer in one tap.',
+    description:
+      'Give it to the thank-you page (<sc-order-tracker claim-token>) so the buyer can become a verified-buyer referrer in one tap.',
   }),
 });
 
@@ -76,7 +110,6 @@ export async function reportConversion(
 
 export const conversions = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-
 conversions.openapi(
   createRoute({
     method: 'post',
@@ -92,13 +125,20 @@ conversions.openapi(
       body: { content: { 'application/json': { schema: ConversionReport } }, required: true },
     },
     responses: {
-      201: { description: 'The conversion (also for identical repeats).', content: { 'application/json': { schema: ConversionResponse } } },
+      201: {
+        description: 'The conversion (also for identical repeats).',
+        content: { 'application/json': { schema: ConversionResponse } },
+      },
       ...errorResponses(400, 401, 403, 409, 413, 415, 422),
     },
   }),
   async (c) => {
     const shop = c.get('shop');
-    const stored = await reportConversion(c.env, shop, c.req.valid('json'), { verified: true, now: c.get('now'), catalogPrices: false });
+    const stored = await reportConversion(c.env, shop, c.req.valid('json'), {
+      verified: true,
+      now: c.get('now'),
+      catalogPrices: false,
+    });
     return c.json({ conversion: presentConversion(stored), buyerClaimToken: await buyerClaimToken(shop, stored.id) }, 201);
   },
 );
@@ -110,9 +150,15 @@ conversions.openapi(
     tags: ['Conversions'],
     summary: 'Report an order from the thank-you page (publishable key, unverified)',
     middleware: [requireKey('publishable')] as const,
-    description: 'Only when the shop allows browser reports. Prices come from the product catalogue; the conversion is marked unverified.',
+    description:
+      'Only when the shop allows browser reports. Prices come from the product catalogue; the conversion is marked unverified.',
     security: [{ publishableKey: [] }],
-    request: { body: { content: { 'application/json': { schema: ConversionReport.omit({ customer: true, occurredAt: true }) } }, required: true } },
+    request: {
+      body: {
+        content: { 'application/json': { schema: ConversionReport.omit({ customer: true, occurredAt: true }) } },
+        required: true,
+      },
+    },
     responses: {
       201: { description: 'The conversion.', content: { 'application/json': { schema: ConversionResponse } } },
       ...errorResponses(400, 401, 403, 409, 413, 415),
@@ -121,7 +167,11 @@ conversions.openapi(
   async (c) => {
     const shop = c.get('shop');
     if (shop.allow_browser_conversions !== 1) throw new ApiError(403, 'browser_conversions_disabled');
-    const stored = await reportConversion(c.env, shop, c.req.valid('json'), { verified: false, now: c.get('now'), catalogPrices: true });
+    const stored = await reportConversion(c.env, shop, c.req.valid('json'), {
+      verified: false,
+      now: c.get('now'),
+      catalogPrices: true,
+    });
     return c.json({ conversion: presentConversion(stored), buyerClaimToken: await buyerClaimToken(shop, stored.id) }, 201);
   },
 );
@@ -136,13 +186,22 @@ conversions.openapi(
     security: [{ secretKey: [] }],
     request: { query: PageQuery.extend({ referrerId: z.string().max(64).optional() }) },
     responses: {
-      200: { description: 'A page of conversions.', content: { 'application/json': { schema: z.object({ data: z.array(ConversionSchema), nextCursor: z.string().nullable() }) } } },
+      200: {
+        description: 'A page of conversions.',
+        content: {
+          'application/json': { schema: z.object({ data: z.array(ConversionSchema), nextCursor: z.string().nullable() }) },
+        },
+      },
       ...errorResponses(400, 401, 403),
     },
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const rows = await listConversions(c.env.DB, c.get('shop').id, { limit: q.limit, before: q.before, referrerId: q.referrerId });
+    const rows = await listConversions(c.env.DB, c.get('shop').id, {
+      limit: q.limit,
+      before: q.before,
+      referrerId: q.referrerId,
+    });
     return c.json({ data: rows.map(presentConversion), nextCursor: rows.length === q.limit ? rows.at(-1)!.id : null }, 200);
   },
 );
@@ -157,7 +216,10 @@ conversions.openapi(
     security: [{ secretKey: [] }],
     request: { params: z.object({ id: z.string().max(64) }) },
     responses: {
-      200: { description: 'The conversion.', content: { 'application/json': { schema: z.object({ conversion: ConversionSchema }) } } },
+      200: {
+        description: 'The conversion.',
+        content: { 'application/json': { schema: z.object({ conversion: ConversionSchema }) } },
+      },
       ...errorResponses(401, 403, 404),
     },
   }),

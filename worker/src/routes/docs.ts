@@ -89,20 +89,31 @@ export function renderReference(doc: Doc): HtmlEscapedString | Promise<HtmlEscap
 <main>
   <h1>${doc.info.title}</h1>
   ${raw(doc.info.description ?? '')}
-  ${[...byTag].map(([tag, ops]) => html`<h2>${tag}</h2>${ops.map(({ method, path, op }) => {
-    const body = op.requestBody?.content?.['application/json']?.schema;
-    const params = op.parameters ?? [];
-    return html`<section class="op" id="${anchor(method, path)}">
+  ${[...byTag].map(
+    ([tag, ops]) =>
+      html`<h2>${tag}</h2>${ops.map(({ method, path, op }) => {
+        const body = op.requestBody?.content?.['application/json']?.schema;
+        const params = op.parameters ?? [];
+        return html`<section class="op" id="${anchor(method, path)}">
       <h3><span class="m ${method}">${method}</span> <code>${path}</code></h3>
       <p>${op.summary ?? ''}</p>
       ${op.description ? html`<p>${op.description}</p>` : ''}
-      <p class="key">Auth: ${(op.security ?? []).map((s) => Object.keys(s).map((k) => KEY_LABEL[k] ?? k).join(', ')).join(' or ') || 'none'}</p>
+      <p class="key">Auth: ${
+        (op.security ?? [])
+          .map((s) =>
+            Object.keys(s)
+              .map((k) => KEY_LABEL[k] ?? k)
+              .join(', '),
+          )
+          .join(' or ') || 'none'
+      }</p>
       ${params.length ? html`<table><tr><th>Parameter</th><th>In</th><th>Description</th></tr>${params.map((p) => html`<tr><td><code>${p.name}${p.required ? '' : '?'}</code></td><td>${p.in}</td><td>${p.description ?? ''}</td></tr>`)}</table>` : ''}
       ${body ? html`<h4>Body</h4><pre>${JSON.stringify(schemaText(body, doc), null, 2)}</pre>` : ''}
       <h4>Responses</h4>
       <table>${Object.entries(op.responses ?? {}).map(([status, r]) => html`<tr><td><code>${status}</code></td><td>${r.description ?? ''}</td></tr>`)}</table>
     </section>`;
-  })}`)}
+      })}`,
+  )}
   <h2 id="errors">Error codes</h2>
   <p>Every error is <code>{ "error": { "code", "message", "requestId" } }</code> with a 4xx status (5xx only for our own faults). Switch on <code>code</code>; it is stable.</p>
   <table>${Object.entries(ERROR_CODES).map(([code, text]) => html`<tr><td><code>${code}</code></td><td>${text}</td></tr>`)}</table>

@@ -6,7 +6,13 @@ import { requireKey } from '../middleware/auth.js';
 import { idempotent } from '../middleware/idempotency.js';
 import { validationHook } from '../lib/validation.js';
 import { BalancesSchema, LedgerEntrySchema, PositiveMinorAmount, errorResponses } from '../schemas.js';
-import { insertEntryStatements, listLedger, referrerBalances, releaseDueCommissions, shopBalancesByReferrer } from '../db/ledger.js';
+import {
+  insertEntryStatements,
+  listLedger,
+  referrerBalances,
+  releaseDueCommissions,
+  shopBalancesByReferrer,
+} from '../db/ledger.js';
 import { getReferrer } from '../db/referrers.js';
 import { LedgerRuleError, payoutEntries } from '../domain/ledger.js';
 import { newId } from '../lib/ids.js';
@@ -30,7 +36,12 @@ ledger.openapi(
       }),
     },
     responses: {
-      200: { description: 'A page of entries.', content: { 'application/json': { schema: z.object({ data: z.array(LedgerEntrySchema), nextAfter: z.number().nullable() }) } } },
+      200: {
+        description: 'A page of entries.',
+        content: {
+          'application/json': { schema: z.object({ data: z.array(LedgerEntrySchema), nextAfter: z.number().nullable() }) },
+        },
+      },
       ...errorResponses(400, 401, 403),
     },
   }),
@@ -54,7 +65,14 @@ ledger.openapi(
     responses: {
       200: {
         description: 'Balances.',
-        content: { 'application/json': { schema: z.object({ data: z.array(z.object({ referrerId: z.string(), balances: BalancesSchema })), totals: BalancesSchema }) } },
+        content: {
+          'application/json': {
+            schema: z.object({
+              data: z.array(z.object({ referrerId: z.string(), balances: BalancesSchema })),
+              totals: BalancesSchema,
+            }),
+          },
+        },
       },
       ...errorResponses(401, 403),
     },
@@ -82,16 +100,37 @@ ledger.openapi(
     path: '/payouts',
     tags: ['Ledger'],
     summary: 'Pay a referrer out of their available balance',
-    description: 'Writes payout entries (available → paid). Without amountMinor, pays the whole available balance. Send an Idempotency-Key.',
+    description:
+      'Writes payout entries (available → paid). Without amountMinor, pays the whole available balance. Send an Idempotency-Key.',
     middleware: [requireKey('secret'), idempotent] as const,
     security: [{ secretKey: [] }],
     request: {
-      body: { content: { 'application/json': { schema: z.strictObject({ referrerId: z.string().max(64), amountMinor: PositiveMinorAmount.optional() }) } }, required: true },
+      body: {
+        content: {
+          'application/json': {
+            schema: z.strictObject({ referrerId: z.string().max(64), amountMinor: PositiveMinorAmount.optional() }),
+          },
+        },
+        required: true,
+      },
     },
     responses: {
       201: {
         description: 'The payout.',
-        content: { 'application/json': { schema: z.object({ payout: z.object({ id: z.string(), referrerId: z.string(), amountMinor: z.number(), currency: z.string(), createdAt: z.number() }), balances: BalancesSchema }) } },
+        content: {
+          'application/json': {
+            schema: z.object({
+              payout: z.object({
+                id: z.string(),
+                referrerId: z.string(),
+                amountMinor: z.number(),
+                currency: z.string(),
+                createdAt: z.number(),
+              }),
+              balances: BalancesSchema,
+            }),
+          },
+        },
       },
       ...errorResponses(400, 401, 403, 404, 409, 422),
     },
@@ -124,14 +163,24 @@ ledger.openapi(
     const payoutGuard = { sql: 'EXISTS (SELECT 1 FROM payouts WHERE id = ?)', args: [id] };
     await db.batch([
       db
-        .prepare(`INSERT INTO payouts (id, shop_id, referrer_id, amount_minor, currency, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE ${guard.sql}`)
+        .prepare(
+          `INSERT INTO payouts (id, shop_id, referrer_id, amount_minor, currency, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE ${guard.sql}`,
+        )
         .bind(id, shop.id, referrer.id, amount, shop.currency, now, ...guard.args),
-      ...insertEntryStatements(db, { shopId: shop.id, referrerId: referrer.id, currency: shop.currency, txnId: newId('txn'), payoutId: id, now }, drafts, payoutGuard),
+      ...insertEntryStatements(
+        db,
+        { shopId: shop.id, referrerId: referrer.id, currency: shop.currency, txnId: newId('txn'), payoutId: id, now },
+        drafts,
+        payoutGuard,
+      ),
     ]);
     const written = await db.prepare('SELECT * FROM payouts WHERE id = ?').bind(id).first<{ id: string; created_at: number }>();
     if (!written) throw new ApiError(409, 'insufficient_available', 'The balance changed while paying out; retry.');
     return c.json(
-      { payout: { id, referrerId: referrer.id, amountMinor: amount, currency: shop.currency, createdAt: now }, balances: await referrerBalances(db, referrer.id, shop.currency) },
+      {
+        payout: { id, referrerId: referrer.id, amountMinor: amount, currency: shop.currency, createdAt: now },
+        balances: await referrerBalances(db, referrer.id, shop.currency),
+      },
       201,
     );
   },

@@ -44,19 +44,34 @@ async function referrerFromToken(c: Context<AppEnv>): Promise<ReferrerRow> {
 const ShopConfigSchema = z
   .object({
     shop: z.object({
-      id: z.string(), name: z.string(), currency: z.string(), currencyExponent: z.number().int(),
-      locale: z.enum(['en', 'zh-Hant-HK', 'zh-Hans']), disclosure: z.string().nullable(),
-      allowBrowserConversions: z.boolean(), referrerApproval: z.boolean(),
+      id: z.string(),
+      name: z.string(),
+      currency: z.string(),
+      currencyExponent: z.number().int(),
+      locale: z.enum(['en', 'zh-Hant-HK', 'zh-Hans']),
+      disclosure: z.string().nullable(),
+      allowBrowserConversions: z.boolean(),
+      referrerApproval: z.boolean(),
     }),
     program: z.object({
-      kind: z.enum(['percent', 'flat']), rateBps: z.number().int(), flatMinor: z.number().int(), capMinor: z.number().int().nullable(),
-      holdDays: z.number().int(), windowDays: z.number().int(),
+      kind: z.enum(['percent', 'flat']),
+      rateBps: z.number().int(),
+      flatMinor: z.number().int(),
+      capMinor: z.number().int().nullable(),
+      holdDays: z.number().int(),
+      windowDays: z.number().int(),
       friendReward: z.object({ kind: z.enum(['none', 'percent', 'flat']), value: z.number().int() }),
     }),
     products: z.array(
       z.object({
-        sku: z.string(), name: z.string(), names: z.record(z.string(), z.string()), priceMinor: z.number().int(),
-        currency: z.string(), url: z.string().nullable(), imageUrl: z.string().nullable(), earnMinor: z.number().int(),
+        sku: z.string(),
+        name: z.string(),
+        names: z.record(z.string(), z.string()),
+        priceMinor: z.number().int(),
+        currency: z.string(),
+        url: z.string().nullable(),
+        imageUrl: z.string().nullable(),
+        earnMinor: z.number().int(),
       }),
     ),
   })
@@ -91,13 +106,23 @@ publicApi.openapi(
         referrerApproval: shop.referrer_approval === 1,
       },
       program: {
-        kind: program.kind, rateBps: program.rateBps, flatMinor: program.flatMinor, capMinor: program.capMinor,
-        holdDays: program.holdDays, windowDays: program.windowDays,
+        kind: program.kind,
+        rateBps: program.rateBps,
+        flatMinor: program.flatMinor,
+        capMinor: program.capMinor,
+        holdDays: program.holdDays,
+        windowDays: program.windowDays,
         friendReward: { kind: program.friendRewardKind, value: program.friendRewardValue },
       },
       products: products.map((p) => ({
-        sku: p.sku, name: p.name, names: JSON.parse(p.names), priceMinor: p.price_minor, currency: p.currency,
-        url: p.url, imageUrl: p.image_url, earnMinor: earnPerUnit(p.price_minor, program, toProductRule(p)),
+        sku: p.sku,
+        name: p.name,
+        names: JSON.parse(p.names),
+        priceMinor: p.price_minor,
+        currency: p.currency,
+        url: p.url,
+        imageUrl: p.image_url,
+        earnMinor: earnPerUnit(p.price_minor, program, toProductRule(p)),
       })),
     };
     c.header('Cache-Control', 'private, max-age=60');
@@ -112,10 +137,20 @@ const ReferrerCreate = z
   .strictObject({
     displayName: z.string().min(1).max(80).optional(),
     email: z.string().email().max(254).optional(),
-    claimToken: z.string().min(8).max(128).optional().openapi({ description: 'A buyer claim token from a reported order: makes a verified-buyer referrer.' }),
+    claimToken: z
+      .string()
+      .min(8)
+      .max(128)
+      .optional()
+      .openapi({ description: 'A buyer claim token from a reported order: makes a verified-buyer referrer.' }),
     vanityCode: ReferralCode.optional().openapi({ description: 'Secret key only: a KOL code such as "maggie".' }),
     phone: z.string().min(4).max(32).optional().openapi({ description: 'Secret key only.' }),
-    customerRef: z.string().min(1).max(128).optional().openapi({ description: "Secret key only: the shop's customer id, for self-referral checks." }),
+    customerRef: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .openapi({ description: "Secret key only: the shop's customer id, for self-referral checks." }),
     status: z.enum(['active', 'pending', 'blocked']).optional().openapi({ description: 'Secret key only.' }),
   })
   .openapi('ReferrerCreate');
@@ -126,12 +161,16 @@ publicApi.openapi(
     path: '/referrers',
     tags: ['Public'],
     summary: 'Create a referrer (returns its code and bearer token)',
-    description: 'With the publishable key: an anonymous referrer from the browser. With the secret key: also a KOL with a vanity code, contact and status.',
+    description:
+      'With the publishable key: an anonymous referrer from the browser. With the secret key: also a KOL with a vanity code, contact and status.',
     middleware: [requireKey('publishable', 'secret')] as const,
     security: [{ publishableKey: [] }, { secretKey: [] }] as Array<Record<string, string[]>>,
     request: { body: { content: { 'application/json': { schema: ReferrerCreate } }, required: true } },
     responses: {
-      201: { description: 'The referrer and its token (shown once).', content: { 'application/json': { schema: z.object({ referrer: ReferrerSchema, token: z.string() }) } } },
+      201: {
+        description: 'The referrer and its token (shown once).',
+        content: { 'application/json': { schema: z.object({ referrer: ReferrerSchema, token: z.string() }) } },
+      },
       ...errorResponses(400, 401, 403, 409, 413, 415),
     },
   }),
@@ -143,7 +182,9 @@ publicApi.openapi(
       throw new ApiError(403, 'forbidden', 'vanityCode, phone, customerRef and status need the secret key.');
     }
     if (body.vanityCode) {
-      const taken = await c.env.DB.prepare('SELECT 1 AS x FROM referrers WHERE vanity_code = ?1 OR code = ?1').bind(body.vanityCode).first();
+      const taken = await c.env.DB.prepare('SELECT 1 AS x FROM referrers WHERE vanity_code = ?1 OR code = ?1')
+        .bind(body.vanityCode)
+        .first();
       if (taken) throw new ApiError(409, 'vanity_code_taken', `The code ${body.vanityCode} is already used.`);
     }
     let verifiedBuyer = false;
@@ -204,10 +245,16 @@ publicApi.openapi(
               referrer: ReferrerSchema,
               stats: z.object({ shares: z.number(), clicks: z.number(), orders: z.number() }),
               balances: BalancesSchema,
-              recentConversions: z.array(z.object({
-                id: z.string(), createdAt: z.number(), amountMinor: z.number(), currency: z.string(),
-                commissionMinor: z.number(), commissionStatus: z.enum(['none', 'pending', 'on_hold']),
-              })),
+              recentConversions: z.array(
+                z.object({
+                  id: z.string(),
+                  createdAt: z.number(),
+                  amountMinor: z.number(),
+                  currency: z.string(),
+                  commissionMinor: z.number(),
+                  commissionStatus: z.enum(['none', 'pending', 'on_hold']),
+                }),
+              ),
             }),
           },
         },
@@ -237,15 +284,26 @@ publicApi.openapi(
             WHERE referrer_id = ? ORDER BY created_at DESC LIMIT 20`,
         )
         .bind(referrer.id)
-        .all<{ id: string; created_at: number; amount_minor: number; currency: string; commission_minor: number; commission_status: 'none' | 'pending' | 'on_hold' }>(),
+        .all<{
+          id: string;
+          created_at: number;
+          amount_minor: number;
+          currency: string;
+          commission_minor: number;
+          commission_status: 'none' | 'pending' | 'on_hold';
+        }>(),
     ]);
     const body: ReferrerStats = {
       referrer: presentReferrer(referrer, baseUrlOf(c.req.url)),
       stats: counts ?? { shares: 0, clicks: 0, orders: 0 },
       balances,
       recentConversions: recent.results.map((r) => ({
-        id: r.id, createdAt: r.created_at, amountMinor: r.amount_minor, currency: r.currency,
-        commissionMinor: r.commission_minor, commissionStatus: r.commission_status,
+        id: r.id,
+        createdAt: r.created_at,
+        amountMinor: r.amount_minor,
+        currency: r.currency,
+        commissionMinor: r.commission_minor,
+        commissionStatus: r.commission_status,
       })),
     };
     return c.json(body, 200);
@@ -266,7 +324,11 @@ publicApi.openapi(
         content: {
           'application/json': {
             schema: z
-              .strictObject({ email: z.string().email().max(254).optional(), phone: z.string().min(4).max(32).optional(), displayName: z.string().min(1).max(80).optional() })
+              .strictObject({
+                email: z.string().email().max(254).optional(),
+                phone: z.string().min(4).max(32).optional(),
+                displayName: z.string().min(1).max(80).optional(),
+              })
               .refine((b) => b.email || b.phone, { message: 'Give an email or a phone number.' }),
           },
         },
@@ -274,7 +336,10 @@ publicApi.openapi(
       },
     },
     responses: {
-      200: { description: 'The claimed referrer.', content: { 'application/json': { schema: z.object({ referrer: ReferrerSchema }) } } },
+      200: {
+        description: 'The claimed referrer.',
+        content: { 'application/json': { schema: z.object({ referrer: ReferrerSchema }) } },
+      },
       ...errorResponses(400, 401, 403),
     },
   }),
@@ -290,7 +355,10 @@ publicApi.openapi(
     // the conversion desk keeps referrers in memory: the next order must see the new contact
     // (self-referral by e-mail or phone), not the cached one
     await clickBuffer(c.env, referrer.shop_id).invalidateAll();
-    return c.json({ referrer: presentReferrer({ ...referrer, email, phone, display_name: displayName }, baseUrlOf(c.req.url)) }, 200);
+    return c.json(
+      { referrer: presentReferrer({ ...referrer, email, phone, display_name: displayName }, baseUrlOf(c.req.url)) },
+      200,
+    );
   },
 );
 
@@ -306,10 +374,16 @@ publicApi.openapi(
     security: [{ publishableKey: [] }],
     request: {
       headers: ReferrerTokenHeader,
-      body: { content: { 'application/json': { schema: z.strictObject({ channel: ChannelSchema, sku: Sku.optional() }) } }, required: true },
+      body: {
+        content: { 'application/json': { schema: z.strictObject({ channel: ChannelSchema, sku: Sku.optional() }) } },
+        required: true,
+      },
     },
     responses: {
-      201: { description: 'Recorded.', content: { 'application/json': { schema: z.object({ id: z.string(), channel: z.string() }) } } },
+      201: {
+        description: 'Recorded.',
+        content: { 'application/json': { schema: z.object({ id: z.string(), channel: z.string() }) } },
+      },
       ...errorResponses(400, 401, 403),
     },
   }),
@@ -331,7 +405,12 @@ export const ClickInputSchema = z
     code: ReferralCode,
     channel: ChannelSchema.optional(),
     landingUrl: z.string().max(2048).optional(),
-    visitorId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
+    visitorId: z
+      .string()
+      .min(8)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional(),
   })
   .openapi('ClickInput');
 
@@ -383,7 +462,9 @@ publicApi.openapi(
         content: {
           'application/json': {
             schema: z.object({
-              clickId: z.string(), code: z.string(), expiresAt: z.number(),
+              clickId: z.string(),
+              code: z.string(),
+              expiresAt: z.number(),
               referrer: z.object({ displayName: z.string().nullable() }),
               friendReward: z.object({ kind: z.enum(['none', 'percent', 'flat']), value: z.number() }),
             }),

@@ -7,7 +7,13 @@ import { validationHook } from '../lib/validation.js';
 import { BalancesSchema, PageQuery, ReferrerSchema, errorResponses } from '../schemas.js';
 import { getReferrer, listReferrers } from '../db/referrers.js';
 import { clickBuffer } from '../db/clicks.js';
-import { conversionBalances, conversionLedgerState, insertEntryStatements, referrerBalances, unchangedSince } from '../db/ledger.js';
+import {
+  conversionBalances,
+  conversionLedgerState,
+  insertEntryStatements,
+  referrerBalances,
+  unchangedSince,
+} from '../db/ledger.js';
 import { getConversion } from '../db/conversions.js';
 import { getProgram } from '../db/shops.js';
 import { approveHoldEntries } from '../domain/ledger.js';
@@ -33,7 +39,12 @@ referrers.openapi(
     security: [{ secretKey: [] }],
     request: { query: PageQuery },
     responses: {
-      200: { description: 'A page of referrers.', content: { 'application/json': { schema: z.object({ data: z.array(ManagedReferrer), nextCursor: z.string().nullable() }) } } },
+      200: {
+        description: 'A page of referrers.',
+        content: {
+          'application/json': { schema: z.object({ data: z.array(ManagedReferrer), nextCursor: z.string().nullable() }) },
+        },
+      },
       ...errorResponses(400, 401, 403),
     },
   }),
@@ -43,7 +54,13 @@ referrers.openapi(
     const base = baseUrlOf(c.req.url);
     return c.json(
       {
-        data: rows.map((r) => ({ ...presentReferrer(r, base), email: r.email, phone: r.phone, customerRef: r.customer_ref, createdAt: r.created_at })),
+        data: rows.map((r) => ({
+          ...presentReferrer(r, base),
+          email: r.email,
+          phone: r.phone,
+          customerRef: r.customer_ref,
+          createdAt: r.created_at,
+        })),
         nextCursor: rows.length === q.limit ? rows.at(-1)!.id : null,
       },
       200,
@@ -64,7 +81,10 @@ for (const action of ['approve', 'block'] as const) {
       security: [{ secretKey: [] }],
       request: { params: IdParam },
       responses: {
-        200: { description: 'The referrer.', content: { 'application/json': { schema: z.object({ referrer: ReferrerSchema }) } } },
+        200: {
+          description: 'The referrer.',
+          content: { 'application/json': { schema: z.object({ referrer: ReferrerSchema }) } },
+        },
         ...errorResponses(401, 403, 404),
       },
     }),
@@ -90,7 +110,10 @@ referrers.openapi(
     security: [{ secretKey: [] }],
     request: { params: IdParam },
     responses: {
-      200: { description: 'Balances.', content: { 'application/json': { schema: z.object({ referrerId: z.string(), balances: BalancesSchema }) } } },
+      200: {
+        description: 'Balances.',
+        content: { 'application/json': { schema: z.object({ referrerId: z.string(), balances: BalancesSchema }) } },
+      },
       ...errorResponses(401, 403, 404),
     },
   }),
@@ -112,7 +135,10 @@ referrers.openapi(
     security: [{ secretKey: [] }],
     request: { params: z.object({ conversionId: z.string().max(64) }) },
     responses: {
-      200: { description: 'The conversion balances after the release.', content: { 'application/json': { schema: z.object({ conversionId: z.string(), balances: BalancesSchema }) } } },
+      200: {
+        description: 'The conversion balances after the release.',
+        content: { 'application/json': { schema: z.object({ conversionId: z.string(), balances: BalancesSchema }) } },
+      },
       ...errorResponses(401, 403, 404, 409),
     },
   }),
@@ -122,16 +148,35 @@ referrers.openapi(
     if (!conversion || !conversion.referrer_id) throw new ApiError(404, 'not_found', 'No such attributed conversion.');
     const { balances, lastSeq } = await conversionLedgerState(c.env.DB, conversion.id, conversion.currency);
     const program = await getProgram(c.env.DB, shop.id);
-    const drafts = approveHoldEntries({ conversionId: conversion.id, conversionBalances: balances, now: c.get('now'), holdDays: program.holdDays });
+    const drafts = approveHoldEntries({
+      conversionId: conversion.id,
+      conversionBalances: balances,
+      now: c.get('now'),
+      holdDays: program.holdDays,
+    });
     if (drafts.length === 0) throw new ApiError(409, 'nothing_on_hold');
     const txnId = newId('txn');
     const [moved] = await c.env.DB.batch(
-      insertEntryStatements(c.env.DB, {
-        shopId: shop.id, referrerId: conversion.referrer_id, currency: conversion.currency, txnId, conversionId: conversion.id, now: c.get('now'),
-      }, drafts, unchangedSince(conversion.id, lastSeq, txnId)),
+      insertEntryStatements(
+        c.env.DB,
+        {
+          shopId: shop.id,
+          referrerId: conversion.referrer_id,
+          currency: conversion.currency,
+          txnId,
+          conversionId: conversion.id,
+          now: c.get('now'),
+        },
+        drafts,
+        unchangedSince(conversion.id, lastSeq, txnId),
+      ),
     );
     // a refund voided (part of) the hold meanwhile: moving the amount we read would overdraw on_hold
-    if (!moved || moved.meta.changes === 0) throw new ApiError(409, 'nothing_on_hold', 'The held commission changed meanwhile; read it again.');
-    return c.json({ conversionId: conversion.id, balances: await conversionBalances(c.env.DB, conversion.id, conversion.currency) }, 200);
+    if (!moved || moved.meta.changes === 0)
+      throw new ApiError(409, 'nothing_on_hold', 'The held commission changed meanwhile; read it again.');
+    return c.json(
+      { conversionId: conversion.id, balances: await conversionBalances(c.env.DB, conversion.id, conversion.currency) },
+      200,
+    );
   },
 );

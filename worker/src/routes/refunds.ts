@@ -27,7 +27,14 @@ const RefundInput = z
 
 const RefundResult = z
   .object({
-    refund: z.object({ id: z.string(), refundId: z.string(), orderId: z.string(), conversionId: z.string(), amountMinor: z.number(), createdAt: z.number() }),
+    refund: z.object({
+      id: z.string(),
+      refundId: z.string(),
+      orderId: z.string(),
+      conversionId: z.string(),
+      amountMinor: z.number(),
+      createdAt: z.number(),
+    }),
     refundedMinor: z.number().openapi({ description: 'All refunds of the order so far.' }),
     reversedCommissionMinor: z.number().openapi({ description: 'Commission reversed by this refund.' }),
     balances: BalancesSchema.openapi({ description: "The conversion's commission balances after the refund." }),
@@ -44,7 +51,10 @@ refunds.openapi(
     security: [{ secretKey: [] }],
     request: { body: { content: { 'application/json': { schema: RefundInput } }, required: true } },
     responses: {
-      201: { description: 'Recorded (also for a repeat of the same refund id and amount).', content: { 'application/json': { schema: RefundResult } } },
+      201: {
+        description: 'Recorded (also for a repeat of the same refund id and amount).',
+        content: { 'application/json': { schema: RefundResult } },
+      },
       ...errorResponses(400, 401, 403, 404, 409, 422),
     },
   }),
@@ -83,8 +93,11 @@ refunds.openapi(
         }).entries;
       } catch (error) {
         if (error instanceof LedgerRuleError) {
-          throw new ApiError(422, 'refund_exceeds_amount',
-            `Refunds would total ${refundedBefore + input.amountMinor}, more than the order's ${conversion.amount_minor}.`);
+          throw new ApiError(
+            422,
+            'refund_exceeds_amount',
+            `Refunds would total ${refundedBefore + input.amountMinor}, more than the order's ${conversion.amount_minor}.`,
+          );
         }
         throw error;
       }
@@ -100,28 +113,63 @@ refunds.openapi(
                 AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE conversion_id = ? AND seq > ?)
              ON CONFLICT (conversion_id, refund_ref) DO NOTHING`,
           )
-          .bind(id, shop.id, conversion.id, input.refundId, input.amountMinor, now, conversion.id, refundedBefore, conversion.id, lastSeq),
+          .bind(
+            id,
+            shop.id,
+            conversion.id,
+            input.refundId,
+            input.amountMinor,
+            now,
+            conversion.id,
+            refundedBefore,
+            conversion.id,
+            lastSeq,
+          ),
       ];
       if (conversion.referrer_id && entries.length) {
         statements.push(
-          ...insertEntryStatements(db, {
-            shopId: shop.id, referrerId: conversion.referrer_id, currency: conversion.currency, txnId: newId('txn'),
-            conversionId: conversion.id, refundId: id, now,
-          }, entries, ours),
+          ...insertEntryStatements(
+            db,
+            {
+              shopId: shop.id,
+              referrerId: conversion.referrer_id,
+              currency: conversion.currency,
+              txnId: newId('txn'),
+              conversionId: conversion.id,
+              refundId: id,
+              now,
+            },
+            entries,
+            ours,
+          ),
           db
             .prepare(
               `INSERT INTO outbox_events (id, shop_id, type, payload, dedupe_key, next_attempt_at, created_at)
                SELECT ?, ?, 'commission.reversed', ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM refunds WHERE id = ?)`,
             )
             .bind(
-              newId('evt'), shop.id,
-              JSON.stringify({ conversionId: conversion.id, orderId: conversion.order_id, referrerId: conversion.referrer_id, refundId: input.refundId, amountMinor: entries.reduce((s, e) => s - Math.min(0, e.amountMinor), 0), currency: conversion.currency }),
-              `commission.reversed:${id}`, now, now, id,
+              newId('evt'),
+              shop.id,
+              JSON.stringify({
+                conversionId: conversion.id,
+                orderId: conversion.order_id,
+                referrerId: conversion.referrer_id,
+                refundId: input.refundId,
+                amountMinor: entries.reduce((s, e) => s - Math.min(0, e.amountMinor), 0),
+                currency: conversion.currency,
+              }),
+              `commission.reversed:${id}`,
+              now,
+              now,
+              id,
             ),
         );
       }
       await db.batch(statements);
-      const written = await db.prepare('SELECT id, created_at FROM refunds WHERE id = ?').bind(id).first<{ id: string; created_at: number }>();
+      const written = await db
+        .prepare('SELECT id, created_at FROM refunds WHERE id = ?')
+        .bind(id)
+        .first<{ id: string; created_at: number }>();
       if (written) return c.json(await result(written.id, written.created_at), 201);
       // someone else refunded meanwhile: go round again with fresh numbers
     }
@@ -134,7 +182,14 @@ refunds.openapi(
         .bind(refundRowId)
         .first<{ v: number }>();
       return {
-        refund: { id: refundRowId, refundId: input.refundId, orderId: input.orderId, conversionId: conversion!.id, amountMinor: input.amountMinor, createdAt },
+        refund: {
+          id: refundRowId,
+          refundId: input.refundId,
+          orderId: input.orderId,
+          conversionId: conversion!.id,
+          amountMinor: input.amountMinor,
+          createdAt,
+        },
         refundedMinor: all.reduce((s, r) => s + r.amount_minor, 0),
         reversedCommissionMinor: reversed?.v ?? 0,
         balances: await conversionBalances(db, conversion!.id, conversion!.currency),

@@ -18,7 +18,8 @@ shortLinks.get('/:code', async (c) => {
   const code = c.req.param('code');
   if (!/^[A-Za-z0-9_-]{3,32}$/.test(code)) throw new ApiError(404, 'referrer_not_found');
   const referrer = await findReferrerByCode(c.env.DB, code);
-  if (!referrer || referrer.status === 'blocked') throw new ApiError(404, 'referrer_not_found', `No active referrer has the code ${code}.`);
+  if (!referrer || referrer.status === 'blocked')
+    throw new ApiError(404, 'referrer_not_found', `No active referrer has the code ${code}.`);
   const shop = await getShop(c.env.DB, referrer.shop_id);
   if (!shop) throw new ApiError(404, 'referrer_not_found');
 
@@ -29,7 +30,10 @@ shortLinks.get('/:code', async (c) => {
     try {
       const wanted = new URL(to, landing);
       const sameAsSite = wanted.origin === landing.origin;
-      if ((wanted.protocol === 'https:' || wanted.protocol === 'http:') && (sameAsSite || (await isOriginAllowed(c.env.DB, shop.id, wanted.origin)))) {
+      if (
+        (wanted.protocol === 'https:' || wanted.protocol === 'http:') &&
+        (sameAsSite || (await isOriginAllowed(c.env.DB, shop.id, wanted.origin)))
+      ) {
         landing = wanted;
       }
     } catch {
@@ -37,7 +41,8 @@ shortLinks.get('/:code', async (c) => {
     }
   }
   const channelParam = c.req.query('c');
-  const channel: Channel = channelParam && (CHANNELS as readonly string[]).includes(channelParam) ? (channelParam as Channel) : 'direct';
+  const channel: Channel =
+    channelParam && (CHANNELS as readonly string[]).includes(channelParam) ? (channelParam as Channel) : 'direct';
   const { id, result } = await recordClick(c, shop.id, { code: referrer.code, channel, landingUrl: landing.toString() });
   landing.searchParams.set('ref', referrer.vanity_code ?? referrer.code);
   if (result.ok) landing.searchParams.set('sc_click', id);

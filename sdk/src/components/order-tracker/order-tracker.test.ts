@@ -1,7 +1,21 @@
 import type { ReferrerStats } from '../../wire.js';
 import { configure } from '../../internal/runtime.js';
 import { TOKEN_KEY } from '../../internal/storage.js';
-import { a11yProblems, api, apiRequests, axeViolations, env, equal, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
+import {
+  a11yProblems,
+  api,
+  apiRequests,
+  axeViolations,
+  env,
+  equal,
+  match,
+  mount,
+  ok,
+  resetSdk,
+  shadow,
+  waitFor,
+  XSS,
+} from '../../test/helpers.js';
 import type { OrderTracker } from './order-tracker.component.js';
 import './order-tracker.js';
 
@@ -24,7 +38,11 @@ const browserReports = () => apiRequests().filter((e) => e.name.endsWith('/v1/co
 async function tracker(html: string): Promise<OrderTracker> {
   const el = mount<OrderTracker>(html);
   // wait for the config too (no HTTP cache in the test browser: the first render is "Loading…")
-  await waitFor(() => !(el as unknown as { loading: boolean }).loading && el.shadowRoot?.querySelector('[part=text]')?.textContent?.trim(), 8000, 'the offer');
+  await waitFor(
+    () => !(el as unknown as { loading: boolean }).loading && el.shadowRoot?.querySelector('[part=text]')?.textContent?.trim(),
+    8000,
+    'the offer',
+  );
   return el;
 }
 
@@ -32,7 +50,8 @@ async function tracker(html: string): Promise<OrderTracker> {
 function withoutWebShare(): () => void {
   const had = Object.getOwnPropertyDescriptor(Navigator.prototype, 'share');
   Object.defineProperty(Navigator.prototype, 'share', { value: undefined, configurable: true, writable: true });
-  return () => (had ? Object.defineProperty(Navigator.prototype, 'share', had) : delete (Navigator.prototype as { share?: unknown }).share);
+  return () =>
+    had ? Object.defineProperty(Navigator.prototype, 'share', had) : delete (Navigator.prototype as { share?: unknown }).share;
 }
 
 async function closeSheet(el: OrderTracker) {
@@ -57,7 +76,9 @@ describe('<sc-order-tracker>', () => {
     const id = orderId('browser');
     const reports: unknown[] = [];
     document.addEventListener('sc-order-report', (e) => reports.push(e.detail));
-    const el = await tracker(`<sc-order-tracker order-id="${id}" amount="15000" currency="HKD" items="oolong-250g:1" product="oolong-250g"></sc-order-tracker>`);
+    const el = await tracker(
+      `<sc-order-tracker order-id="${id}" amount="15000" currency="HKD" items="oolong-250g:1" product="oolong-250g"></sc-order-tracker>`,
+    );
     await waitFor(() => el.status == 'reported', 8000, 'the report');
     equal(JSON.stringify(reports), JSON.stringify([{ orderId: id, verified: false }]));
     equal(el.getAttribute('status'), 'reported');
@@ -78,14 +99,18 @@ describe('<sc-order-tracker>', () => {
 
   it('does not report an order the shop server already reported (claim-token)', async () => {
     await setup();
-    const el = await tracker(`<sc-order-tracker order-id="SERVER-1" amount="15000" claim-token="${env.browserShop.claimToken}"></sc-order-tracker>`);
+    const el = await tracker(
+      `<sc-order-tracker order-id="SERVER-1" amount="15000" claim-token="${env.browserShop.claimToken}"></sc-order-tracker>`,
+    );
     await waitFor(() => el.status == 'reported-by-shop');
     equal(browserReports().length, 0);
   });
 
   it('with a claim token, one tap makes the buyer a verified-buyer referrer and opens the share sheet', async () => {
     await setup();
-    const el = await tracker(`<sc-order-tracker order-id="SERVER-1" claim-token="${env.browserShop.claimToken}" product="oolong-250g"></sc-order-tracker>`);
+    const el = await tracker(
+      `<sc-order-tracker order-id="SERVER-1" claim-token="${env.browserShop.claimToken}" product="oolong-250g"></sc-order-tracker>`,
+    );
     const referrers: boolean[] = [];
     el.addEventListener('sc-referrer', (e) => referrers.push(e.detail.referrer.verifiedBuyer));
     shadow<HTMLButtonElement>(el, 'button[part=button]').click();
@@ -101,7 +126,9 @@ describe('<sc-order-tracker>', () => {
 
   it('after a browser report, sharing makes a referrer that is not a verified buyer', async () => {
     await setup();
-    const el = await tracker(`<sc-order-tracker order-id="${orderId('share')}" amount="15000" product="oolong-250g"></sc-order-tracker>`);
+    const el = await tracker(
+      `<sc-order-tracker order-id="${orderId('share')}" amount="15000" product="oolong-250g"></sc-order-tracker>`,
+    );
     await waitFor(() => el.status == 'reported');
     const referrers: boolean[] = [];
     el.addEventListener('sc-referrer', (e) => referrers.push(e.detail.referrer.verifiedBuyer));
@@ -113,7 +140,10 @@ describe('<sc-order-tracker>', () => {
 
   it('keeps an existing referrer instead of replacing it', async () => {
     await setup();
-    const created = await api<{ token: string; referrer: { code: string } }>('/v1/referrers', { key: env.browserShop.key, body: {} });
+    const created = await api<{ token: string; referrer: { code: string } }>('/v1/referrers', {
+      key: env.browserShop.key,
+      body: {},
+    });
     localStorage.setItem(TOKEN_KEY, JSON.stringify(created.token));
     const el = await tracker(`<sc-order-tracker claim-token="${env.browserShop.claimToken}"></sc-order-tracker>`);
     shadow<HTMLButtonElement>(el, 'button[part=button]').click();
@@ -159,7 +189,10 @@ describe('<sc-order-tracker>', () => {
     ok(before >= 100, `only ${before}px reserved`);
     equal((await axeViolations(el)).join('\n'), '', 'axe: loading');
     await waitFor(() => text(el, '[part=text]').includes('HK$') || text(el, '[part=text]').includes('%'));
-    ok(Math.abs(el.getBoundingClientRect().height - before) <= 24, `moved from ${before} to ${el.getBoundingClientRect().height}`);
+    ok(
+      Math.abs(el.getBoundingClientRect().height - before) <= 24,
+      `moved from ${before} to ${el.getBoundingClientRect().height}`,
+    );
   });
 
   it('in consent mode sends nothing and stores nothing', async () => {

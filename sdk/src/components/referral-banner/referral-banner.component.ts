@@ -69,7 +69,11 @@ export class ReferralBanner extends ShareCartElement {
 
   protected override refresh(): void {
     this.referral = storedReferral() ?? this.referral;
-    if (this.allowed && !this.config) getConfig().then((c) => (this.config = c), () => {});
+    if (this.allowed && !this.config)
+      getConfig().then(
+        (c) => (this.config = c),
+        () => {},
+      );
   }
 
   /** A referral parameter is in the URL and the loader is still capturing it. */
@@ -92,10 +96,10 @@ export class ReferralBanner extends ShareCartElement {
 
   private message(reward: FriendReward): string | null {
     const locale = this.lang_;
-    const t = (key: keyof (typeof messages)['en'], vars?: Record<string, string>) =>
-      translate(messages, locale, key, vars);
+    const t = (key: keyof (typeof messages)['en'], vars?: Record<string, string>) => translate(messages, locale, key, vars);
     const who = this.referral?.name || t('friend');
-    if (reward.kind == 'percent') return t('percent', { who, percent: formatPercent(reward.value, locale), zhe: zhe(reward.value) });
+    if (reward.kind == 'percent')
+      return t('percent', { who, percent: formatPercent(reward.value, locale), zhe: zhe(reward.value) });
     const shop = this.config?.shop;
     return shop ? t('flat', { who, amount: formatMoney(reward.value, shop.currency, locale, shop.currencyExponent) }) : null;
   }

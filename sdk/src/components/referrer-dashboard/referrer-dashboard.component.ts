@@ -160,7 +160,10 @@ export class ReferrerDashboard extends ShareCartElement {
   private linkFor(referrer: ReferrerPublic, channel?: Channel): string {
     const page = safeHttpUrl(this.url);
     if (page) {
-      return referralUrl(page.href, referrer.vanityCode ?? referrer.code, { param: runtime().settings?.refParam ?? 'ref', channel });
+      return referralUrl(page.href, referrer.vanityCode ?? referrer.code, {
+        param: runtime().settings?.refParam ?? 'ref',
+        channel,
+      });
     }
     const short = safeHttpUrl(referrer.shortLink);
     if (!short) return '';
@@ -318,11 +321,13 @@ export class ReferrerDashboard extends ShareCartElement {
       <p class="hint" id="link-hint">${this.t('linkHint')}</p>
       <p class="status" role="status">${this.copyStatus}</p>
       <div part="qr" class="qr" id="qr" ?hidden=${!this.qr}>
-        ${this.qr
-          ? html`<svg viewBox="0 0 ${this.qr.size} ${this.qr.size}" role="img" aria-label=${this.t('showQr')}>
+        ${
+          this.qr
+            ? html`<svg viewBox="0 0 ${this.qr.size} ${this.qr.size}" role="img" aria-label=${this.t('showQr')}>
               ${svg`<path d=${this.qr.d} />`}
             </svg>`
-          : nothing}
+            : nothing
+        }
       </div>
 
       <dl part="stats" class="stats">
@@ -336,8 +341,9 @@ export class ReferrerDashboard extends ShareCartElement {
       </dl>
 
       <h3 class="sub">${this.t('recent')}</h3>
-      ${orders.length
-        ? html`<ul part="orders" class="orders">
+      ${
+        orders.length
+          ? html`<ul part="orders" class="orders">
             ${orders.map(
               (o) => html`<li part="order" class="order">
                 <span class="when">${date.format(o.createdAt)}</span>
@@ -347,7 +353,8 @@ export class ReferrerDashboard extends ShareCartElement {
               </li>`,
             )}
           </ul>`
-        : html`<p class="muted">${this.t('noOrders')}</p>`}
+          : html`<p class="muted">${this.t('noOrders')}</p>`
+      }
       ${this.claimSection(referrer)}`;
   }
 

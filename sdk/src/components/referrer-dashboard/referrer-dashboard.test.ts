@@ -2,7 +2,22 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { ReferrerCreated, ReferrerStats } from '../../wire.js';
 import { configure } from '../../internal/runtime.js';
 import { TOKEN_KEY } from '../../internal/storage.js';
-import { a11yProblems, api, apiRequests, axeViolations, deepActive, env, equal, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
+import {
+  a11yProblems,
+  api,
+  apiRequests,
+  axeViolations,
+  deepActive,
+  env,
+  equal,
+  match,
+  mount,
+  ok,
+  resetSdk,
+  shadow,
+  waitFor,
+  XSS,
+} from '../../test/helpers.js';
 import type { ReferrerDashboard } from './referrer-dashboard.component.js';
 import './referrer-dashboard.js';
 
@@ -96,7 +111,10 @@ describe('<sc-referrer-dashboard>', () => {
     await waitFor(() => shares.length == 1);
     match(shares[0], new RegExp(`^copy .*/r/${r.code}\\?c=copy$`));
     await waitFor(() => text(el, '.status').length > 0, 2000, 'the copy status');
-    await waitFor(async () => (await api<ReferrerStats>('/v1/referrers/me', { token: JSON.parse(localStorage.getItem(TOKEN_KEY)!) })).stats.shares == 1);
+    await waitFor(
+      async () =>
+        (await api<ReferrerStats>('/v1/referrers/me', { token: JSON.parse(localStorage.getItem(TOKEN_KEY)!) })).stats.shares == 1,
+    );
   });
 
   it('shows the QR code of the link, loaded only when asked for', async () => {
@@ -146,7 +164,9 @@ describe('<sc-referrer-dashboard>', () => {
   it('uses the page given in `url` for the link, and refuses anything but http(s)', async () => {
     setup();
     const { referrer: r } = await referrer();
-    const el = await dashboard('<sc-referrer-dashboard url="https://shop.example/hk/?utm_campaign=x#top"></sc-referrer-dashboard>');
+    const el = await dashboard(
+      '<sc-referrer-dashboard url="https://shop.example/hk/?utm_campaign=x#top"></sc-referrer-dashboard>',
+    );
     equal(shadow<HTMLInputElement>(el, 'input[part=link]').value, `https://shop.example/hk/?utm_campaign=x&ref=${r.code}#top`);
     el.url = 'javascript:window.__scXss=1';
     await el.updateComplete;
@@ -158,7 +178,9 @@ describe('<sc-referrer-dashboard>', () => {
     const created = await api<ReferrerCreated>('/v1/referrers', { body: { displayName: XSS[0] } });
     localStorage.setItem(TOKEN_KEY, JSON.stringify(created.token));
     for (const payload of XSS) {
-      const el = await dashboard(`<sc-referrer-dashboard url="${payload.replace(/"/g, '&quot;')}" locale="${payload.replace(/"/g, '&quot;')}"></sc-referrer-dashboard>`);
+      const el = await dashboard(
+        `<sc-referrer-dashboard url="${payload.replace(/"/g, '&quot;')}" locale="${payload.replace(/"/g, '&quot;')}"></sc-referrer-dashboard>`,
+      );
       ok(!el.shadowRoot!.querySelector('img, script, svg[onload]'), 'markup was injected');
       match(shadow<HTMLInputElement>(el, 'input[part=link]').value, /^https?:\/\//);
       el.remove();
@@ -173,7 +195,8 @@ describe('<sc-referrer-dashboard>', () => {
     const en = await dashboard('<sc-referrer-dashboard locale="en"></sc-referrer-dashboard>');
     equal(text(en, '[part=title]'), 'Your referral link');
     equal(text(en, 'button[part=copy]'), 'Copy link');
-    const zhHant = mount<HTMLElement>('<div lang="zh-HK"><sc-referrer-dashboard></sc-referrer-dashboard></div>').firstElementChild as ReferrerDashboard;
+    const zhHant = mount<HTMLElement>('<div lang="zh-HK"><sc-referrer-dashboard></sc-referrer-dashboard></div>')
+      .firstElementChild as ReferrerDashboard;
     await waitFor(() => zhHant.view == 'ready');
     await zhHant.updateComplete;
     equal(text(zhHant, '[part=title]'), '你的推介連結');

@@ -1,5 +1,18 @@
 import type { ReferrerStats } from '../../wire.js';
-import { a11yProblems, api, axeViolations, equal, env, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
+import {
+  a11yProblems,
+  api,
+  axeViolations,
+  equal,
+  env,
+  match,
+  mount,
+  ok,
+  resetSdk,
+  shadow,
+  waitFor,
+  XSS,
+} from '../../test/helpers.js';
 import { boot } from '../../loader/boot.js';
 import { configure } from '../../internal/runtime.js';
 import type { ShareButton } from './share-button.component.js';
@@ -14,7 +27,8 @@ async function button(html: string, key = env.shop.key): Promise<ShareButton> {
   return el;
 }
 const label = (el: ShareButton) => shadow(el, '[part=label]').textContent!.trim();
-const sheetOf = async (el: ShareButton) => (await waitFor(() => el.shadowRoot!.querySelector('sc-share-sheet'), 8000, 'the share sheet'))!;
+const sheetOf = async (el: ShareButton) =>
+  (await waitFor(() => el.shadowRoot!.querySelector('sc-share-sheet'), 8000, 'the share sheet'))!;
 const noNavigation = (e: Event) => e.preventDefault();
 
 describe('<sc-share-button> (real worker)', () => {
@@ -98,7 +112,11 @@ describe('<sc-share-button> (real worker)', () => {
     document.addEventListener('click', noNavigation);
     sheet.shadowRoot!.querySelector<HTMLAnchorElement>('a[part~=channel-telegram]')!.click();
     equal(shares.join(), 'telegram');
-    await waitFor(async () => (await api<ReferrerStats>('/v1/referrers/me', { token })).stats.shares >= 1, 8000, 'the share to be recorded');
+    await waitFor(
+      async () => (await api<ReferrerStats>('/v1/referrers/me', { token })).stats.shares >= 1,
+      8000,
+      'the share to be recorded',
+    );
   });
 
   it('uses navigator.share when the browser has it, and a cancel is not an error', async () => {

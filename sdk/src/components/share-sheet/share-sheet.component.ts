@@ -16,7 +16,6 @@ import { hostStyles } from '../../internal/styles.js';
 import { messages } from './share-sheet.messages.js';
 import styles from './share-sheet.styles.js';
 
-
 /**
  * @tagname sc-share-sheet
  * @summary A dialog to share a referral link: networks, copy link and a WeChat QR code.
@@ -187,11 +186,13 @@ export class ShareSheet extends ShareCartElement {
         <h2 part="title" id="title">${this.t('title')}</h2>
         <button part="close" class="close" type="button" aria-label=${this.t('close')} @click=${this.hide}>×</button>
       </header>
-      ${this.mode == 'wechat'
-        ? html`<p part="hint" class="wechat-menu">${this.t('wechatMenu')}</p>`
-        : this.mode == 'copy-first'
-          ? html`<p part="hint" class="hint">${this.t('inAppCopy')}</p>`
-          : nothing}
+      ${
+        this.mode == 'wechat'
+          ? html`<p part="hint" class="wechat-menu">${this.t('wechatMenu')}</p>`
+          : this.mode == 'copy-first'
+            ? html`<p part="hint" class="hint">${this.t('inAppCopy')}</p>`
+            : nothing
+      }
       ${copyRow}
       <p part="status" class="status" role="status">${this.status}</p>
       <ul part="channels">
@@ -223,12 +224,14 @@ export class ShareSheet extends ShareCartElement {
         </li>
       </ul>
       <div part="qr" class="qr" id="qr" ?hidden=${!this.qr}>
-        ${this.qr
-          ? html`<svg viewBox="0 0 ${this.qr.size} ${this.qr.size}" role="img" aria-label=${this.t('wechatScan')}>
+        ${
+          this.qr
+            ? html`<svg viewBox="0 0 ${this.qr.size} ${this.qr.size}" role="img" aria-label=${this.t('wechatScan')}>
                 ${svg`<path d=${this.qr.d} />`}
               </svg>
               <span>${this.t('wechatScan')}</span>`
-          : nothing}
+            : nothing
+        }
       </div>
     </dialog>`;
   }

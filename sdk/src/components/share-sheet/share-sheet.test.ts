@@ -1,5 +1,17 @@
 import { sendKeys } from '@web/test-runner-commands';
-import { a11yProblems, axeViolations, deepActive, equal, match, mount, ok, resetSdk, shadow, waitFor, XSS } from '../../test/helpers.js';
+import {
+  a11yProblems,
+  axeViolations,
+  deepActive,
+  equal,
+  match,
+  mount,
+  ok,
+  resetSdk,
+  shadow,
+  waitFor,
+  XSS,
+} from '../../test/helpers.js';
 import type { ShareSheet } from './share-sheet.component.js';
 import './share-sheet.js';
 
@@ -7,7 +19,14 @@ async function openSheet(props: Partial<ShareSheet> = {}): Promise<{ sheet: Shar
   const opener = mount<HTMLButtonElement>('<button type="button">open</button>');
   opener.focus();
   const sheet = document.createElement('sc-share-sheet');
-  Object.assign(sheet, { link: 'https://shop.example/p/oolong?size=250', code: 'AbC123', text: 'Try this tea', heading: 'Oolong', product: 'oolong-250g', ...props });
+  Object.assign(sheet, {
+    link: 'https://shop.example/p/oolong?size=250',
+    code: 'AbC123',
+    text: 'Try this tea',
+    heading: 'Oolong',
+    product: 'oolong-250g',
+    ...props,
+  });
   opener.parentElement!.append(sheet);
   sheet.show();
   await sheet.updateComplete;
@@ -158,7 +177,8 @@ describe('<sc-share-sheet>', () => {
   it('refuses a non-http link', async () => {
     const { sheet } = await openSheet({ link: 'javascript:window.__scXss=1' });
     equal(shadow<HTMLInputElement>(sheet, 'input').value, '');
-    for (const a of sheet.shadowRoot!.querySelectorAll('a')) ok(!a.getAttribute('href')!.includes('javascript'), a.getAttribute('href')!);
+    for (const a of sheet.shadowRoot!.querySelectorAll('a'))
+      ok(!a.getAttribute('href')!.includes('javascript'), a.getAttribute('href')!);
   });
 
   it('speaks the page language', async () => {
