@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ensureChromium, ensureDependencies } from '../scripts/lib/prepare.mjs';
+import { CHROMIUM_ARGS, ensureChromium, ensureDependencies } from '../scripts/lib/prepare.mjs';
 import { renderResults } from './report.mjs';
 
 ensureDependencies();
@@ -108,15 +108,7 @@ try {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: ensureChromium(),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    args: CHROMIUM_ARGS,
   });
   const runs = [];
   for (let i = 0; i < 7; i++) {

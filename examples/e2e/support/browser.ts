@@ -6,6 +6,7 @@
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { DEMO } from './demo.js';
+import { CHROMIUM_ARGS } from '../../../scripts/lib/prepare.mjs';
 
 export const api = inject('api');
 export const merchant = inject('merchant');
@@ -16,15 +17,7 @@ export { DEMO };
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: inject('chromePath'),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 

@@ -5,6 +5,7 @@
 import type { Balances, Bucket, EntryDraft, EntryType } from '../domain/ledger.js';
 import { releaseEntries } from '../domain/ledger.js';
 import { newId } from '../lib/ids.js';
+import { outboxStatement } from './outbox.js';
 
 export interface LedgerRow {
   seq: number;
@@ -202,26 +203,14 @@ export async function releaseDueCommissions(db: D1Database, now: number, shopId?
     // released now, and the next run releases what is still pending
     const [moved] = await db.batch([
       ...insertEntryStatements(db, ctx, drafts, unchangedSince(due.conversion_id, lastSeq, txnId)),
-      db
-        .prepare(
-          `INSERT INTO outbox_events (id, shop_id, type, payload, dedupe_key, next_attempt_at, created_at)
-           SELECT ?, ?, 'commission.available', ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM ledger_entries WHERE txn_id = ?)
-           ON CONFLICT (dedupe_key) DO NOTHING`,
-        )
-        .bind(
-          newId('evt'),
-          due.shop_id,
-          JSON.stringify({
-            conversionId: due.conversion_id,
-            referrerId: due.referrer_id,
-            amountMinor: amount,
-            currency: due.currency,
-          }),
-          `commission.available:${due.conversion_id}`,
-          now,
-          now,
-          txnId,
-        ),
+      outboxStatement(db, {
+        shopId: due.shop_id,
+        type: 'commission.available',
+        payload: { conversionId: due.conversion_id, referrerId: due.referrer_id, amountMinor: amount, currency: due.currency },
+        dedupeKey: `commission.available:${due.conversion_id}`,
+        now,
+        onlyIf: { sql: 'EXISTS (SELECT 1 FROM ledger_entries WHERE txn_id = ?)', args: [txnId] },
+      }),
     ]);
     if (moved && moved.meta.changes > 0) released++;
   }

@@ -260,19 +260,9 @@ export class ClickBuffer extends DurableObject<Env> {
     let total = 0;
     for (;;) {
       const rows = this.sql
-        .exec<{
-          id: string;
-          shop_id: string;
-          referrer_id: string;
-          channel: string;
-          landing_url: string | null;
-          visitor_hash: string | null;
-          ip_hash: string | null;
-          ua_hash: string | null;
-          created_at: number;
-          seq: number;
-        }>('SELECT * FROM click_log WHERE seq > (SELECT seq FROM flush_state) ORDER BY seq LIMIT 500')
-        .toArray();
+
+        .exec('SELECT * FROM click_log WHERE seq > (SELECT seq FROM flush_state) ORDER BY seq LIMIT 500')
+        .toArray() as unknown as Array<ClickRow & { seq: number }>;
       if (rows.length === 0) {
         this.unflushed = 0;
         return total;

@@ -26,6 +26,7 @@ import { toClickFact } from '../db/clicks.js';
 import type { ConversionRow } from '../db/conversions.js';
 import { insertConversionStatement } from '../db/conversions.js';
 import { insertEntryStatements } from '../db/ledger.js';
+import { outboxStatement } from '../db/outbox.js';
 import { saltedHash, sha256Hex } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
 
@@ -353,29 +354,23 @@ export class ConversionDesk {
     }
     if (referrer) {
       statements.push(
-        db
-          .prepare(
-            `INSERT INTO outbox_events (id, shop_id, type, payload, dedupe_key, next_attempt_at, created_at)
-             SELECT ?, ?, 'conversion.attributed', ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM conversions WHERE id = ?)`,
-          )
-          .bind(
-            newId('evt'),
-            shop.id,
-            JSON.stringify({
-              conversionId: row.id,
-              orderId: row.order_id,
-              referrerId: referrer.id,
-              amountMinor,
-              currency: row.currency,
-              commissionMinor,
-              commissionStatus,
-              verified: opts.verified,
-            }),
-            `conversion.attributed:${row.id}`,
-            now,
-            now,
-            row.id,
-          ),
+        outboxStatement(db, {
+          shopId: shop.id,
+          type: 'conversion.attributed',
+          payload: {
+            conversionId: row.id,
+            orderId: row.order_id,
+            referrerId: referrer.id,
+            amountMinor,
+            currency: row.currency,
+            commissionMinor,
+            commissionStatus,
+            verified: opts.verified,
+          },
+          dedupeKey: `conversion.attributed:${row.id}`,
+          now,
+          onlyIf: ours,
+        }),
       );
     }
     statements.push(db.prepare('SELECT * FROM conversions WHERE shop_id = ? AND order_id = ?').bind(shop.id, report.orderId));

@@ -13,6 +13,7 @@ import { BalancesSchema, PositiveMinorAmount, errorResponses } from '../schemas.
 import { getConversionByOrder, refundsOf } from '../db/conversions.js';
 import { conversionBalances, conversionBalancesForRefund, conversionLedgerState, insertEntryStatements } from '../db/ledger.js';
 import { LedgerRuleError, refundEntries } from '../domain/ledger.js';
+import { outboxStatement } from '../db/outbox.js';
 import { newId } from '../lib/ids.js';
 
 export const refunds = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -142,27 +143,21 @@ refunds.openapi(
             entries,
             ours,
           ),
-          db
-            .prepare(
-              `INSERT INTO outbox_events (id, shop_id, type, payload, dedupe_key, next_attempt_at, created_at)
-               SELECT ?, ?, 'commission.reversed', ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM refunds WHERE id = ?)`,
-            )
-            .bind(
-              newId('evt'),
-              shop.id,
-              JSON.stringify({
-                conversionId: conversion.id,
-                orderId: conversion.order_id,
-                referrerId: conversion.referrer_id,
-                refundId: input.refundId,
-                amountMinor: entries.reduce((s, e) => s - Math.min(0, e.amountMinor), 0),
-                currency: conversion.currency,
-              }),
-              `commission.reversed:${id}`,
-              now,
-              now,
-              id,
-            ),
+          outboxStatement(db, {
+            shopId: shop.id,
+            type: 'commission.reversed',
+            payload: {
+              conversionId: conversion.id,
+              orderId: conversion.order_id,
+              referrerId: conversion.referrer_id,
+              refundId: input.refundId,
+              amountMinor: entries.reduce((s, e) => s - Math.min(0, e.amountMinor), 0),
+              currency: conversion.currency,
+            },
+            dedupeKey: `commission.reversed:${id}`,
+            now,
+            onlyIf: ours,
+          }),
         );
       }
       await db.batch(statements);

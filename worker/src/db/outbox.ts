@@ -1,0 +1,43 @@
+/**
+ * The webhook outbox: an event row written in the same batch as the change it announces, so that an
+ * event exists exactly when its change does. Delivery (signing, retries with backoff) reads this
+ * table; the dedupe key makes a retried write a no-op.
+ */
+import { newId } from '../lib/ids.js';
+
+export type OutboxEventType =
+  'conversion.attributed' | 'commission.available' | 'commission.reversed' | 'team.completed' | 'team.expired';
+
+/**
+ * An INSERT of one event, written only when `onlyIf` (SQL evaluated in the same statement) holds —
+ * e.g. "our conversion row won the race".
+ * @example outboxStatement(db, { shopId, type: 'commission.reversed', payload, dedupeKey: `commission.reversed:${id}`, now, onlyIf: { sql: 'EXISTS (SELECT 1 FROM refunds WHERE id = ?)', args: [id] } })
+ */
+export function outboxStatement(
+  db: D1Database,
+  event: {
+    shopId: string;
+    type: OutboxEventType;
+    payload: Record<string, unknown>;
+    dedupeKey: string;
+    now: number;
+    onlyIf: { sql: string; args: unknown[] };
+  },
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO outbox_events (id, shop_id, type, payload, dedupe_key, next_attempt_at, created_at)
+       SELECT ?, ?, ?, ?, ?, ?, ? WHERE ${event.onlyIf.sql}
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+    )
+    .bind(
+      newId('evt'),
+      event.shopId,
+      event.type,
+      JSON.stringify(event.payload),
+      event.dedupeKey,
+      event.now,
+      event.now,
+      ...event.onlyIf.args,
+    );
+}
