@@ -4,7 +4,7 @@
  * can prove a refused request changed nothing at all (not only the row counts).
  */
 import { env } from 'cloudflare:workers';
-import { call, click, type CallOptions, type TestShop } from './helpers';
+import { TABLES, call, click, type CallOptions, type TestShop } from './helpers';
 
 /** 2026-01-15T00:00:00Z: every test runs on an injected clock from here (X-ShareCart-Test-Now). */
 export const T0 = Date.UTC(2026, 0, 15);
@@ -76,23 +76,6 @@ export async function count(sql: string, ...args: unknown[]): Promise<number> {
     .bind(...args)
     .first<{ n: number }>())!.n;
 }
-
-const TABLES = [
-  'shops',
-  'api_keys',
-  'allowed_origins',
-  'commission_programs',
-  'products',
-  'referrers',
-  'clicks',
-  'shares',
-  'conversions',
-  'refunds',
-  'payouts',
-  'ledger_entries',
-  'idempotency_keys',
-  'outbox_events',
-];
 
 /** Every row of every table, serialized: equal fingerprints mean nothing was inserted, updated or deleted. */
 export async function dbFingerprint(): Promise<string> {

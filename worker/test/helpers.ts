@@ -108,26 +108,28 @@ export async function click(shop: TestShop, code: string, extra: Record<string, 
   });
 }
 
+/** Every D1 table of the schema. */
+export const TABLES = [
+  'shops',
+  'api_keys',
+  'allowed_origins',
+  'commission_programs',
+  'products',
+  'referrers',
+  'clicks',
+  'shares',
+  'conversions',
+  'refunds',
+  'payouts',
+  'ledger_entries',
+  'idempotency_keys',
+  'outbox_events',
+] as const;
+
 /** Row counts of every table, to prove that a refused request wrote nothing. */
 export async function tableCounts(): Promise<Record<string, number>> {
-  const tables = [
-    'shops',
-    'api_keys',
-    'allowed_origins',
-    'commission_programs',
-    'products',
-    'referrers',
-    'clicks',
-    'shares',
-    'conversions',
-    'refunds',
-    'payouts',
-    'ledger_entries',
-    'idempotency_keys',
-    'outbox_events',
-  ];
   const out: Record<string, number> = {};
-  for (const t of tables) out[t] = (await env.DB.prepare(`SELECT count(*) AS n FROM ${t}`).first<{ n: number }>())!.n;
+  for (const t of TABLES) out[t] = (await env.DB.prepare(`SELECT count(*) AS n FROM ${t}`).first<{ n: number }>())!.n;
   return out;
 }
 

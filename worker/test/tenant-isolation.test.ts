@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
-import { call, createShop, ORIGIN, type TestShop } from './helpers';
+import { TABLES, call, createShop, ORIGIN, type TestShop } from './helpers';
 import { T0, clickId, reportOrder } from './fixtures';
 
 const ORIGIN_B = 'https://b-shop.example';
@@ -15,21 +15,7 @@ const ORIGIN_B = 'https://b-shop.example';
 async function shopRows(shopId: string): Promise<string> {
   const out: string[] = [];
   out.push(JSON.stringify((await env.DB.prepare('SELECT * FROM shops WHERE id = ?').bind(shopId).all()).results));
-  for (const t of [
-    'api_keys',
-    'allowed_origins',
-    'commission_programs',
-    'products',
-    'referrers',
-    'clicks',
-    'shares',
-    'conversions',
-    'refunds',
-    'payouts',
-    'ledger_entries',
-    'idempotency_keys',
-    'outbox_events',
-  ]) {
+  for (const t of TABLES.filter((t) => t !== 'shops')) {
     const { results } = await env.DB.prepare(`SELECT * FROM ${t} WHERE shop_id = ?`).bind(shopId).all();
     out.push(
       `${t}:${results
