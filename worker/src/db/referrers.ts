@@ -22,30 +22,12 @@ export async function findReferrerByCode(db: D1Database, code: string): Promise<
   );
 }
 
-/** A shop's referrer by code or vanity code. */
-export async function findShopReferrerByCode(db: D1Database, shopId: string, code: string): Promise<ReferrerRow | null> {
-  const r = await findReferrerByCode(db, code);
-  return r && r.shop_id === shopId ? r : null;
-}
-
 export function findReferrerByTokenHash(db: D1Database, shopId: string, tokenHash: string): Promise<ReferrerRow | null> {
   return db.prepare('SELECT * FROM referrers WHERE token_hash = ? AND shop_id = ?').bind(tokenHash, shopId).first<ReferrerRow>();
 }
 
 export function getReferrer(db: D1Database, shopId: string, id: string): Promise<ReferrerRow | null> {
   return db.prepare('SELECT * FROM referrers WHERE id = ? AND shop_id = ?').bind(id, shopId).first<ReferrerRow>();
-}
-
-export async function getReferrersByIds(db: D1Database, ids: string[]): Promise<Map<string, ReferrerRow>> {
-  const map = new Map<string, ReferrerRow>();
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return map;
-  const { results } = await db
-    .prepare('SELECT * FROM referrers WHERE id IN (SELECT value FROM json_each(?))')
-    .bind(JSON.stringify(unique))
-    .all<ReferrerRow>();
-  for (const r of results) map.set(r.id, r);
-  return map;
 }
 
 export function insertReferrerStatement(db: D1Database, r: ReferrerRow): D1PreparedStatement {

@@ -138,18 +138,6 @@ export function toProductRule(row: ProductRow): ProductRule {
   return { sku: row.sku, overrideKind: row.override_kind, overrideValue: row.override_value };
 }
 
-export async function getProductsBySku(db: D1Database, shopId: string, skus: string[]): Promise<Map<string, ProductRow>> {
-  const unique = [...new Set(skus)];
-  const map = new Map<string, ProductRow>();
-  if (unique.length === 0) return map;
-  const { results } = await db
-    .prepare(`SELECT * FROM products WHERE shop_id = ? AND sku IN (SELECT value FROM json_each(?))`)
-    .bind(shopId, JSON.stringify(unique))
-    .all<ProductRow>();
-  for (const row of results) map.set(row.sku, row);
-  return map;
-}
-
 export function upsertProductStatement(
   db: D1Database,
   shopId: string,

@@ -38,24 +38,13 @@ export type RecordResult =
   | { ok: true; referrerId: string; code: string; displayName: string | null; program: ProgramSummary }
   | { ok: false; reason: 'referrer_not_found' | 'rate_limited'; retryAfterMs?: number };
 
-interface CachedReferrer {
-  id: string;
-  code: string;
-  displayName: string | null;
-  status: 'active' | 'pending' | 'blocked';
-  loadedAt: number;
-}
-
-const REFERRER_TTL_MS = 30_000;
 const RATE_WINDOW_MS = 60_000;
 /** Local click copies older than this are pruned (the longest allowed attribution window is 365 d). */
 const KEEP_CLICKS_MS = 366 * 86_400_000;
 
 export class ClickBuffer extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  private readonly referrers = new Map<string, CachedReferrer | null>();
   private readonly rate = new Map<string, number[]>();
-  private programCache: { value: ProgramSummary; loadedAt: number } | null = null;
 
   private readonly desk: ConversionDesk;
   private unflushed = -1;
@@ -96,46 +85,14 @@ export class ClickBuffer extends DurableObject<Env> {
     return this.desk.report(shop, report, opts);
   }
 
-  private async referrer(shopId: string, code: string, now: number): Promise<CachedReferrer | null> {
-    const key = code.toLowerCase();
-    const cached = this.referrers.get(key);
-    if (cached !== undefined && (cached === null ? false : now - cached.loadedAt < REFERRER_TTL_MS)) return cached;
-    const row = await this.env.DB.prepare(
-      `SELECT id, code, display_name, status FROM referrers
-        WHERE shop_id = ?1 AND (code = ?2 OR vanity_code = ?2) LIMIT 1`,
-    )
-      .bind(shopId, code)
-      .first<{ id: string; code: string; display_name: string | null; status: CachedReferrer['status'] }>();
-    const value = row ? { id: row.id, code: row.code, displayName: row.display_name, status: row.status, loadedAt: now } : null;
-    if (value) this.referrers.set(key, value);
-    else this.referrers.delete(key);
-    return value;
-  }
-
-  private async program(shopId: string, now: number): Promise<ProgramSummary> {
-    if (this.programCache && now - this.programCache.loadedAt < REFERRER_TTL_MS) return this.programCache.value;
-    const row = await this.env.DB.prepare(
-      'SELECT window_days, friend_reward_kind, friend_reward_value FROM commission_programs WHERE shop_id = ?',
-    )
-      .bind(shopId)
-      .first<{ window_days: number; friend_reward_kind: ProgramSummary['friendRewardKind']; friend_reward_value: number }>();
-    const value: ProgramSummary = row
-      ? { windowDays: row.window_days, friendRewardKind: row.friend_reward_kind, friendRewardValue: row.friend_reward_value }
-      : { windowDays: 30, friendRewardKind: 'none', friendRewardValue: 0 };
-    this.programCache = { value, loadedAt: now };
-    return value;
-  }
-
-  /** Forget cached referrers and the program (after approve / block / program change). */
+  /** Forget cached referrers, program and products (after approve / block / claim / catalogue changes). */
   async invalidateAll(): Promise<void> {
-    this.referrers.clear();
-    this.programCache = null;
     this.desk.invalidate();
   }
 
-  /** Forget a cached referrer (after approve / block) so the next click reloads it. */
-  async invalidate(code: string): Promise<void> {
-    this.referrers.delete(code.toLowerCase());
+  private async programSummary(shopId: string, now: number): Promise<ProgramSummary> {
+    const p = await this.desk.programRow(shopId, now);
+    return { windowDays: p.window_days, friendRewardKind: p.friend_reward_kind, friendRewardValue: p.friend_reward_value };
   }
 
   private rateRestored = false;
@@ -174,7 +131,7 @@ export class ClickBuffer extends DurableObject<Env> {
 
   /** Validates, rate-limits and durably buffers one click. */
   async record(click: ClickInput, limitPerMinute: number): Promise<RecordResult> {
-    const referrer = await this.referrer(click.shopId, click.code, click.createdAt);
+    const referrer = await this.desk.referrerByCode(click.shopId, click.code, click.createdAt);
     if (!referrer || referrer.status === 'blocked') return { ok: false, reason: 'referrer_not_found' };
     const client = click.ipHash ?? click.visitorHash ?? 'anonymous';
     const verdict = this.allow(`${referrer.id}:${client}`, click.createdAt, limitPerMinute);
@@ -192,8 +149,8 @@ export class ClickBuffer extends DurableObject<Env> {
       ok: true,
       referrerId: referrer.id,
       code: referrer.code,
-      displayName: referrer.displayName,
-      program: await this.program(click.shopId, click.createdAt),
+      displayName: referrer.display_name,
+      program: await this.programSummary(click.shopId, click.createdAt),
     };
   }
 

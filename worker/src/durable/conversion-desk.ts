@@ -150,12 +150,18 @@ export class ConversionDesk {
     if (this.recent.size > 5000) this.recent.delete(this.recent.keys().next().value!);
   }
 
-  private async programRow(shopId: string, now: number): Promise<ProgramRow> {
+  /** The shop's program row, from memory (also used by click ingest for the window and friend reward). */
+  async programRow(shopId: string, now: number): Promise<ProgramRow> {
     if (this.program && now - this.program.at < CACHE_MS) return this.program.row;
     const row = await this.env.DB.prepare('SELECT * FROM commission_programs WHERE shop_id = ?').bind(shopId).first<ProgramRow>();
     if (!row) throw new Error(`shop ${shopId} has no commission program`);
     this.program = { row, at: now };
     return row;
+  }
+
+  /** An active-or-not referrer by code or vanity code, from memory (also used by click ingest). */
+  async referrerByCode(shopId: string, code: string, now: number): Promise<ReferrerRow | null> {
+    return (await this.referrers(shopId, [], [code], now)).byCode(code);
   }
 
   private async productRows(shopId: string, now: number): Promise<Map<string, ProductRow>> {

@@ -11,12 +11,13 @@ import { getShop, isOriginAllowed } from '../db/shops.js';
 import { CHANNELS } from '../wire.js';
 import type { Channel } from '../wire.js';
 import { recordClick } from './public.js';
+import { REFERRAL_CODE_PATTERN } from '../lib/ids.js';
 
 export const shortLinks = new Hono<AppEnv>();
 
 shortLinks.get('/:code', async (c) => {
   const code = c.req.param('code');
-  if (!/^[A-Za-z0-9_-]{3,32}$/.test(code)) throw new ApiError(404, 'referrer_not_found');
+  if (!REFERRAL_CODE_PATTERN.test(code)) throw new ApiError(404, 'referrer_not_found');
   const referrer = await findReferrerByCode(c.env.DB, code);
   if (!referrer || referrer.status === 'blocked')
     throw new ApiError(404, 'referrer_not_found', `No active referrer has the code ${code}.`);
