@@ -3,7 +3,7 @@
 // custom-elements.json, the static-asset headers, the demo pages copied into dist/public, and the
 // size check: gzip sizes go to dist/sizes.json and a budget overrun fails the build.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
@@ -81,7 +81,26 @@ for (const [from, to] of [
   if (!existsSync(join(ROOT, from))) continue;
   step(`${from} → dist/public/${to}`);
   rmSync(join(PUBLIC, to), { recursive: true, force: true });
-  cpSync(join(ROOT, from), join(PUBLIC, to), { recursive: true });
+  cpSync(join(ROOT, from), join(PUBLIC, to), { recursive: true, filter: (src) => !src.includes('/partials') });
+  expandIncludes(join(ROOT, from), join(PUBLIC, to));
+}
+
+/**
+ * Static pages share their header and footer through `<!-- #include partials/x.html -->` lines,
+ * expanded here (indented like the marker) so the served pages are plain HTML.
+ */
+function expandIncludes(sourceDir, outDir) {
+  for (const name of readdirSync(outDir).filter((f) => f.endsWith('.html'))) {
+    const file = join(outDir, name);
+    const html = readFileSync(file, 'utf8').replace(/^([ \t]*)<!-- #include ([\w./-]+) -->$/gm, (_, indent, part) =>
+      readFileSync(join(sourceDir, part), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => (line ? indent + line : line))
+        .join('\n'),
+    );
+    writeFileSync(file, html);
+  }
 }
 
 // 6. Sizes and budgets.
