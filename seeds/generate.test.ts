@@ -183,6 +183,29 @@ describe('generateSeed', () => {
     expect(payoutEntries.find((e) => e.bucket === 'paid')?.amount_minor).toBe(rows.payouts[0]?.amount_minor);
   });
 
+  it('owes a release for exactly the commissions still pending, and counts every order in the shop total', () => {
+    const pending = new Map<string, number>();
+    for (const e of rows.ledger_entries) {
+      if (str(e, 'bucket') === 'pending')
+        pending.set(str(e, 'conversion_id'), (pending.get(str(e, 'conversion_id')) ?? 0) + num(e, 'amount_minor'));
+    }
+    const owed = [...pending].filter(([, amount]) => amount > 0).map(([id]) => id);
+    expect(owed.length).toBeGreaterThan(0);
+    expect(rows.ledger_tasks.map((t) => str(t, 'conversion_id')).sort()).toEqual(owed.sort());
+    for (const t of rows.ledger_tasks) {
+      expect(str(t, 'action')).toBe('release');
+      const due = Math.max(
+        ...rows.ledger_entries
+          .filter((e) => str(e, 'conversion_id') === str(t, 'conversion_id') && str(e, 'bucket') === 'pending' && e.available_at)
+          .map((e) => num(e, 'available_at')),
+      );
+      expect(num(t, 'due_at')).toBe(due);
+    }
+    expect(rows.shop_totals).toEqual([
+      { shop_id: 'shop_demo_hk', orders_minor: sum(rows.conversions.map((c) => num(c, 'amount_minor'))) },
+    ]);
+  });
+
   it("shows Maggie's balances as paid, available and pending, and holds self-referrals", () => {
     const maggie = rows.referrers.find((r) => r.vanity_code === 'maggie') as AnyRow;
     const balance = (bucket: string) =>
@@ -197,13 +220,13 @@ describe('generateSeed', () => {
     expect(held.length).toBeGreaterThanOrEqual(1);
     expect(held.length).toBeLessThanOrEqual(2);
     for (const conv of held) {
-      expect(JSON.parse(str(conv, 'explanation')).selfReferral).toEqual({ self: true, reason: 'same_email' });
+      expect(JSON.parse(str(conv, 'explanation')).selfReferral).toEqual({ self: true, reason: 'email' });
       const entries = rows.ledger_entries.filter((e) => e.conversion_id === conv.id);
       expect(entries).toHaveLength(1);
       expect(entries[0]).toMatchObject({
         type: 'commission',
         bucket: 'on_hold',
-        reason: 'self_referral:same_email',
+        reason: 'self_referral:email',
         available_at: null,
       });
     }

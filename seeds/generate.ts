@@ -104,6 +104,8 @@ export type SeedTable =
   | 'refunds'
   | 'payouts'
   | 'ledger_entries'
+  | 'ledger_tasks'
+  | 'shop_totals'
   | 'outbox_events';
 
 /** Every table the seed fills, in insertion (foreign-key) order, with its columns. */
@@ -204,6 +206,8 @@ export const TABLE_COLUMNS: Readonly<Record<SeedTable, readonly string[]>> = {
     'dedupe_key',
     'created_at',
   ],
+  ledger_tasks: ['conversion_id', 'action', 'shop_id', 'referrer_id', 'currency', 'due_at'],
+  shop_totals: ['shop_id', 'orders_minor'],
   outbox_events: [
     'id',
     'shop_id',
@@ -933,6 +937,25 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     dedupe_key: e.draft.dedupeKey ?? null,
     created_at: e.at,
   }));
+  // the work the ledger still owes: a release for every commission still pending (migration 0005)
+  const pendingByConversion = new Map<string, { referrerId: string; pending: number; dueAt: number }>();
+  for (const e of ledger) {
+    if (!e.conversionId || e.draft.bucket !== 'pending') continue;
+    const p = pendingByConversion.get(e.conversionId) ?? { referrerId: e.referrerId, pending: 0, dueAt: 0 };
+    p.pending += e.draft.amountMinor;
+    if (e.draft.availableAt) p.dueAt = Math.max(p.dueAt, e.draft.availableAt);
+    pendingByConversion.set(e.conversionId, p);
+  }
+  const taskRows: Row[] = [...pendingByConversion]
+    .filter(([, p]) => p.pending > 0)
+    .map(([conversionId, p]) => ({
+      conversion_id: conversionId,
+      action: 'release',
+      shop_id: SHOP_ID,
+      referrer_id: p.referrerId,
+      currency: CURRENCY,
+      due_at: p.dueAt,
+    }));
   const outboxRows: Row[] = conversions
     .filter((c) => c.status === 'pending')
     .slice(-OUTBOX_EVENT_COUNT)
@@ -981,6 +1004,8 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     refunds: refundRows,
     payouts,
     ledger_entries: ledgerRows,
+    ledger_tasks: taskRows,
+    shop_totals: [{ shop_id: SHOP_ID, orders_minor: conversionRows.reduce((s, c) => s + (c.amount_minor as number), 0) }],
     outbox_events: outboxRows,
   };
 

@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   refund_conflict: 'That refund id was already used with a different amount.',
   insufficient_available: 'The referrer has less available balance than requested.',
   invalid_amount: 'Amounts are positive integers in minor units.',
+  amount_exceeds_catalogue: "A browser-reported amount is more than the catalogue's total for its items.",
+  shop_limit_reached: "The order would take the shop's lifetime order total past its limit (9 × 10^15 minor units).",
   browser_conversions_disabled: 'This shop only accepts orders reported server-to-server.',
   invalid_claim_token: 'The buyer claim token is not valid.',
   nothing_on_hold: 'That conversion has no commission on hold.',
@@ -43,15 +45,18 @@ export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
   readonly code: ErrorCode;
   readonly details?: unknown;
+  /** for 429s: sent as `Retry-After` (seconds, rounded up) */
+  readonly retryAfterMs?: number;
 
   /**
    * @example throw new ApiError(404, 'referrer_not_found', `No referrer has the code ${code}.`)
    */
-  constructor(status: ContentfulStatusCode, code: ErrorCode, message?: string, details?: unknown) {
+  constructor(status: ContentfulStatusCode, code: ErrorCode, message?: string, details?: unknown, retryAfterMs?: number) {
     super(message ?? ERROR_CODES[code]);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.details = details;
+    this.retryAfterMs = retryAfterMs;
   }
 }

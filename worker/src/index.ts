@@ -18,7 +18,7 @@ import { referrers } from './routes/referrers.js';
 import { catalog } from './routes/catalog.js';
 import { shortLinks } from './routes/short-links.js';
 import { renderReference } from './routes/docs.js';
-import { releaseDueCommissions } from './db/ledger.js';
+import { settleDue } from './db/ledger.js';
 import { purgeExpiredKeys } from './db/idempotency.js';
 import { VERSION } from './version.js';
 
@@ -89,6 +89,7 @@ app.notFound((c) =>
 app.onError((error, c) => {
   const requestId = c.get('requestId') ?? 'unknown';
   if (error instanceof ApiError) {
+    if (error.retryAfterMs !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
     return c.json(
       { error: { code: error.code, message: error.message, requestId, ...(error.details ? { details: error.details } : {}) } },
       error.status,
@@ -115,8 +116,9 @@ app.onError((error, c) => {
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller, env, ctx) {
-    const now = Date.now();
-    ctx.waitUntil(Promise.all([releaseDueCommissions(env.DB, now), purgeExpiredKeys(env.DB, now)]));
+  async scheduled(controller, env, ctx) {
+    const now = controller.scheduledTime;
+    // every shop's due ledger work, bounded per run (Durable Object alarms do each shop's on time)
+    ctx.waitUntil(Promise.all([settleDue(env.DB, now, { rounds: 10 }), purgeExpiredKeys(env.DB, now)]));
   },
 } satisfies ExportedHandler<AppEnv['Bindings']>;

@@ -5,15 +5,13 @@
  */
 import { z } from '@hono/zod-openapi';
 import { CHANNELS } from './wire.js';
-import { isCurrency } from './domain/money.js';
+import { MAX_ORDER_MINOR, isCurrency } from './domain/money.js';
 
-/** A non-negative safe integer in minor units. Floats and strings are refused. */
-export const MinorAmount = z
-  .number()
-  .int()
-  .min(0)
-  .max(Number.MAX_SAFE_INTEGER)
-  .openapi({ description: 'Integer amount in minor units of the currency (HKD cents, JPY yen, KWD fils).', example: 16800 });
+/** A non-negative integer in minor units, at most MAX_ORDER_MINOR (10^15). Floats and strings are refused. */
+export const MinorAmount = z.number().int().min(0).max(MAX_ORDER_MINOR).openapi({
+  description: 'Integer amount in minor units of the currency (HKD cents, JPY yen, KWD fils), at most 10^15.',
+  example: 16800,
+});
 
 export const PositiveMinorAmount = MinorAmount.min(1);
 
@@ -78,11 +76,11 @@ export const OrderItemSchema = z
   })
   .openapi('OrderItem');
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX_ORDER = BigInt(MAX_ORDER_MINOR);
 
 /**
- * An order's lines. Their total (Σ quantity × unitPriceMinor) must stay a safe integer, or the
- * commission maths would have to refuse it later (a 400 here, never a 500 there).
+ * An order's lines. Their total (Σ quantity × unitPriceMinor) is at most MAX_ORDER_MINOR, like the
+ * order amount (a 400 here, never an overflow in the commission maths).
  */
 export const OrderItemsSchema = z
   .array(OrderItemSchema)
@@ -95,8 +93,8 @@ export const OrderItemsSchema = z
             ? sum + BigInt(i.quantity) * BigInt(i.unitPriceMinor)
             : sum,
         0n,
-      ) <= MAX_SAFE,
-    { message: 'The items total (quantity × unitPriceMinor, summed) must be at most 2^53 − 1 minor units.' },
+      ) <= MAX_ORDER,
+    { message: 'The items total (quantity × unitPriceMinor, summed) must be at most 10^15 minor units.' },
   );
 
 export const ProgramSchema = z
@@ -110,7 +108,11 @@ export const ProgramSchema = z
     model: z.enum(['last_click', 'first_click']),
     friendReward: z.strictObject({
       kind: z.enum(['none', 'percent', 'flat']),
-      value: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      value: MinorAmount.openapi({ description: 'Basis points for percent (at most 10000), minor units for flat.' }),
+    }),
+    unverifiedExpiryDays: z.number().int().min(1).max(365).nullable().openapi({
+      description:
+        "Days a browser-reported order's held commission waits for the shop's server report or approval before it is voided; null waits forever.",
     }),
   })
   .openapi('Program');

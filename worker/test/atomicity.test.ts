@@ -6,10 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { ADMIN, call, createReferrer, createShop, DAY } from './helpers';
-import { T0, clickId, count, dbFingerprint, ledgerOf, reportOrder } from './fixtures';
+import { T0, clickId, count, dbFingerprint, ledgerOf, reportOrder, settle } from './fixtures';
 import type { ConversionRow } from '../src/db/conversions';
 import { insertConversionStatement } from '../src/db/conversions';
-import { insertEntryStatements, releaseDueCommissions } from '../src/db/ledger';
+import { insertEntryStatements } from '../src/db/ledger';
 
 const TRIGGER = 'test_injected_failure';
 
@@ -124,7 +124,7 @@ describe('every multi-row write of the API leaves nothing partial when one state
   it('a payout: the paid entry (third statement) fails → no payout row and no available debit', async () => {
     const { shop, referrer, body } = await attributed('AT-4');
     expect((await reportOrder(shop, body)).status).toBe(201);
-    expect(await releaseDueCommissions(env.DB, T0 + 30 * DAY, shop.shopId)).toBe(1);
+    expect(await settle(T0 + 30 * DAY, shop.shopId)).toBe(1);
     await breakInserts('ledger_entries', "NEW.type = 'payout' AND NEW.bucket = 'paid'");
     const before = await dbFingerprint();
     const failed = await call('/v1/payouts', { key: shop.sk, now: T0 + 31 * DAY, body: { referrerId: referrer.id } });
@@ -141,10 +141,10 @@ describe('every multi-row write of the API leaves nothing partial when one state
     const reported = await reportOrder(shop, body);
     await breakInserts('ledger_entries', "NEW.type = 'release' AND NEW.bucket = 'available'");
     const before = await dbFingerprint();
-    await expect(releaseDueCommissions(env.DB, T0 + 30 * DAY, shop.shopId)).rejects.toThrow(/injected failure/);
+    await expect(settle(T0 + 30 * DAY, shop.shopId)).rejects.toThrow(/injected failure/);
     expect(await dbFingerprint()).toBe(before);
     await heal();
-    expect(await releaseDueCommissions(env.DB, T0 + 30 * DAY, shop.shopId)).toBe(1);
+    expect(await settle(T0 + 30 * DAY, shop.shopId)).toBe(1);
     expect((await ledgerOf({ conversionId: reported.body.conversion.id })).map((e) => e.type)).toEqual([
       'commission',
       'release',

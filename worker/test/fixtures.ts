@@ -5,9 +5,14 @@
  */
 import { env } from 'cloudflare:workers';
 import { TABLES, call, click, type CallOptions, type TestShop } from './helpers';
+import { settleDue } from '../src/db/ledger';
 
-/** 2026-01-15T00:00:00Z: every test runs on an injected clock from here (X-ShareCart-Test-Now). */
-export const T0 = Date.UTC(2026, 0, 15);
+/**
+ * 2031-01-15T00:00:00Z: every test runs on an injected clock from here (X-ShareCart-Test-Now). It lies
+ * in the future so that real-time Durable Object alarms never find the tests' holds ended: ledger
+ * work runs in a test only when the test runs it ({@link settle}).
+ */
+export const T0 = Date.UTC(2031, 0, 15);
 
 export const db = (): D1Database => env.DB;
 
@@ -86,4 +91,19 @@ export async function dbFingerprint(): Promise<string> {
     parts.push(`${t}:${rows.length}:${rows.join('\n')}`);
   }
   return parts.join('\n--\n');
+}
+
+/**
+ * Runs the ledger's due work (releases, expiries) at `now` for one shop, as the shop's Durable
+ * Object alarm and the cron do; returns how many commissions it released.
+ */
+export async function settle(now: number, shopId?: string): Promise<number> {
+  return (await settleDue(env.DB, now, { shopId })).released;
+}
+
+/** A conversion row straight from D1, by shop and order id. */
+export function getConversionRow(shopId: string, orderId: string) {
+  return env.DB.prepare('SELECT * FROM conversions WHERE shop_id = ? AND order_id = ?')
+    .bind(shopId, orderId)
+    .first<{ id: string; referrer_id: string | null; verified: number; amount_minor: number; commission_minor: number }>();
 }

@@ -124,6 +124,9 @@ export const TABLES = [
   'ledger_entries',
   'idempotency_keys',
   'outbox_events',
+  'ledger_tasks',
+  'referrer_devices',
+  'shop_totals',
 ] as const;
 
 /** Row counts of every table, to prove that a refused request wrote nothing. */

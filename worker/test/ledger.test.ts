@@ -7,8 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { call, createReferrer, createShop, DAY, type TestShop } from './helpers';
-import { T0, clickId, count, dbFingerprint, ledgerOf, reportOrder, sumBuckets } from './fixtures';
-import { releaseDueCommissions } from '../src/db/ledger';
+import { T0, clickId, count, dbFingerprint, ledgerOf, reportOrder, settle, sumBuckets } from './fixtures';
 
 const HOLD = 30 * DAY;
 
@@ -93,6 +92,7 @@ describe('append-only (guarantee 5)', () => {
     await heldOrder(5000, 'S-3', shop);
     expect((await refund(shop, 'S-2', 'rf-1', 4900)).status).toBe(201);
     const now = T0 + HOLD;
+    expect(await settle(now, shop.shopId)).toBe(3);
     const totals = await call('/v1/balances', { key: shop.sk, now });
     expect(totals.status).toBe(200);
 
@@ -122,15 +122,13 @@ describe('hold before pay (guarantee 6)', () => {
         .first<{ available_at: number }>())!.available_at,
     ).toBe(T0 + HOLD);
 
-    expect(await releaseDueCommissions(env.DB, T0 + HOLD - 1, shop.shopId)).toBe(0);
+    expect(await settle(T0 + HOLD - 1, shop.shopId)).toBe(0);
     expect(await referrerBalances(shop, referrer.id, T0 + HOLD - 1)).toMatchObject({ pending: 1680, available: 0 });
 
-    expect(await releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId)).toBe(1);
-    expect(await releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId)).toBe(0);
-    expect(await releaseDueCommissions(env.DB, T0 + 2 * HOLD, shop.shopId)).toBe(0);
-    const released = await Promise.all(
-      Array.from({ length: 5 }, () => releaseDueCommissions(env.DB, T0 + HOLD + 1, shop.shopId)),
-    );
+    expect(await settle(T0 + HOLD, shop.shopId)).toBe(1);
+    expect(await settle(T0 + HOLD, shop.shopId)).toBe(0);
+    expect(await settle(T0 + 2 * HOLD, shop.shopId)).toBe(0);
+    const released = await Promise.all(Array.from({ length: 5 }, () => settle(T0 + HOLD + 1, shop.shopId)));
     expect(released).toEqual([0, 0, 0, 0, 0]);
 
     const entries = await ledgerOf({ conversionId: conversion.id });
@@ -154,7 +152,7 @@ describe('hold before pay (guarantee 6)', () => {
 
   it('concurrent releases of a due commission write one release', async () => {
     const { shop, conversion } = await heldOrder(16800, 'H-2');
-    const results = await Promise.all(Array.from({ length: 8 }, () => releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId)));
+    const results = await Promise.all(Array.from({ length: 8 }, () => settle(T0 + HOLD, shop.shopId)));
     expect(results.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
     const entries = await ledgerOf({ conversionId: conversion.id });
     expect(entries.filter((e) => e.type === 'release')).toHaveLength(2);
@@ -164,9 +162,12 @@ describe('hold before pay (guarantee 6)', () => {
   it("the hold period is the shop's: a 7-day shop releases after 7 days, not before", async () => {
     const shop = await createShop({ program: { holdDays: 7 } });
     const { referrer } = await heldOrder(16800, 'H-7', shop);
+    expect(await settle(T0 + 7 * DAY - 1, shop.shopId)).toBe(0);
     expect((await call('/v1/balances', { key: shop.sk, now: T0 + 7 * DAY - 1 })).body.totals.pending).toBe(1680);
-    // reading balances at the end of the hold releases due commissions first
     expect(await referrerBalances(shop, referrer.id, T0 + 7 * DAY - 1)).toMatchObject({ pending: 1680, available: 0 });
+    // reading never releases: only the ledger's scheduled work does (the shop's alarm, the cron)
+    expect((await call('/v1/balances', { key: shop.sk, now: T0 + 7 * DAY })).body.totals).toMatchObject({ pending: 1680 });
+    expect(await settle(T0 + 7 * DAY, shop.shopId)).toBe(1);
     expect((await call('/v1/balances', { key: shop.sk, now: T0 + 7 * DAY })).body.totals).toMatchObject({
       pending: 0,
       available: 1680,
@@ -182,7 +183,7 @@ describe('hold before pay (guarantee 6)', () => {
       reversedCommissionMinor: 1680,
       balances: { onHold: 0, pending: 0, available: 0, paid: 0 },
     });
-    expect(await releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId)).toBe(0);
+    expect(await settle(T0 + HOLD, shop.shopId)).toBe(0);
     const entries = await ledgerOf({ conversionId: conversion.id });
     expect(entries.map((e) => [e.type, e.bucket, e.amount_minor])).toEqual([
       ['commission', 'pending', 1680],
@@ -202,7 +203,7 @@ describe('hold before pay (guarantee 6)', () => {
 
   it('a refund after release reverses the available commission', async () => {
     const { shop, referrer, conversion } = await heldOrder(16800, 'H-R');
-    expect(await releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId)).toBe(1);
+    expect(await settle(T0 + HOLD, shop.shopId)).toBe(1);
     const res = await refund(shop, 'H-R', 'rf-r', 16800, T0 + HOLD + DAY);
     expect(res.status).toBe(201);
     expect(res.body.reversedCommissionMinor).toBe(1680);
@@ -223,6 +224,7 @@ describe('hold before pay (guarantee 6)', () => {
     const clk = await clickId(shop, referrer.code);
     expect((await reportOrder(shop, { orderId: 'P-1', amountMinor: 16800, currency: 'HKD', clickId: clk })).status).toBe(201);
 
+    expect(await settle(T0 + HOLD, shop.shopId)).toBe(1);
     const paid = await payout(shop, referrer.id, T0 + HOLD);
     expect(paid.status).toBe(201);
     expect(paid.body.payout.amountMinor).toBe(1680);
@@ -262,6 +264,7 @@ describe('hold before pay (guarantee 6)', () => {
         )
       ).status,
     ).toBe(201);
+    expect(await settle(T0 + 2 * HOLD + 2 * DAY, shop.shopId)).toBe(1);
     const next = await payout(shop, referrer.id, T0 + 2 * HOLD + 2 * DAY);
     expect(next.status).toBe(201);
     expect(next.body.payout.amountMinor).toBe(2000 - 1680);
@@ -277,7 +280,7 @@ describe('hold before pay (guarantee 6)', () => {
     const r1 = await refund(shop, 'PR-1', 'p1', 3333, T0 + DAY);
     expect(r1.body).toMatchObject({ refundedMinor: 3333, reversedCommissionMinor: 333, balances: { pending: 667 } });
 
-    expect(await releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId)).toBe(1);
+    expect(await settle(T0 + HOLD, shop.shopId)).toBe(1);
     const r2 = await refund(shop, 'PR-1', 'p2', 3333, T0 + HOLD + DAY);
     expect(r2.body).toMatchObject({
       refundedMinor: 6666,
@@ -334,7 +337,7 @@ describe('refunds are bounded and idempotent (guarantee 5)', () => {
     for (const [id, amount] of [
       ['b', 6801],
       ['c', 16800],
-      ['d', 9_007_199_254_740_991],
+      ['d', 1_000_000_000_000_000],
     ] as const) {
       const res = await refund(shop, 'X-1', id, amount);
       expect(res.status).toBe(422);
@@ -396,10 +399,7 @@ describe('refunds are bounded and idempotent (guarantee 5)', () => {
       orders.push({ id: conversion.id, orderId: `RR-${i}` });
     }
     await Promise.all(
-      orders.flatMap((o) => [
-        refund(shop, o.orderId, `full-${o.orderId}`, 16800, T0 + HOLD),
-        releaseDueCommissions(env.DB, T0 + HOLD, shop.shopId),
-      ]),
+      orders.flatMap((o) => [refund(shop, o.orderId, `full-${o.orderId}`, 16800, T0 + HOLD), settle(T0 + HOLD, shop.shopId)]),
     );
     for (const o of orders) {
       const b = sumBuckets(await ledgerOf({ conversionId: o.id }));

@@ -9,6 +9,7 @@ import { call, createReferrer, createShop, ORIGIN, type TestShop } from './helpe
 import { T0, clickId, dbFingerprint, ledgerOf, reportOrder } from './fixtures';
 
 const MAX = Number.MAX_SAFE_INTEGER;
+const MAX_ORDER_MINOR = 1_000_000_000_000_000;
 
 /** Sends a raw JSON text (so that numbers JSON.stringify cannot write, like 2^53 + 1, reach the API). */
 function rawReport(shop: TestShop, json: string) {
@@ -103,33 +104,33 @@ describe('money input is refused with a 400 and a stable code, and nothing is wr
   it('amounts that only overflow inside the commission maths are a 400 invalid_amount, not a 500', async () => {
     const shop = await createShop({
       products: [
-        { sku: 'dear', name: 'Very dear', priceMinor: Math.floor(MAX / 2) },
-        { sku: 'flat-big', name: 'Flat override', priceMinor: 100, override: { kind: 'flat', value: MAX } },
+        { sku: 'dear', name: 'Very dear', priceMinor: MAX_ORDER_MINOR },
+        { sku: 'flat-big', name: 'Flat override', priceMinor: 100, override: { kind: 'flat', value: MAX_ORDER_MINOR } },
       ],
     });
     const { referrer } = await createReferrer(shop);
     const before = await dbFingerprint();
-    // a flat override of 2^53 − 1 per unit, bought twice
+    // a flat override of 10^15 per unit, bought ten times: 10^16 > 2^53 − 1
     const flat = await reportOrder(shop, {
       orderId: 'OV-1',
-      amountMinor: 200,
+      amountMinor: 1000,
       currency: 'HKD',
       referralCode: referrer.code,
-      items: [{ sku: 'flat-big', quantity: 2, unitPriceMinor: 100 }],
+      items: [{ sku: 'flat-big', quantity: 10, unitPriceMinor: 100 }],
     });
     expect(flat.status).toBe(400);
     expect(flat.body.error.code).toBe('invalid_amount');
-    // a browser report: catalogue price × 3 leaves the safe range
+    // a browser report: catalogue price × 10 leaves the safe range
     const browser = await call('/v1/conversions/browser', {
       key: shop.pk,
       origin: ORIGIN,
       now: T0,
       body: {
         orderId: 'OV-2',
-        amountMinor: MAX,
+        amountMinor: MAX_ORDER_MINOR,
         currency: 'HKD',
         referralCode: referrer.code,
-        items: [{ sku: 'dear', quantity: 3, unitPriceMinor: 1 }],
+        items: [{ sku: 'dear', quantity: 10, unitPriceMinor: 1 }],
       },
     });
     expect(browser.status).toBe(400);

@@ -5,10 +5,9 @@
  * explanation and the ledger, until the shop releases it.
  */
 import { describe, expect, it } from 'vitest';
-import { releaseDueCommissions } from '../src/db/ledger';
 import { env } from 'cloudflare:workers';
 import { call, createReferrer, createShop, DAY, ORIGIN, type TestShop } from './helpers';
-import { T0, ledgerOf, reportOrder } from './fixtures';
+import { T0, ledgerOf, reportOrder, settle } from './fixtures';
 
 async function secretReferrer(shop: TestShop, body: Record<string, unknown>) {
   const res = await call('/v1/referrers', { key: shop.sk, body });
@@ -24,7 +23,7 @@ function expectHeld(conversion: Record<string, any>, reason: string, commissionM
 }
 
 describe('self-referral is held and flagged, never dropped (guarantee 14)', () => {
-  it("the buyer's own referrer token (same browser) → on_hold self_referral:same_token", async () => {
+  it("the buyer's own referrer token (same browser) → on_hold self_referral:token", async () => {
     const shop = await createShop();
     const { referrer, token } = await createReferrer(shop);
     const res = await reportOrder(shop, {
@@ -35,10 +34,10 @@ describe('self-referral is held and flagged, never dropped (guarantee 14)', () =
       customer: { referrerToken: token },
     });
     expect(res.status).toBe(201);
-    expectHeld(res.body.conversion, 'same_token', 1680);
+    expectHeld(res.body.conversion, 'token', 1680);
     const entries = await ledgerOf({ conversionId: res.body.conversion.id });
     expect(entries).toEqual([
-      expect.objectContaining({ type: 'commission', bucket: 'on_hold', amount_minor: 1680, reason: 'self_referral:same_token' }),
+      expect.objectContaining({ type: 'commission', bucket: 'on_hold', amount_minor: 1680, reason: 'self_referral:token' }),
     ]);
     // the referrer sees it as held, not as gone
     const me = await call('/v1/referrers/me', { key: shop.pk, origin: ORIGIN, headers: { 'X-Referrer-Token': token } });
@@ -49,7 +48,7 @@ describe('self-referral is held and flagged, never dropped (guarantee 14)', () =
     expect(stored.body.conversion.explanation).toEqual(res.body.conversion.explanation);
   });
 
-  it('the same e-mail, after normalization (case, Gmail dots and +tags) → same_email', async () => {
+  it('the same e-mail, after normalization (case, Gmail dots and +tags) → email', async () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop, { email: 'Mei.Chan+share@gmail.com' });
     const res = await reportOrder(shop, {
@@ -59,10 +58,10 @@ describe('self-referral is held and flagged, never dropped (guarantee 14)', () =
       referralCode: referrer.code,
       customer: { email: 'MEICHAN@googlemail.com' },
     });
-    expectHeld(res.body.conversion, 'same_email', 1680);
+    expectHeld(res.body.conversion, 'email', 1680);
   });
 
-  it('the same customer id or phone number, set by the shop with its secret key → same_customer / same_phone', async () => {
+  it('the same customer id or phone number, set by the shop with its secret key → customer / phone', async () => {
     const shop = await createShop();
     const byRef = await secretReferrer(shop, { customerRef: 'cust-42', vanityCode: 'kol-ref-42' });
     const a = await reportOrder(shop, {
@@ -72,7 +71,7 @@ describe('self-referral is held and flagged, never dropped (guarantee 14)', () =
       couponCode: 'kol-ref-42',
       customer: { ref: 'cust-42' },
     });
-    expectHeld(a.body.conversion, 'same_customer', 1680);
+    expectHeld(a.body.conversion, 'customer', 1680);
     expect(a.body.conversion.referrerId).toBe(byRef.referrer.id);
 
     const byPhone = await secretReferrer(shop, { phone: '+852 9123 4567' });
@@ -83,7 +82,7 @@ describe('self-referral is held and flagged, never dropped (guarantee 14)', () =
       referralCode: byPhone.referrer.code,
       customer: { phone: '+85291234567' },
     });
-    expectHeld(b.body.conversion, 'same_phone', 980);
+    expectHeld(b.body.conversion, 'phone', 980);
   });
 
   it('a different buyer is not flagged: the commission is pending', async () => {
@@ -118,7 +117,7 @@ describe('self-referral is held and flagged, never dropped (guarantee 14)', () =
       referralCode: becomes.body.referrer.code,
       customer: { ref: 'cust-77' },
     });
-    expectHeld(again.body.conversion, 'same_customer', 1680);
+    expectHeld(again.body.conversion, 'customer', 1680);
     // a friend with another customer id earns the referrer a normal commission
     const friend = await reportOrder(shop, {
       orderId: 'VB-3',
@@ -156,7 +155,7 @@ describe('self-referral is held and flagged, never dropped (guarantee 14)', () =
       referralCode: referrer.code,
       customer: { email: 'Kiki@Example.hk' },
     });
-    expectHeld(own.body.conversion, 'same_email', 1680);
+    expectHeld(own.body.conversion, 'email', 1680);
   });
 });
 
@@ -184,8 +183,8 @@ describe('releasing a held commission', () => {
     expect(again.body.error.code).toBe('nothing_on_hold');
 
     // the shop's 30-day hold runs from the approval
-    expect(await releaseDueCommissions(env.DB, T0 + 31 * DAY - 1, shop.shopId)).toBe(0);
-    expect(await releaseDueCommissions(env.DB, T0 + 31 * DAY, shop.shopId)).toBe(1);
+    expect(await settle(T0 + 31 * DAY - 1, shop.shopId)).toBe(0);
+    expect(await settle(T0 + 31 * DAY, shop.shopId)).toBe(1);
     const entries = await ledgerOf({ conversionId: id });
     expect(entries.map((e) => [e.type, e.bucket, e.amount_minor])).toEqual([
       ['commission', 'on_hold', 1680],

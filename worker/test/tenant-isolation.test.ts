@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { TABLES, call, createShop, ORIGIN, type TestShop } from './helpers';
-import { T0, clickId, reportOrder } from './fixtures';
+import { T0, clickId, getConversionRow, reportOrder } from './fixtures';
 
 const ORIGIN_B = 'https://b-shop.example';
 
@@ -158,14 +158,15 @@ describe("shop B's keys against shop A's data (guarantee 11)", () => {
     const browser = await bPublic('/v1/conversions/browser', {
       body: {
         orderId: 'B-6',
-        amountMinor: 16800,
+        // B's own catalogue price (B repriced its oolong to 1 above)
+        amountMinor: 1,
         currency: 'HKD',
         referralCode: 'maggie',
         items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
       },
     });
-    expect(browser.status).toBe(201);
-    expect(browser.body.conversion.referrerId).toBeNull();
+    expect(browser.status, JSON.stringify(browser.body)).toBe(201);
+    expect((await getConversionRow(b.shopId, 'B-6'))?.referrer_id).toBeNull();
     expect(await shopRows(a.shopId)).toBe(before);
     expect(
       (await env.DB.prepare('SELECT count(*) AS n FROM ledger_entries WHERE referrer_id = ? AND shop_id = ?')

@@ -55,15 +55,14 @@ export const reportBrowserConversion = (body: {
   orderId: string;
   amountMinor: number;
   currency: string;
-  /** the worker re-prices browser reports from its catalogue; `unitPriceMinor` is still required */
-  items?: Array<{ sku: string; quantity: number; unitPriceMinor: number }>;
+  /** required: the worker prices browser reports from its catalogue (`unitPriceMinor` is ignored) */
+  items: Array<{ sku: string; quantity: number; unitPriceMinor: number }>;
   clickId?: string;
   referralCode?: string;
   couponCode?: string;
   visitorId?: string;
 }) =>
-  request<{ conversion: { id: string; orderId: string; verified: boolean }; buyerClaimToken: string }>(
-    'POST',
-    '/v1/conversions/browser',
-    body,
-  );
+  request<{
+    conversion: { id: string; orderId: string; verified: boolean; recorded: 'created' | 'replayed' | 'unchanged' };
+    buyerClaimToken?: string;
+  }>('POST', '/v1/conversions/browser', body);

@@ -3,7 +3,7 @@
  * DELETE); a balance is a SUM. Every insert carries a dedupe key so that a retried write is a no-op.
  */
 import type { Balances, Bucket, EntryDraft, EntryType } from '../domain/ledger.js';
-import { releaseEntries } from '../domain/ledger.js';
+import { releaseEntries, withdrawEntries } from '../domain/ledger.js';
 import { newId } from '../lib/ids.js';
 import { outboxStatement } from './outbox.js';
 
@@ -162,60 +162,207 @@ export async function listLedger(
   return results;
 }
 
+export type DueAction = 'release' | 'expire';
+
 /**
- * Moves every commission whose hold has ended from pending to available (new 'release' entries)
- * and queues `commission.available`. Safe to run any number of times, concurrently too: the
- * dedupe keys make a second release of the same conversion a no-op.
+ * Records work the ledger owes a conversion (see migration 0005): written with the entries that
+ * create it, only when `onlyIf` holds. A later due time for the same work wins (a release waits
+ * for the latest hold of the conversion).
  */
-export async function releaseDueCommissions(db: D1Database, now: number, shopId?: string): Promise<number> {
-  const { results } = await db
+export function dueStatement(
+  db: D1Database,
+  due: { conversionId: string; action: DueAction; shopId: string; referrerId: string; currency: string; dueAt: number },
+  onlyIf: { sql: string; args: unknown[] },
+): D1PreparedStatement {
+  return db
     .prepare(
-      `SELECT e.conversion_id, e.referrer_id, e.shop_id, e.currency, MAX(e.available_at) AS available_at
-         FROM ledger_entries e
-        WHERE e.type IN ('commission', 'approve') AND e.bucket = 'pending' AND e.available_at <= ?
-          ${shopId ? 'AND e.shop_id = ?' : ''}
-          AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.dedupe_key = 'release:' || e.conversion_id || ':available')
-        GROUP BY e.conversion_id LIMIT 500`,
+      `INSERT INTO ledger_tasks (conversion_id, action, shop_id, referrer_id, currency, due_at)
+       SELECT ?, ?, ?, ?, ?, ? WHERE ${onlyIf.sql}
+       ON CONFLICT (conversion_id, action) DO UPDATE SET due_at = max(ledger_tasks.due_at, excluded.due_at),
+         referrer_id = excluded.referrer_id`,
     )
-    .bind(...(shopId ? [now, shopId] : [now]))
-    .all<{ conversion_id: string; referrer_id: string; shop_id: string; currency: string; available_at: number }>();
-  let released = 0;
-  for (const due of results) {
-    const { balances, lastSeq } = await conversionLedgerState(db, due.conversion_id, due.currency);
-    const drafts = releaseEntries({
-      conversionId: due.conversion_id,
-      conversionBalances: balances,
-      availableAt: due.available_at,
-      now,
-    });
-    if (drafts.length === 0) continue;
-    const txnId = newId('txn');
-    const ctx: EntryContext = {
-      shopId: due.shop_id,
-      referrerId: due.referrer_id,
-      currency: due.currency,
-      txnId,
-      conversionId: due.conversion_id,
-      now,
-    };
-    const amount = drafts.find((d) => d.bucket === 'available')?.amountMinor ?? 0;
-    // a refund (void) landing between our read and this write makes the guard false: nothing is
-    // released now, and the next run releases what is still pending
-    const [moved] = await db.batch([
-      ...insertEntryStatements(db, ctx, drafts, unchangedSince(due.conversion_id, lastSeq, txnId)),
-      outboxStatement(db, {
-        shopId: due.shop_id,
-        type: 'commission.available',
-        payload: { conversionId: due.conversion_id, referrerId: due.referrer_id, amountMinor: amount, currency: due.currency },
-        dedupeKey: `commission.available:${due.conversion_id}`,
-        now,
-        onlyIf: { sql: 'EXISTS (SELECT 1 FROM ledger_entries WHERE txn_id = ?)', args: [txnId] },
-      }),
-    ]);
-    if (moved && moved.meta.changes > 0) released++;
-  }
-  return released;
+    .bind(due.conversionId, due.action, due.shopId, due.referrerId, due.currency, due.dueAt, ...onlyIf.args);
 }
+
+/**
+ * Forgets the conversion's due work that is gone: a release when nothing is pending any more, an
+ * expiry when nothing is on hold or the order was confirmed. Put it last in every batch that moves
+ * a conversion's commission (release, refund, approval, confirmation): settled conversions then
+ * never stay candidates.
+ */
+export function clearSettledDueStatement(db: D1Database, conversionId: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `DELETE FROM ledger_tasks WHERE conversion_id = ?1 AND (
+         (action = 'release' AND (SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_entries
+                                   WHERE conversion_id = ?1 AND bucket = 'pending') <= 0)
+         OR (action = 'expire' AND ((SELECT COALESCE(SUM(amount_minor), 0) FROM ledger_entries
+                                     WHERE conversion_id = ?1 AND bucket = 'on_hold') <= 0
+                                    OR EXISTS (SELECT 1 FROM conversions WHERE id = ?1 AND verified = 1))))`,
+    )
+    .bind(conversionId);
+}
+
+/** Conversions handled per round of {@link settleDue}. */
+export const SETTLE_BATCH = 50;
+
+interface DueRow {
+  conversion_id: string;
+  action: DueAction;
+  shop_id: string;
+  referrer_id: string;
+  currency: string;
+  due_at: number;
+}
+
+/**
+ * Does the work the ledger owes at `now`, oldest first: moves pending commissions whose hold ended
+ * to available (`commission.available`), and voids the held commission of browser-reported orders
+ * the shop never confirmed within its `unverifiedExpiryDays` (`commission.reversed`). Runs from
+ * the cron (every shop) and from each shop's Durable Object alarm (its own shop), never from a
+ * read. Each round costs exactly 3 D1 calls (the due rows, their balances, one batch) for up to
+ * SETTLE_BATCH conversions, and a run makes at most `rounds` rounds. Only rows with work left are
+ * candidates (settled ones are deleted by the batch that settles them), so nothing due waits
+ * behind anything that is not.
+ *
+ * Safe to run any number of times, concurrently too: entries are written only if the conversion's
+ * ledger did not change since it was read, and dedupe keys make a repeat a no-op.
+ */
+export async function settleDue(
+  db: D1Database,
+  now: number,
+  opts: { shopId?: string; rounds?: number } = {},
+): Promise<{ released: number; expired: number; rounds: number; more: boolean }> {
+  const out = { released: 0, expired: 0, rounds: 0, more: false };
+  const rounds = opts.rounds ?? 4;
+  for (let round = 0; round < rounds; round++) {
+    const { results: due } = await db
+      .prepare(
+        `SELECT * FROM ledger_tasks WHERE due_at <= ?1 ${opts.shopId ? 'AND shop_id = ?3' : ''}
+          ORDER BY due_at, conversion_id LIMIT ?2`,
+      )
+      .bind(now, SETTLE_BATCH, ...(opts.shopId ? [opts.shopId] : []))
+      .all<DueRow>();
+    if (due.length === 0) return out;
+    out.rounds++;
+    const ids = [...new Set(due.map((d) => d.conversion_id))];
+    const { results: state } = await db
+      .prepare(
+        `SELECT conversion_id, bucket, SUM(amount_minor) AS total, MAX(seq) AS last_seq,
+                MAX(CASE WHEN type IN ('commission', 'approve') AND bucket = 'pending' THEN available_at END) AS available_at
+           FROM ledger_entries WHERE conversion_id IN (SELECT value FROM json_each(?)) GROUP BY conversion_id, bucket`,
+      )
+      .bind(JSON.stringify(ids))
+      .all<{ conversion_id: string; bucket: Bucket; total: number; last_seq: number; available_at: number | null }>();
+    const byConversion = new Map<string, { balances: Balances; lastSeq: number; availableAt: number | null }>();
+    for (const id of ids)
+      byConversion.set(id, { balances: { onHold: 0, pending: 0, available: 0, paid: 0 }, lastSeq: 0, availableAt: null });
+    for (const r of state) {
+      const s = byConversion.get(r.conversion_id)!;
+      s.balances[BUCKET_FIELD[r.bucket]] = r.total;
+      s.lastSeq = Math.max(s.lastSeq, r.last_seq);
+      if (r.available_at !== null) s.availableAt = Math.max(s.availableAt ?? 0, r.available_at);
+    }
+    const statements: D1PreparedStatement[] = [];
+    /** index in the batch of each first ledger insert, to count what was really written */
+    const firsts: Array<{ index: number; action: DueAction }> = [];
+    for (const d of due) {
+      const s = byConversion.get(d.conversion_id)!;
+      const txnId = newId('txn');
+      const ctx: EntryContext = {
+        shopId: d.shop_id,
+        referrerId: d.referrer_id,
+        currency: d.currency,
+        txnId,
+        conversionId: d.conversion_id,
+        now,
+      };
+      const wrote = { sql: 'EXISTS (SELECT 1 FROM ledger_entries WHERE txn_id = ?)', args: [txnId] };
+      if (d.action === 'release') {
+        if (s.balances.pending > 0 && s.availableAt !== null && s.availableAt > now) {
+          // the hold was extended (an approval): wait for its end
+          statements.push(
+            db
+              .prepare('UPDATE ledger_tasks SET due_at = ? WHERE conversion_id = ? AND action = ?')
+              .bind(s.availableAt, d.conversion_id, d.action),
+          );
+          continue;
+        }
+        const drafts = releaseEntries({
+          conversionId: d.conversion_id,
+          conversionBalances: s.balances,
+          availableAt: d.due_at,
+          now,
+        });
+        if (drafts.length) {
+          firsts.push({ index: statements.length, action: 'release' });
+          statements.push(
+            // a refund (void) landing between our read and this write makes the guard false: nothing
+            // is released now, the row stays, and the next run sees the new balances
+            ...insertEntryStatements(db, ctx, drafts, unchangedSince(d.conversion_id, s.lastSeq, txnId)),
+            outboxStatement(db, {
+              shopId: d.shop_id,
+              type: 'commission.available',
+              payload: {
+                conversionId: d.conversion_id,
+                referrerId: d.referrer_id,
+                amountMinor: s.balances.pending,
+                currency: d.currency,
+              },
+              dedupeKey: `commission.available:${d.conversion_id}`,
+              now,
+              onlyIf: wrote,
+            }),
+          );
+        }
+      } else {
+        const drafts = withdrawEntries({
+          conversionId: d.conversion_id,
+          action: 'expire',
+          scope: 'on_hold',
+          balances: s.balances,
+        });
+        if (drafts.length) {
+          firsts.push({ index: statements.length, action: 'expire' });
+          const unverified = {
+            sql: `${unchangedSince(d.conversion_id, s.lastSeq, txnId).sql} AND EXISTS (SELECT 1 FROM conversions WHERE id = ? AND verified = 0)`,
+            args: [...unchangedSince(d.conversion_id, s.lastSeq, txnId).args, d.conversion_id],
+          };
+          statements.push(
+            ...insertEntryStatements(db, ctx, drafts, unverified),
+            outboxStatement(db, {
+              shopId: d.shop_id,
+              type: 'commission.reversed',
+              payload: {
+                conversionId: d.conversion_id,
+                referrerId: d.referrer_id,
+                amountMinor: s.balances.onHold,
+                currency: d.currency,
+                reason: 'unverified_expired',
+              },
+              dedupeKey: `commission.reversed:expire:${d.conversion_id}`,
+              now,
+              onlyIf: wrote,
+            }),
+          );
+        }
+      }
+      statements.push(clearSettledDueStatement(db, d.conversion_id));
+    }
+    const results = await db.batch(statements);
+    for (const f of firsts) {
+      if ((results[f.index]?.meta.changes ?? 0) > 0) {
+        if (f.action === 'release') out.released++;
+        else out.expired++;
+      }
+    }
+    if (due.length < SETTLE_BATCH) return out;
+  }
+  out.more = true;
+  return out;
+}
+
+const BUCKET_FIELD = { on_hold: 'onHold', pending: 'pending', available: 'available', paid: 'paid' } as const;
 
 /**
  * A conversion's balances as a refund must see them, with the seq they were read at: payouts

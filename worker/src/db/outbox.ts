@@ -6,7 +6,12 @@
 import { newId } from '../lib/ids.js';
 
 export type OutboxEventType =
-  'conversion.attributed' | 'commission.available' | 'commission.reversed' | 'team.completed' | 'team.expired';
+  | 'conversion.attributed'
+  | 'conversion.verified'
+  | 'commission.available'
+  | 'commission.reversed'
+  | 'team.completed'
+  | 'team.expired';
 
 /**
  * An INSERT of one event, written only when `onlyIf` (SQL evaluated in the same statement) holds —

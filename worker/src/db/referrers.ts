@@ -59,3 +59,45 @@ export async function listReferrers(db: D1Database, shopId: string, limit: numbe
     .all<ReferrerRow>();
   return results;
 }
+
+/** Devices kept per referrer for self-referral checks (the most recent ones count). */
+export const MAX_REFERRER_DEVICES = 20;
+
+/**
+ * Remembers that the referrer used this browser (its SDK visitor id, as a salted hash): an order
+ * from it through the referrer's own link is self-referral. A repeat is a no-op.
+ */
+export function referrerDeviceStatement(
+  db: D1Database,
+  device: { referrerId: string; shopId: string; visitorHash: string; now: number },
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO referrer_devices (referrer_id, visitor_hash, shop_id, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (referrer_id, visitor_hash) DO NOTHING`,
+    )
+    .bind(device.referrerId, device.visitorHash, device.shopId, device.now);
+}
+
+/** A referrer row with the visitor hashes of its most recent devices (JSON array). */
+export type ReferrerWithDevices = ReferrerRow & { devices: string };
+
+/** Referrers of a shop by id, code or vanity code (any case), with their devices, in one query. */
+export async function findReferrersWithDevices(
+  db: D1Database,
+  shopId: string,
+  ids: string[],
+  codes: string[],
+): Promise<ReferrerWithDevices[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT r.*, (SELECT json_group_array(visitor_hash) FROM (SELECT visitor_hash FROM referrer_devices d
+                     WHERE d.referrer_id = r.id ORDER BY created_at DESC LIMIT ${MAX_REFERRER_DEVICES})) AS devices
+         FROM referrers r
+        WHERE r.shop_id = ?1 AND (r.id IN (SELECT value FROM json_each(?2))
+           OR r.code IN (SELECT value FROM json_each(?3)) OR r.vanity_code IN (SELECT value FROM json_each(?3)))`,
+    )
+    .bind(shopId, JSON.stringify(ids), JSON.stringify(codes))
+    .all<ReferrerWithDevices>();
+  return results;
+}

@@ -27,6 +27,8 @@ export interface ProgramRow {
   model: 'last_click' | 'first_click';
   friend_reward_kind: 'none' | 'percent' | 'flat';
   friend_reward_value: number;
+  /** days an unconfirmed browser report's held commission waits before it is voided; null: forever */
+  unverified_expiry_days: number | null;
   updated_at: number;
 }
 

@@ -111,6 +111,8 @@ export function commissionEntries(input: {
   holdReason?: string;
   now: number;
   holdDays: number;
+  /** `verified` for the commission credited when the shop's server report supersedes a browser report */
+  credit?: 'first' | 'verified';
 }): EntryDraft[] {
   const { conversionId, commissionMinor, onHold, now, holdDays } = input;
   assertMinor(commissionMinor, 'commission');
@@ -124,9 +126,48 @@ export function commissionEntries(input: {
       amountMinor: commissionMinor,
       availableAt: onHold ? null : now + holdDays * DAY_MS,
       reason: onHold ? (input.holdReason ?? 'on_hold') : null,
-      dedupeKey: `commission:${conversionId}`,
+      dedupeKey: input.credit === 'verified' ? `commission:${conversionId}:verified` : `commission:${conversionId}`,
     },
   ];
+}
+
+/**
+ * Takes back what a conversion's commission still holds: voids what is on hold and pending,
+ * reverses what is available and unpaid, and claws back what was already paid out (a negative
+ * `available` entry, netted against the next payout). `scope: 'on_hold'` takes back only what is
+ * on hold. Used when the shop's server report supersedes a browser report (whose commission is
+ * then credited anew from the server's numbers, see {@link commissionEntries} `credit`) and when
+ * an unconfirmed browser report expires. Dedupe keys are `<action>:<conversionId>:<bucket>`, so
+ * each happens at most once per conversion.
+ *
+ * `balances` are the conversion's own, with `paid` the part of its released commission already
+ * paid out and `available` the unpaid rest (as a refund sees them).
+ *
+ * @example
+ * withdrawEntries({ conversionId: 'conv_1', action: 'supersede', scope: 'all',
+ *   balances: { onHold: 900, pending: 0, available: 0, paid: 0 } });
+ * // [{ type: 'void', bucket: 'on_hold', amountMinor: -900, reason: 'supersede',
+ * //    dedupeKey: 'supersede:conv_1:on_hold' }]
+ */
+export function withdrawEntries(input: {
+  conversionId: string;
+  action: 'supersede' | 'expire';
+  scope: 'all' | 'on_hold';
+  balances: Balances;
+}): EntryDraft[] {
+  const { conversionId, action, balances } = input;
+  const entries: EntryDraft[] = [];
+  const add = (type: EntryType, bucket: Bucket, amount: number, key: string) => {
+    if (amount > 0)
+      entries.push({ type, bucket, amountMinor: -amount, reason: action, dedupeKey: `${action}:${conversionId}:${key}` });
+  };
+  add('void', 'on_hold', balances.onHold, 'on_hold');
+  if (input.scope === 'all') {
+    add('void', 'pending', balances.pending, 'pending');
+    add('reversal', 'available', balances.available, 'available');
+    add('clawback', 'available', balances.paid, 'clawback');
+  }
+  return entries;
 }
 
 /**

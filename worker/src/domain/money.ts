@@ -91,6 +91,22 @@ export function isMinorAmount(x: unknown): x is number {
 }
 
 /**
+ * The most one order may be, in minor units of its currency (10^15: HK$10 trillion, ¥1 quadrillion):
+ * its amount, the total of its item lines, a refund, a price, a flat rate or a cap. Larger values
+ * are a 400 at the API.
+ */
+export const MAX_ORDER_MINOR = 1_000_000_000_000_000;
+
+/**
+ * The most a shop may report in orders over its life (the sum of its order amounts; a server
+ * report that supersedes a browser report adds any increase). 9 × 10^15 < 2^53 − 1, and a
+ * commission never exceeds its order's amount, so every sum the ledger makes for the shop or any
+ * of its referrers — a balance, a total, a day's figures — stays an exact integer. An order past
+ * the limit is a 422 `shop_limit_reached` and writes nothing.
+ */
+export const MAX_SHOP_ORDERS_MINOR = 9_000_000_000_000_000;
+
+/**
  * `numerator / denominator` rounded to the nearest integer, ties to the even neighbour
  * (banker's rounding). Exact for any BigInt inputs of either sign.
  *

@@ -57,12 +57,12 @@ describe('normalizePhone', () => {
 
 describe('detectSelfReferral', () => {
   it.each<[string, Identity, Identity, string]>([
-    ['same_token', { tokenHash: 'abc' }, { tokenHash: 'abc' }, 'same_token'],
-    ['same_customer', { customerRef: 'cus_1' }, { customerRef: ' cus_1 ' }, 'same_customer'],
-    ['same_email', { email: 'Maggie.Chan@gmail.com' }, { email: 'maggiechan+sale@googlemail.com' }, 'same_email'],
-    ['same_email (case, spaces)', { email: 'maggie@example.com' }, { email: ' MAGGIE@Example.com' }, 'same_email'],
-    ['same_phone', { phone: '+852 9123 4567' }, { phone: '+85291234567' }, 'same_phone'],
-    ['same_visitor', { visitorHash: 'v1' }, { visitorHash: 'v1' }, 'same_visitor'],
+    ['token', { tokenHash: 'abc' }, { tokenHash: 'abc' }, 'token'],
+    ['customer', { customerRef: 'cus_1' }, { customerRef: ' cus_1 ' }, 'customer'],
+    ['email', { email: 'Maggie.Chan@gmail.com' }, { email: 'maggiechan+sale@googlemail.com' }, 'email'],
+    ['same_email (case, spaces)', { email: 'maggie@example.com' }, { email: ' MAGGIE@Example.com' }, 'email'],
+    ['phone', { phone: '+852 9123 4567' }, { phone: '+85291234567' }, 'phone'],
+    ['visitor', { visitorHashes: ['v1'] }, { visitorHashes: ['v1'] }, 'visitor'],
   ])('%s', (_, referrer, buyer, reason) => {
     expect(detectSelfReferral(referrer, buyer)).toEqual({ self: true, reason });
   });
@@ -73,13 +73,13 @@ describe('detectSelfReferral', () => {
       customerRef: 'c',
       email: 'e@example.com',
       phone: '+1 2',
-      visitorHash: 'v',
+      visitorHashes: ['v'],
     };
-    expect(detectSelfReferral(everything, everything).reason).toBe('same_token');
-    expect(detectSelfReferral({ ...everything, tokenHash: 'x' }, everything).reason).toBe('same_customer');
-    expect(detectSelfReferral({ ...everything, tokenHash: null, customerRef: null }, everything).reason).toBe('same_email');
-    expect(detectSelfReferral({ phone: '+12', visitorHash: 'v' }, everything).reason).toBe('same_phone');
-    expect(detectSelfReferral({ visitorHash: 'v' }, everything).reason).toBe('same_visitor');
+    expect(detectSelfReferral(everything, everything).reason).toBe('token');
+    expect(detectSelfReferral({ ...everything, tokenHash: 'x' }, everything).reason).toBe('customer');
+    expect(detectSelfReferral({ ...everything, tokenHash: null, customerRef: null }, everything).reason).toBe('email');
+    expect(detectSelfReferral({ phone: '+12', visitorHashes: ['v'] }, everything).reason).toBe('phone');
+    expect(detectSelfReferral({ visitorHashes: ['v'] }, everything).reason).toBe('visitor');
   });
 
   it('different people are not self-referrals', () => {
@@ -90,14 +90,14 @@ describe('detectSelfReferral', () => {
           customerRef: 'c1',
           email: 'a@example.com',
           phone: '+85291234567',
-          visitorHash: 'v1',
+          visitorHashes: ['v1'],
         },
         {
           tokenHash: 'b',
           customerRef: 'c2',
           email: 'b@example.com',
           phone: '+85291234568',
-          visitorHash: 'v2',
+          visitorHashes: ['v2'],
         },
       ),
     ).toEqual({ self: false, reason: null });
@@ -116,7 +116,7 @@ describe('detectSelfReferral', () => {
           customerRef: v,
           email: v,
           phone: v,
-          visitorHash: v,
+          visitorHashes: [v],
         });
         expect(detectSelfReferral(identity(a), identity(b))).toEqual({ self: false, reason: null });
       }
@@ -142,14 +142,29 @@ describe('detectSelfReferral', () => {
     expect(detectSelfReferral({ email: '@gmail.com' }, { email: '.@gmail.com' }).self).toBe(false);
   });
 
+  it('visitor hashes are sets: any browser in both matches, an empty set never does', () => {
+    expect(detectSelfReferral({ visitorHashes: ['v1', 'v2', 'v3'] }, { visitorHashes: ['v9', ' v2 '] })).toEqual({
+      self: true,
+      reason: 'visitor',
+    });
+    expect(detectSelfReferral({ visitorHashes: ['v1', 'v2'] }, { visitorHashes: ['v3', null, ''] }).self).toBe(false);
+    expect(detectSelfReferral({ visitorHashes: [] }, { visitorHashes: [] }).self).toBe(false);
+  });
+
   it('does not compare across fields', () => {
-    expect(detectSelfReferral({ tokenHash: 'x' }, { visitorHash: 'x' }).self).toBe(false);
+    expect(detectSelfReferral({ tokenHash: 'x' }, { visitorHashes: ['x'] }).self).toBe(false);
   });
 
   it('is symmetric and an identity with any field always matches itself (property)', () => {
     const field = fc.option(fc.string({ minLength: 0, maxLength: 12 }), { nil: null });
     const identity = fc.record(
-      { tokenHash: field, customerRef: field, email: field, phone: field, visitorHash: field },
+      {
+        tokenHash: field,
+        customerRef: field,
+        email: field,
+        phone: field,
+        visitorHashes: fc.array(fc.string({ maxLength: 12 }), { maxLength: 3 }),
+      },
       { requiredKeys: [] },
     );
     fc.assert(
@@ -163,7 +178,7 @@ describe('detectSelfReferral', () => {
       fc.property(fc.emailAddress(), (email) => {
         expect(detectSelfReferral({ email }, { email: ` ${email.toUpperCase()} ` })).toEqual({
           self: true,
-          reason: 'same_email',
+          reason: 'email',
         });
       }),
     );

@@ -4,9 +4,12 @@
  * Identities are compared field by field, only where both sides have the field (a missing or
  * blank field never matches anything), after normalization: e-mail addresses are trimmed and
  * lower-cased (and Gmail's dots and +tags dropped), phone numbers keep only their digits and a
- * leading `+`, and opaque ids (token hash, customer ref, visitor hash) are compared trimmed.
- * The first match, in the order token, customer, email, phone, visitor, is the reason. The caller
- * flags the conversion and puts the commission on hold; it is never silently dropped.
+ * leading `+`, and opaque ids (token hash, customer ref, visitor hashes) are compared trimmed.
+ * Visitor hashes are sets: the browsers a referrer created or claimed their link from, and the
+ * browsers the buyer's click and order came from; any browser in both is a match (the referrer
+ * bought through their own link in their own browser). The first match, in the order token,
+ * customer, email, phone, visitor, is the reason. The caller flags the conversion and puts the
+ * commission on hold; it is never silently dropped.
  */
 
 export interface Identity {
@@ -14,10 +17,10 @@ export interface Identity {
   customerRef?: string | null;
   email?: string | null;
   phone?: string | null;
-  visitorHash?: string | null;
+  visitorHashes?: ReadonlyArray<string | null | undefined> | null;
 }
 
-export type SelfReferralReason = 'same_token' | 'same_customer' | 'same_email' | 'same_phone' | 'same_visitor';
+export type SelfReferralReason = 'token' | 'customer' | 'email' | 'phone' | 'visitor';
 
 export interface SelfReferralVerdict {
   self: boolean;
@@ -84,23 +87,31 @@ function phoneKey(v: string): string {
 }
 
 const CHECKS: ReadonlyArray<{
-  field: keyof Identity;
+  field: Exclude<keyof Identity, 'visitorHashes'>;
   reason: SelfReferralReason;
   normalize: (v: string) => string;
 }> = [
-  { field: 'tokenHash', reason: 'same_token', normalize: trim },
-  { field: 'customerRef', reason: 'same_customer', normalize: trim },
-  { field: 'email', reason: 'same_email', normalize: emailKey },
-  { field: 'phone', reason: 'same_phone', normalize: phoneKey },
-  { field: 'visitorHash', reason: 'same_visitor', normalize: trim },
+  { field: 'tokenHash', reason: 'token', normalize: trim },
+  { field: 'customerRef', reason: 'customer', normalize: trim },
+  { field: 'email', reason: 'email', normalize: emailKey },
+  { field: 'phone', reason: 'phone', normalize: phoneKey },
 ];
+
+function visitorSet(values: Identity['visitorHashes']): Set<string> {
+  const out = new Set<string>();
+  for (const v of values ?? []) {
+    const key = present(v, trim);
+    if (key !== null) out.add(key);
+  }
+  return out;
+}
 
 /**
  * Whether `buyer` is `referrer`, and by which evidence.
  *
  * @example
  * detectSelfReferral({ email: 'maggie.chan@gmail.com' }, { email: 'MaggieChan+x@gmail.com' });
- * // { self: true, reason: 'same_email' }
+ * // { self: true, reason: 'email' }
  * detectSelfReferral({ email: null }, { email: null });
  * // { self: false, reason: null }
  */
@@ -110,5 +121,7 @@ export function detectSelfReferral(referrer: Identity, buyer: Identity): SelfRef
     const b = present(buyer[field], normalize);
     if (a !== null && a === b) return { self: true, reason };
   }
+  const theirs = visitorSet(referrer.visitorHashes);
+  for (const v of visitorSet(buyer.visitorHashes)) if (theirs.has(v)) return { self: true, reason: 'visitor' };
   return { self: false, reason: null };
 }

@@ -132,7 +132,7 @@ admin.openapi(
       db
         .prepare(
           `INSERT INTO commission_programs (shop_id, kind, rate_bps, flat_minor, cap_minor, hold_days, window_days, model,
-             friend_reward_kind, friend_reward_value, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             friend_reward_kind, friend_reward_value, unverified_expiry_days, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .bind(
           shopId,
@@ -145,6 +145,7 @@ admin.openapi(
           p.model ?? 'last_click',
           p.friendReward?.kind ?? 'none',
           p.friendReward?.value ?? 0,
+          p.unverifiedExpiryDays ?? null,
           now,
         ),
       ...body.allowedOrigins.map((o) =>

@@ -5,7 +5,8 @@ import { ApiError } from '../errors.js';
 import { requireKey } from '../middleware/auth.js';
 import { validationHook } from '../lib/validation.js';
 import { ProductInput, ProductSchema, ProgramSchema, Sku, errorResponses } from '../schemas.js';
-import { getProgram, listProducts, toProductRule, upsertProductStatement } from '../db/shops.js';
+import { getProgramRow, listProducts, toProductRule, toProgram, upsertProductStatement } from '../db/shops.js';
+import type { ProgramRow } from '../db/shops.js';
 import { clickBuffer } from '../db/clicks.js';
 import { earnPerUnit } from '../domain/commission.js';
 import type { Program } from '../domain/commission.js';
@@ -13,7 +14,14 @@ import { presentProduct } from '../lib/present.js';
 
 export const catalog = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-function presentProgram(p: Program) {
+async function programOf(db: D1Database, shopId: string): Promise<ProgramRow> {
+  const row = await getProgramRow(db, shopId);
+  if (!row) throw new Error(`shop ${shopId} has no commission program`);
+  return row;
+}
+
+function presentProgram(row: ProgramRow) {
+  const p = toProgram(row);
   return {
     kind: p.kind,
     rateBps: p.rateBps,
@@ -23,6 +31,7 @@ function presentProgram(p: Program) {
     windowDays: p.windowDays,
     model: p.model,
     friendReward: { kind: p.friendRewardKind, value: p.friendRewardValue },
+    unverifiedExpiryDays: row.unverified_expiry_days,
   };
 }
 
@@ -39,7 +48,7 @@ catalog.openapi(
       ...errorResponses(401, 403),
     },
   }),
-  async (c) => c.json({ program: presentProgram(await getProgram(c.env.DB, c.get('shop').id)) }, 200),
+  async (c) => c.json({ program: presentProgram(await programOf(c.env.DB, c.get('shop').id)) }, 200),
 );
 
 catalog.openapi(
@@ -58,8 +67,10 @@ catalog.openapi(
   }),
   async (c) => {
     const shop = c.get('shop');
-    const cur = await getProgram(c.env.DB, shop.id);
+    const curRow = await programOf(c.env.DB, shop.id);
+    const cur = toProgram(curRow);
     const b = c.req.valid('json');
+    const unverifiedExpiryDays = b.unverifiedExpiryDays === undefined ? curRow.unverified_expiry_days : b.unverifiedExpiryDays;
     const next: Program = {
       kind: b.kind ?? cur.kind,
       rateBps: b.rateBps ?? cur.rateBps,
@@ -73,7 +84,7 @@ catalog.openapi(
     };
     await c.env.DB.prepare(
       `UPDATE commission_programs SET kind = ?, rate_bps = ?, flat_minor = ?, cap_minor = ?, hold_days = ?, window_days = ?,
-         model = ?, friend_reward_kind = ?, friend_reward_value = ?, updated_at = ? WHERE shop_id = ?`,
+         model = ?, friend_reward_kind = ?, friend_reward_value = ?, unverified_expiry_days = ?, updated_at = ? WHERE shop_id = ?`,
     )
       .bind(
         next.kind,
@@ -85,12 +96,13 @@ catalog.openapi(
         next.model,
         next.friendRewardKind,
         next.friendRewardValue,
+        unverifiedExpiryDays,
         c.get('now'),
         shop.id,
       )
       .run();
-    await clickBuffer(c.env, shop.id).invalidateAll();
-    return c.json({ program: presentProgram(next) }, 200);
+    await clickBuffer(c.env, shop.id).invalidate('program');
+    return c.json({ program: presentProgram(await programOf(c.env.DB, shop.id)) }, 200);
   },
 );
 
@@ -109,7 +121,7 @@ catalog.openapi(
   }),
   async (c) => {
     const shop = c.get('shop');
-    const program = await getProgram(c.env.DB, shop.id);
+    const program = toProgram(await programOf(c.env.DB, shop.id));
     const rows = await listProducts(c.env.DB, shop.id);
     return c.json({ data: rows.map((p) => presentProduct(p, earnPerUnit(p.price_minor, program, toProductRule(p)))) }, 200);
   },
@@ -138,8 +150,8 @@ catalog.openapi(
     const body = c.req.valid('json');
     await upsertProductStatement(c.env.DB, shop.id, { ...body, sku, currency: shop.currency }, c.get('now')).run();
     // the conversion desk caches the catalogue: the next order must use this price and override
-    await clickBuffer(c.env, shop.id).invalidateAll();
-    const program = await getProgram(c.env.DB, shop.id);
+    await clickBuffer(c.env, shop.id).invalidate('products');
+    const program = toProgram(await programOf(c.env.DB, shop.id));
     const row = (await listProducts(c.env.DB, shop.id)).find((p) => p.sku === sku);
     if (!row) throw new ApiError(404, 'not_found');
     return c.json({ product: presentProduct(row, earnPerUnit(row.price_minor, program, toProductRule(row))) }, 200);

@@ -2,7 +2,9 @@
  * Conversions: orders reported by the shop (secret key, server to server, verified) or from the
  * thank-you page (publishable key, when the shop allows it, unverified). Reporting is idempotent on
  * (shop, order id): any number of identical reports, concurrent or not, make one conversion, one
- * ledger transaction and identical responses; a different report for the same order is a 409.
+ * ledger transaction and identical responses; a different server report of a verified order is a
+ * 409. The shop's server report of a browser-reported order supersedes it (guarantee 17); a browser
+ * report never changes a recorded order and its answer shows nothing of it beyond its id.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
@@ -14,6 +16,7 @@ import {
   ConversionSchema,
   Currency,
   MinorAmount,
+  OrderItemSchema,
   OrderItemsSchema,
   PageQuery,
   ReferralCode,
@@ -23,6 +26,10 @@ import type { ShopRow } from '../db/shops.js';
 import { clickBuffer } from '../db/clicks.js';
 import type { ConversionRow } from '../db/conversions.js';
 import { getConversion, listConversions } from '../db/conversions.js';
+import type { ReportOutcome } from '../durable/conversion-desk.js';
+import { clientOf } from './public.js';
+import { RATE_LIMITS } from '../domain/rate-limits.js';
+import { MAX_ORDER_MINOR, MAX_SHOP_ORDERS_MINOR } from '../domain/money.js';
 import { hmacHex } from '../lib/crypto.js';
 import { presentConversion } from '../lib/present.js';
 
@@ -77,6 +84,43 @@ export const ConversionReport = z
 
 type Report = z.infer<typeof ConversionReport>;
 
+/** Lines and units a browser may report in one order (the catalogue prices them). */
+export const BROWSER_MAX_LINES = 50;
+export const BROWSER_MAX_QUANTITY = 99;
+
+/** What the thank-you page may report: items are required, quantities bounded, no customer data. */
+export const BrowserConversionReport = ConversionReport.omit({ customer: true, occurredAt: true, items: true })
+  .extend({
+    items: z
+      .array(
+        OrderItemSchema.extend({
+          quantity: z.number().int().min(1).max(BROWSER_MAX_QUANTITY),
+          unitPriceMinor: MinorAmount.openapi({ description: 'Ignored: the catalogue prices browser reports.' }),
+        }),
+      )
+      .min(1)
+      .max(BROWSER_MAX_LINES),
+  })
+  .openapi('BrowserConversionReport');
+
+/** The browser's answer: enough for the thank-you page, nothing of the order's recorded data. */
+const BrowserConversionResponse = z
+  .object({
+    conversion: z.object({
+      id: z.string(),
+      orderId: z.string(),
+      verified: z.boolean().openapi({ description: "True once the shop's server reported the order." }),
+      recorded: z.enum(['created', 'replayed', 'unchanged']).openapi({
+        description: '`unchanged`: the order was already recorded (by the shop or another report); nothing changed.',
+      }),
+    }),
+    buyerClaimToken: z.string().optional().openapi({
+      description:
+        'Only for the browser whose report recorded the order: lets the buyer become a (not verified) referrer in one tap.',
+    }),
+  })
+  .openapi('BrowserConversionResult');
+
 const ConversionResponse = z.object({
   conversion: ConversionSchema,
   buyerClaimToken: z.string().openapi({
@@ -99,11 +143,13 @@ export async function reportConversion(
   env: AppEnv['Bindings'],
   shop: ShopRow,
   report: Report,
-  opts: { verified: boolean; now: number; catalogPrices: boolean },
-): Promise<ConversionRow> {
+  opts: { verified: boolean; now: number; client?: string[] },
+): Promise<{ row: ConversionRow; outcome: ReportOutcome; retryAfterMs?: number }> {
   const result = await clickBuffer(env, shop.id).report(shop, report, opts);
-  if (!result.ok) throw new ApiError(result.status, result.code, result.message);
-  return result.row;
+  if (!result.ok) {
+    throw new ApiError(result.status, result.code, result.message, undefined, result.retryAfterMs);
+  }
+  return { row: result.row, outcome: result.outcome };
 }
 
 // ---------------------------------------------------------------- routes
@@ -118,7 +164,9 @@ conversions.openapi(
     summary: 'Report an order (secret key)',
     middleware: [requireKey('secret'), idempotent] as const,
     description:
-      'Attributes the order (click id, then referral code, then coupon code; last click within the window by default), computes the commission server-side and writes it to the ledger as pending. Idempotent on the order id, and on `Idempotency-Key` when sent.',
+      'Attributes the order (click id, then referral code, then coupon code; last click within the window by default), computes the commission server-side and writes it to the ledger as pending. Idempotent on the order id, and on `Idempotency-Key` when sent. ' +
+      "A report of an order first reported from the browser supersedes it: the conversion becomes verified with this report's amount, customer and attribution, and the ledger takes back the browser's held commission and credits this one (201, once). " +
+      `Limits: an order is at most ${MAX_ORDER_MINOR.toExponential()} minor units; a shop's orders may total at most ${MAX_SHOP_ORDERS_MINOR.toExponential()} (422 \`shop_limit_reached\`).`,
     security: [{ secretKey: [] }],
     request: {
       headers: z.object({ 'idempotency-key': z.string().max(255).optional() }),
@@ -134,12 +182,8 @@ conversions.openapi(
   }),
   async (c) => {
     const shop = c.get('shop');
-    const stored = await reportConversion(c.env, shop, c.req.valid('json'), {
-      verified: true,
-      now: c.get('now'),
-      catalogPrices: false,
-    });
-    return c.json({ conversion: presentConversion(stored), buyerClaimToken: await buyerClaimToken(shop, stored.id) }, 201);
+    const { row } = await reportConversion(c.env, shop, c.req.valid('json'), { verified: true, now: c.get('now') });
+    return c.json({ conversion: presentConversion(row), buyerClaimToken: await buyerClaimToken(shop, row.id) }, 201);
   },
 );
 
@@ -151,28 +195,47 @@ conversions.openapi(
     summary: 'Report an order from the thank-you page (publishable key, unverified)',
     middleware: [requireKey('publishable')] as const,
     description:
-      'Only when the shop allows browser reports. Prices come from the product catalogue; the conversion is marked unverified.',
+      "Only when the shop allows browser reports. Nothing here is trusted for money: items are required and priced from the catalogue (unknown or inactive products are refused, an amount above the catalogue total is refused), and the commission is held (`on_hold`, reason `unverified`) until the shop's server reports the same order or the shop approves it; with the program's `unverifiedExpiryDays` it is voided when neither happens in time. " +
+      'A report of an order already recorded changes nothing. ' +
+      RATE_LIMITS.browser_report.perClient +
+      ' per minute per client and ' +
+      RATE_LIMITS.browser_report.perShop +
+      ' per minute per shop; over either, 429 `rate_limited` with Retry-After.',
     security: [{ publishableKey: [] }],
     request: {
-      body: {
-        content: { 'application/json': { schema: ConversionReport.omit({ customer: true, occurredAt: true }) } },
-        required: true,
-      },
+      body: { content: { 'application/json': { schema: BrowserConversionReport } }, required: true },
     },
     responses: {
-      201: { description: 'The conversion.', content: { 'application/json': { schema: ConversionResponse } } },
-      ...errorResponses(400, 401, 403, 409, 413, 415),
+      201: {
+        description: 'Recorded (or the same report again).',
+        content: { 'application/json': { schema: BrowserConversionResponse } },
+      },
+      200: {
+        description: 'The order was already recorded; nothing changed.',
+        content: { 'application/json': { schema: BrowserConversionResponse } },
+      },
+      ...errorResponses(400, 401, 403, 413, 415, 422, 429),
     },
   }),
   async (c) => {
     const shop = c.get('shop');
     if (shop.allow_browser_conversions !== 1) throw new ApiError(403, 'browser_conversions_disabled');
-    const stored = await reportConversion(c.env, shop, c.req.valid('json'), {
+    const report = c.req.valid('json');
+    const client = await clientOf(c, report.visitorId);
+    const { row, outcome } = await reportConversion(c.env, shop, report, {
       verified: false,
       now: c.get('now'),
-      catalogPrices: true,
+      client: client.keys,
     });
-    return c.json({ conversion: presentConversion(stored), buyerClaimToken: await buyerClaimToken(shop, stored.id) }, 201);
+    const recorded = outcome === 'upgraded' ? 'unchanged' : outcome;
+    const mine = recorded !== 'unchanged' && row.verified === 0;
+    return c.json(
+      {
+        conversion: { id: row.id, orderId: row.order_id, verified: row.verified === 1, recorded },
+        ...(mine ? { buyerClaimToken: await buyerClaimToken(shop, row.id) } : {}),
+      },
+      recorded === 'unchanged' ? 200 : 201,
+    );
   },
 );
 

@@ -6,13 +6,7 @@ import { requireKey } from '../middleware/auth.js';
 import { idempotent } from '../middleware/idempotency.js';
 import { validationHook } from '../lib/validation.js';
 import { BalancesSchema, LedgerEntrySchema, PositiveMinorAmount, errorResponses } from '../schemas.js';
-import {
-  insertEntryStatements,
-  listLedger,
-  referrerBalances,
-  releaseDueCommissions,
-  shopBalancesByReferrer,
-} from '../db/ledger.js';
+import { insertEntryStatements, listLedger, referrerBalances, shopBalancesByReferrer } from '../db/ledger.js';
 import { getReferrer } from '../db/referrers.js';
 import { LedgerRuleError, payoutEntries } from '../domain/ledger.js';
 import { newId } from '../lib/ids.js';
@@ -48,7 +42,6 @@ ledger.openapi(
   async (c) => {
     const q = c.req.valid('query');
     const shop = c.get('shop');
-    await releaseDueCommissions(c.env.DB, c.get('now'), shop.id);
     const rows = await listLedger(c.env.DB, shop.id, { limit: q.limit, afterSeq: q.after, referrerId: q.referrerId });
     return c.json({ data: rows.map(presentLedgerEntry), nextAfter: rows.length === q.limit ? rows.at(-1)!.seq : null }, 200);
   },
@@ -79,7 +72,6 @@ ledger.openapi(
   }),
   async (c) => {
     const shop = c.get('shop');
-    await releaseDueCommissions(c.env.DB, c.get('now'), shop.id);
     const rows = await shopBalancesByReferrer(c.env.DB, shop.id);
     const by = new Map<string, { currency: string; onHold: number; pending: number; available: number; paid: number }>();
     const totals = { currency: shop.currency, onHold: 0, pending: 0, available: 0, paid: 0 };
@@ -142,7 +134,6 @@ ledger.openapi(
     const body = c.req.valid('json');
     const referrer = await getReferrer(db, shop.id, body.referrerId);
     if (!referrer) throw new ApiError(404, 'not_found', 'No such referrer in this shop.');
-    await releaseDueCommissions(db, now, shop.id);
     const balances = await referrerBalances(db, referrer.id, shop.currency);
     const amount = body.amountMinor ?? balances.available;
     const id = newId('po');

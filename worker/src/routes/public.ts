@@ -12,8 +12,11 @@ import { validationHook } from '../lib/validation.js';
 import { BalancesSchema, ChannelSchema, ReferralCode, ReferrerSchema, Sku, errorResponses } from '../schemas.js';
 import { getProgram, listProducts, toProductRule } from '../db/shops.js';
 import type { ReferrerRow } from '../db/referrers.js';
-import { findReferrerByTokenHash, insertReferrerStatement } from '../db/referrers.js';
+import { findReferrerByTokenHash, insertReferrerStatement, referrerDeviceStatement } from '../db/referrers.js';
 import { clickBuffer } from '../db/clicks.js';
+import { clientKeys } from '../durable/click-buffer.js';
+import type { RateKind } from '../domain/rate-limits.js';
+import { RATE_LIMITS } from '../domain/rate-limits.js';
 import { getConversion } from '../db/conversions.js';
 import { referrerBalances } from '../db/ledger.js';
 import { currencyExponent } from '../domain/money.js';
@@ -30,6 +33,44 @@ const DAY_MS = 86_400_000;
 const ReferrerTokenHeader = z.object({
   'x-referrer-token': z.string().min(8).max(128).openapi({ description: 'The anonymous referrer token (rt_…).' }),
 });
+
+const VisitorId = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/)
+  .openapi({ description: "The SDK's visitor id in this browser (sent only after consent in consent mode)." });
+
+/** The caller as the rate limits see it: salted hashes of its IP (and visitor id), never the values. */
+export async function clientOf(c: Context<AppEnv>, visitorId?: string) {
+  const salt = c.env.IP_HASH_SALT ?? '';
+  const ip = c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? null;
+  const [ipHash, visitorHash] = await Promise.all([
+    saltedHash(salt, ip),
+    visitorId ? saltedHash(salt, `visitor:${visitorId}`) : null,
+  ]);
+  const ipHashPrevious: string | null = null;
+  return { ipHash, ipHashPrevious, visitorHash, keys: clientKeys({ ipHash, ipHashPrevious, visitorHash }) };
+}
+
+/** Counts one publishable-key write against the shop's limits, or answers 429 with Retry-After. */
+async function rateLimit(c: Context<AppEnv>, kind: Exclude<RateKind, 'click'>, keys: string[]): Promise<void> {
+  const verdict = await clickBuffer(c.env, c.get('shop').id).limit(kind, keys, c.get('now'));
+  if (!verdict.ok) {
+    throw new ApiError(
+      429,
+      'rate_limited',
+      'Too many requests from this client or for this shop; try again later.',
+      undefined,
+      verdict.retryAfterMs,
+    );
+  }
+}
+
+const limitsNote = (kind: RateKind) =>
+  ` Rate-limited: ${RATE_LIMITS[kind].perClient} per minute per client${kind === 'click' ? ' and referral code' : ''} ` +
+  `(salted IP hash, else visitor id) and ${RATE_LIMITS[kind].perShop.toLocaleString('en')} per minute per shop; ` +
+  'over either, 429 `rate_limited` with Retry-After.';
 
 async function referrerFromToken(c: Context<AppEnv>): Promise<ReferrerRow> {
   const token = c.req.header('X-Referrer-Token');
@@ -152,6 +193,9 @@ const ReferrerCreate = z
       .optional()
       .openapi({ description: "Secret key only: the shop's customer id, for self-referral checks." }),
     status: z.enum(['active', 'pending', 'blocked']).optional().openapi({ description: 'Secret key only.' }),
+    visitorId: VisitorId.optional().openapi({
+      description: "This browser's SDK visitor id: orders from it through this referrer's link are self-referral.",
+    }),
   })
   .openapi('ReferrerCreate');
 
@@ -162,7 +206,8 @@ publicApi.openapi(
     tags: ['Public'],
     summary: 'Create a referrer (returns its code and bearer token)',
     description:
-      'With the publishable key: an anonymous referrer from the browser. With the secret key: also a KOL with a vanity code, contact and status.',
+      'With the publishable key: an anonymous referrer from the browser. With the secret key: also a KOL with a vanity code, contact and status.' +
+      limitsNote('referrer').replace('Rate-limited', 'With the publishable key, rate-limited'),
     middleware: [requireKey('publishable', 'secret')] as const,
     security: [{ publishableKey: [] }, { secretKey: [] }] as Array<Record<string, string[]>>,
     request: { body: { content: { 'application/json': { schema: ReferrerCreate } }, required: true } },
@@ -171,7 +216,7 @@ publicApi.openapi(
         description: 'The referrer and its token (shown once).',
         content: { 'application/json': { schema: z.object({ referrer: ReferrerSchema, token: z.string() }) } },
       },
-      ...errorResponses(400, 401, 403, 409, 413, 415),
+      ...errorResponses(400, 401, 403, 409, 413, 415, 429),
     },
   }),
   async (c) => {
@@ -181,6 +226,8 @@ publicApi.openapi(
     if (!secret && (body.vanityCode || body.phone || body.customerRef || body.status)) {
       throw new ApiError(403, 'forbidden', 'vanityCode, phone, customerRef and status need the secret key.');
     }
+    const client = await clientOf(c, body.visitorId);
+    if (!secret) await rateLimit(c, 'referrer', client.keys);
     if (body.vanityCode) {
       const taken = await c.env.DB.prepare('SELECT 1 AS x FROM referrers WHERE vanity_code = ?1 OR code = ?1')
         .bind(body.vanityCode)
@@ -217,11 +264,25 @@ publicApi.openapi(
       created_at: c.get('now'),
     };
     try {
-      await insertReferrerStatement(c.env.DB, row).run();
+      await c.env.DB.batch([
+        insertReferrerStatement(c.env.DB, row),
+        ...(client.visitorHash
+          ? [
+              referrerDeviceStatement(c.env.DB, {
+                referrerId: row.id,
+                shopId: shop.id,
+                visitorHash: client.visitorHash,
+                now: row.created_at,
+              }),
+            ]
+          : []),
+      ]);
     } catch (error) {
       if (String(error).includes('UNIQUE') && body.vanityCode) throw new ApiError(409, 'vanity_code_taken');
       throw error;
     }
+    // the shop's object may remember this vanity code as unknown
+    if (row.vanity_code) await clickBuffer(c.env, shop.id).forgetReferrer(null, row.vanity_code);
     const out: ReferrerCreated = { referrer: presentReferrer(row, baseUrlOf(c.req.url)), token };
     return c.json(out, 201);
   },
@@ -266,9 +327,8 @@ publicApi.openapi(
     const shop = c.get('shop');
     const referrer = await referrerFromToken(c);
     const db = c.env.DB;
-    // the referrer's own clicks may still sit in the buffer
-    await clickBuffer(c.env, shop.id).flush();
-    const [counts, balances, recent] = await Promise.all([
+    // clicks acknowledged but not yet flushed are counted from the shop's object, without a flush
+    const [counts, unflushed, balances, recent] = await Promise.all([
       db
         .prepare(
           `SELECT (SELECT count(*) FROM shares WHERE referrer_id = ?1) AS shares,
@@ -277,6 +337,7 @@ publicApi.openapi(
         )
         .bind(referrer.id)
         .first<{ shares: number; clicks: number; orders: number }>(),
+      clickBuffer(c.env, shop.id).unflushedClicksOf(referrer.id),
       referrerBalances(db, referrer.id, shop.currency),
       db
         .prepare(
@@ -295,7 +356,7 @@ publicApi.openapi(
     ]);
     const body: ReferrerStats = {
       referrer: presentReferrer(referrer, baseUrlOf(c.req.url)),
-      stats: counts ?? { shares: 0, clicks: 0, orders: 0 },
+      stats: counts ? { ...counts, clicks: counts.clicks + unflushed } : { shares: 0, clicks: unflushed, orders: 0 },
       balances,
       recentConversions: recent.results.map((r) => ({
         id: r.id,
@@ -316,6 +377,7 @@ publicApi.openapi(
     path: '/referrers/me/claim',
     tags: ['Public'],
     summary: 'Claim the anonymous referrer with an email or phone (to see earnings and get paid)',
+    description: limitsNote('claim'),
     middleware: [requireKey('publishable')] as const,
     security: [{ publishableKey: [] }],
     request: {
@@ -328,6 +390,7 @@ publicApi.openapi(
                 email: z.string().email().max(254).optional(),
                 phone: z.string().min(4).max(32).optional(),
                 displayName: z.string().min(1).max(80).optional(),
+                visitorId: VisitorId.optional(),
               })
               .refine((b) => b.email || b.phone, { message: 'Give an email or a phone number.' }),
           },
@@ -340,21 +403,38 @@ publicApi.openapi(
         description: 'The claimed referrer.',
         content: { 'application/json': { schema: z.object({ referrer: ReferrerSchema }) } },
       },
-      ...errorResponses(400, 401, 403),
+      ...errorResponses(400, 401, 403, 429),
     },
   }),
   async (c) => {
-    const referrer = await referrerFromToken(c);
     const body = c.req.valid('json');
+    const client = await clientOf(c, body.visitorId);
+    await rateLimit(c, 'claim', client.keys);
+    const referrer = await referrerFromToken(c);
     const email = body.email ? normalizeEmail(body.email) : referrer.email;
     const phone = body.phone ? normalizePhone(body.phone) : referrer.phone;
     const displayName = body.displayName ?? referrer.display_name;
-    await c.env.DB.prepare('UPDATE referrers SET email = ?, phone = ?, display_name = ? WHERE id = ?')
-      .bind(email, phone, displayName, referrer.id)
-      .run();
-    // the conversion desk keeps referrers in memory: the next order must see the new contact
-    // (self-referral by e-mail or phone), not the cached one
-    await clickBuffer(c.env, referrer.shop_id).invalidateAll();
+    await c.env.DB.batch([
+      c.env.DB.prepare('UPDATE referrers SET email = ?, phone = ?, display_name = ? WHERE id = ?').bind(
+        email,
+        phone,
+        displayName,
+        referrer.id,
+      ),
+      ...(client.visitorHash
+        ? [
+            referrerDeviceStatement(c.env.DB, {
+              referrerId: referrer.id,
+              shopId: referrer.shop_id,
+              visitorHash: client.visitorHash,
+              now: c.get('now'),
+            }),
+          ]
+        : []),
+    ]);
+    // the conversion desk keeps referrers in memory: the next order must see the new contact and
+    // device (self-referral), not the cached ones — this referrer only, not the whole shop
+    await clickBuffer(c.env, referrer.shop_id).forgetReferrer(referrer.id);
     return c.json(
       { referrer: presentReferrer({ ...referrer, email, phone, display_name: displayName }, baseUrlOf(c.req.url)) },
       200,
@@ -370,12 +450,17 @@ publicApi.openapi(
     path: '/shares',
     tags: ['Public'],
     summary: 'Record a share and its channel',
+    description: limitsNote('share'),
     middleware: [requireKey('publishable')] as const,
     security: [{ publishableKey: [] }],
     request: {
       headers: ReferrerTokenHeader,
       body: {
-        content: { 'application/json': { schema: z.strictObject({ channel: ChannelSchema, sku: Sku.optional() }) } },
+        content: {
+          'application/json': {
+            schema: z.strictObject({ channel: ChannelSchema, sku: Sku.optional(), visitorId: VisitorId.optional() }),
+          },
+        },
         required: true,
       },
     },
@@ -384,16 +469,37 @@ publicApi.openapi(
         description: 'Recorded.',
         content: { 'application/json': { schema: z.object({ id: z.string(), channel: z.string() }) } },
       },
-      ...errorResponses(400, 401, 403),
+      ...errorResponses(400, 401, 403, 429),
     },
   }),
   async (c) => {
+    const { channel, sku, visitorId } = c.req.valid('json');
+    const client = await clientOf(c, visitorId);
+    await rateLimit(c, 'share', client.keys);
     const referrer = await referrerFromToken(c);
-    const { channel, sku } = c.req.valid('json');
     const id = newId('shr');
-    await c.env.DB.prepare('INSERT INTO shares (id, shop_id, referrer_id, channel, sku, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .bind(id, referrer.shop_id, referrer.id, channel, sku ?? null, c.get('now'))
-      .run();
+    const [, device] = await c.env.DB.batch([
+      c.env.DB.prepare('INSERT INTO shares (id, shop_id, referrer_id, channel, sku, created_at) VALUES (?, ?, ?, ?, ?, ?)').bind(
+        id,
+        referrer.shop_id,
+        referrer.id,
+        channel,
+        sku ?? null,
+        c.get('now'),
+      ),
+      ...(client.visitorHash
+        ? [
+            referrerDeviceStatement(c.env.DB, {
+              referrerId: referrer.id,
+              shopId: referrer.shop_id,
+              visitorHash: client.visitorHash,
+              now: c.get('now'),
+            }),
+          ]
+        : []),
+    ]);
+    // a browser this referrer had not shared from before: the desk must see it
+    if (device && device.meta.changes > 0) await clickBuffer(c.env, referrer.shop_id).forgetReferrer(referrer.id);
     return c.json({ id, channel }, 201);
   },
 );
@@ -405,12 +511,7 @@ export const ClickInputSchema = z
     code: ReferralCode,
     channel: ChannelSchema.optional(),
     landingUrl: z.string().max(2048).optional(),
-    visitorId: z
-      .string()
-      .min(8)
-      .max(64)
-      .regex(/^[A-Za-z0-9_-]+$/)
-      .optional(),
+    visitorId: VisitorId.optional(),
   })
   .openapi('ClickInput');
 
@@ -421,28 +522,21 @@ export async function recordClick(
   input: { code: string; channel?: string; landingUrl?: string; visitorId?: string },
 ) {
   const salt = c.env.IP_HASH_SALT ?? '';
-  const ip = c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? null;
   const now = c.get('now');
   const id = newId('clk');
-  const [visitorHash, ipHash, uaHash] = await Promise.all([
-    input.visitorId ? saltedHash(salt, `visitor:${input.visitorId}`) : null,
-    saltedHash(salt, ip),
-    saltedHash(salt, c.req.header('User-Agent')),
-  ]);
-  const result = await clickBuffer(c.env, shopId).record(
-    {
-      id,
-      shopId,
-      code: input.code,
-      channel: input.channel ?? 'direct',
-      landingUrl: input.landingUrl ?? null,
-      visitorHash,
-      ipHash,
-      uaHash,
-      createdAt: now,
-    },
-    Number(c.env.CLICK_RATE_LIMIT_PER_MINUTE) || 20,
-  );
+  const [client, uaHash] = await Promise.all([clientOf(c, input.visitorId), saltedHash(salt, c.req.header('User-Agent'))]);
+  const result = await clickBuffer(c.env, shopId).record({
+    id,
+    shopId,
+    code: input.code,
+    channel: input.channel ?? 'direct',
+    landingUrl: input.landingUrl ?? null,
+    visitorHash: client.visitorHash,
+    ipHash: client.ipHash,
+    ipHashPrevious: client.ipHashPrevious,
+    uaHash,
+    createdAt: now,
+  });
   return { id, now, result };
 }
 
@@ -452,7 +546,7 @@ publicApi.openapi(
     path: '/clicks',
     tags: ['Public'],
     summary: 'Record a click on a referral link',
-    description: 'Rate-limited per code and client. The click is durably buffered and written to D1 in batches.',
+    description: 'The click is durably buffered and written to D1 in batches.' + limitsNote('click'),
     middleware: [requireKey('publishable')] as const,
     security: [{ publishableKey: [] }],
     request: { body: { content: { 'application/json': { schema: ClickInputSchema } }, required: true } },
@@ -480,8 +574,13 @@ publicApi.openapi(
     const { id, now, result } = await recordClick(c, shop.id, input);
     if (!result.ok) {
       if (result.reason === 'rate_limited') {
-        c.header('Retry-After', String(Math.ceil((result.retryAfterMs ?? 60_000) / 1000)));
-        throw new ApiError(429, 'rate_limited', 'Too many clicks for this link from this client; try again later.');
+        throw new ApiError(
+          429,
+          'rate_limited',
+          'Too many clicks for this link from this client, or for this shop; try again later.',
+          undefined,
+          result.retryAfterMs ?? 60_000,
+        );
       }
       throw new ApiError(404, 'referrer_not_found', `No active referrer has the code ${input.code}.`);
     }

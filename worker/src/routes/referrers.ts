@@ -8,12 +8,15 @@ import { BalancesSchema, PageQuery, ReferrerSchema, errorResponses } from '../sc
 import { getReferrer, listReferrers } from '../db/referrers.js';
 import { clickBuffer } from '../db/clicks.js';
 import {
+  clearSettledDueStatement,
   conversionBalances,
   conversionLedgerState,
+  dueStatement,
   insertEntryStatements,
   referrerBalances,
   unchangedSince,
 } from '../db/ledger.js';
+import { DAY_MS } from '../domain/attribution.js';
 import { getConversion } from '../db/conversions.js';
 import { getProgram } from '../db/shops.js';
 import { approveHoldEntries } from '../domain/ledger.js';
@@ -94,7 +97,7 @@ for (const action of ['approve', 'block'] as const) {
       if (!referrer) throw new ApiError(404, 'not_found', 'No such referrer in this shop.');
       const status = action === 'approve' ? 'active' : 'blocked';
       await c.env.DB.prepare('UPDATE referrers SET status = ? WHERE id = ?').bind(status, referrer.id).run();
-      await clickBuffer(c.env, shop.id).invalidateAll();
+      await clickBuffer(c.env, shop.id).forgetReferrer(referrer.id);
       return c.json({ referrer: presentReferrer({ ...referrer, status }, baseUrlOf(c.req.url)) }, 200);
     },
   );
@@ -130,7 +133,8 @@ referrers.openapi(
     method: 'post',
     path: '/holds/{conversionId}/release',
     tags: ['Referrers'],
-    summary: 'Release a commission held for review (self-referral, pending referrer) into the normal hold period',
+    summary:
+      'Release a commission held for review (self-referral, pending referrer, unverified browser report) into the normal hold period',
     middleware: [requireKey('secret')] as const,
     security: [{ secretKey: [] }],
     request: { params: z.object({ conversionId: z.string().max(64) }) },
@@ -156,8 +160,10 @@ referrers.openapi(
     });
     if (drafts.length === 0) throw new ApiError(409, 'nothing_on_hold');
     const txnId = newId('txn');
-    const [moved] = await c.env.DB.batch(
-      insertEntryStatements(
+    const now = c.get('now');
+    const dueAt = now + program.holdDays * DAY_MS;
+    const [moved] = await c.env.DB.batch([
+      ...insertEntryStatements(
         c.env.DB,
         {
           shopId: shop.id,
@@ -165,15 +171,30 @@ referrers.openapi(
           currency: conversion.currency,
           txnId,
           conversionId: conversion.id,
-          now: c.get('now'),
+          now,
         },
         drafts,
         unchangedSince(conversion.id, lastSeq, txnId),
       ),
-    );
+      dueStatement(
+        c.env.DB,
+        {
+          conversionId: conversion.id,
+          action: 'release',
+          shopId: shop.id,
+          referrerId: conversion.referrer_id,
+          currency: conversion.currency,
+          dueAt,
+        },
+        { sql: 'EXISTS (SELECT 1 FROM ledger_entries WHERE txn_id = ?)', args: [txnId] },
+      ),
+      // an approved browser report no longer expires
+      clearSettledDueStatement(c.env.DB, conversion.id),
+    ]);
     // a refund voided (part of) the hold meanwhile: moving the amount we read would overdraw on_hold
     if (!moved || moved.meta.changes === 0)
       throw new ApiError(409, 'nothing_on_hold', 'The held commission changed meanwhile; read it again.');
+    await clickBuffer(c.env, shop.id).scheduleDue(shop.id, dueAt);
     return c.json(
       { conversionId: conversion.id, balances: await conversionBalances(c.env.DB, conversion.id, conversion.currency) },
       200,

@@ -11,7 +11,13 @@ import { idempotent } from '../middleware/idempotency.js';
 import { validationHook } from '../lib/validation.js';
 import { BalancesSchema, PositiveMinorAmount, errorResponses } from '../schemas.js';
 import { getConversionByOrder, refundsOf } from '../db/conversions.js';
-import { conversionBalances, conversionBalancesForRefund, conversionLedgerState, insertEntryStatements } from '../db/ledger.js';
+import {
+  clearSettledDueStatement,
+  conversionBalances,
+  conversionBalancesForRefund,
+  conversionLedgerState,
+  insertEntryStatements,
+} from '../db/ledger.js';
 import { LedgerRuleError, refundEntries } from '../domain/ledger.js';
 import { outboxStatement } from '../db/outbox.js';
 import { newId } from '../lib/ids.js';
@@ -160,6 +166,8 @@ refunds.openapi(
           }),
         );
       }
+      // a refund that voids everything pending (or held) also ends the work the ledger owed
+      statements.push(clearSettledDueStatement(db, conversion.id));
       await db.batch(statements);
       const written = await db
         .prepare('SELECT id, created_at FROM refunds WHERE id = ?')

@@ -3,7 +3,8 @@
  * 1. **Report the order from the browser** — only when the shop allows browser reports
  *   (`allowBrowserConversions` in the shop config), and only when the shop's server has not
  *   already reported it (no `claim-token`). Such orders are stored unverified, priced from the
- *   catalogue, and attributed to the referral click this browser keeps.
+ *   catalogue (so they need `items`, or at least `product`), attributed to the referral click this
+ *   browser keeps, and their commission waits for the shop's own confirmation.
  * 2. **The post-purchase share (曬單)**: one tap makes the buyer a referrer — a verified buyer when
  *   the order came with a buyer claim token (`POST /v1/referrers { claimToken }`) — and opens the
  *   share flow for what they bought.
@@ -14,6 +15,7 @@ import type { ShopConfig } from '../../wire.js';
 import { getConfig, referrerToken, type ScError } from '../../internal/api-client.js';
 import { createReferrer, reportBrowserConversion } from '../../internal/api-referrer.js';
 import { ShareCartElement } from '../../internal/base-element.js';
+import { DEV_MODE } from '../../internal/env.js';
 import { formatMoney, translate } from '../../internal/i18n.js';
 import { formatPercent, zhe } from '../../internal/i18n-discount.js';
 import { read, storedReferral, VISITOR_KEY } from '../../internal/storage.js';
@@ -138,29 +140,32 @@ export class OrderTracker extends ShareCartElement {
       }
       return;
     }
+    // the worker prices browser reports from its catalogue: without items there is nothing to price
+    const items = this.parseItems(config);
+    if (!items.length) {
+      this.status = 'not-reported';
+      if (DEV_MODE) console.warn('[ShareCart] <sc-order-tracker> needs items="sku:qty,…" (or product) to report an order.');
+      return;
+    }
     this.reportedFor = this.orderId;
     this.status = 'reporting';
     const referral = storedReferral();
     const visitorId = read<string>(VISITOR_KEY);
-    const items = this.parseItems(config);
     try {
       const answer = await reportBrowserConversion({
         orderId: this.orderId,
         amountMinor: this.amount,
         currency: this.currency || config.shop.currency,
-        ...(items.length ? { items } : {}),
+        items,
         ...(referral ? { clickId: referral.clickId } : {}),
         ...(visitorId && visitorId.length >= 8 ? { visitorId } : {}),
       });
-      this.browserClaim = answer.buyerClaimToken;
+      this.browserClaim = answer.buyerClaimToken ?? '';
       this.status = 'reported';
-      this.emit('sc-order-report', { orderId: this.orderId, verified: false });
+      // an order the shop (or an earlier report) already recorded: nothing new to announce
+      if (answer.conversion.recorded != 'unchanged') this.emit('sc-order-report', { orderId: this.orderId, verified: false });
     } catch (e) {
       const err = e as ScError;
-      if (err.code == 'order_conflict') {
-        this.status = 'reported'; // this order is already known (reported with other details)
-        return;
-      }
       this.status = 'error';
       if (err.status == 0 || err.status >= 500) this.reportedFor = ''; // worth retrying on the next refresh
       this.fail(err.code ?? 'sc_report_failed', err.message ?? String(e), e);
@@ -177,6 +182,8 @@ export class OrderTracker extends ShareCartElement {
         out.push({ sku, quantity, unitPriceMinor: product.priceMinor });
       }
     }
+    const bought = config.products.find((p) => p.sku == this.product);
+    if (!out.length && bought) out.push({ sku: bought.sku, quantity: 1, unitPriceMinor: bought.priceMinor });
     return out;
   }
 

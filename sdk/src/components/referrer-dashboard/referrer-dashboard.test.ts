@@ -66,24 +66,32 @@ describe('<sc-referrer-dashboard>', () => {
     equal(values(el, '[part~=balance] [part=value]').join(), 'HK$0,HK$0,HK$0');
   });
 
-  it("shows the referrer's clicks, orders and pending commission from the ledger", async () => {
+  it("shows the referrer's clicks, orders and a browser-reported order's commission on hold", async () => {
     setup(env.browserShop);
     const { referrer: r } = await referrer(env.browserShop);
     const click = await api<{ clickId: string }>('/v1/clicks', { key: env.browserShop.key, body: { code: r.code } });
     await api('/v1/conversions/browser', {
       key: env.browserShop.key,
-      body: { orderId: `DASH-${Date.now()}`, amountMinor: 15000, currency: 'HKD', clickId: click.clickId },
+      body: {
+        orderId: `DASH-${Date.now()}`,
+        amountMinor: 15000,
+        currency: 'HKD',
+        clickId: click.clickId,
+        items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 15000 }],
+      },
     });
     const el = await dashboard();
     equal(values(el, '[part=stat] [part=value]').join(), '1,1,0', 'clicks, orders, shares');
-    equal(text(el, '[part~=balance-pending] [part=value]'), 'HK$15');
+    // unverified until the shop's server confirms it: held, never pending on its own
+    equal(text(el, '[part~=balance-on-hold] [part=value]'), 'HK$15');
+    equal(text(el, '[part~=balance-pending] [part=value]'), 'HK$0');
     equal(text(el, '[part~=balance-available] [part=value]'), 'HK$0');
     equal(text(el, '[part~=balance-paid] [part=value]'), 'HK$0');
     const orders = el.shadowRoot!.querySelectorAll('[part=order]');
     equal(orders.length, 1);
     ok(orders[0].textContent!.includes('HK$150'), orders[0].textContent!);
     ok(orders[0].textContent!.includes('+HK$15'), orders[0].textContent!);
-    ok(orders[0].querySelector('[part=status]')!.classList.contains('pending'));
+    ok(orders[0].querySelector('[part=status]')!.classList.contains('on_hold'), orders[0].innerHTML);
     equal(a11yProblems(el).join('; '), '');
     equal((await axeViolations(el)).join('\n'), '', 'axe: ready with an order');
   });
