@@ -5,7 +5,7 @@
  * start page (/), the shop's home, all eight product pages, the cart and the checkout with goods in
  * them, the thank-you page after a real order through the merchant backend, "my earnings" empty and
  * with a referrer, the strict-CSP page (axe evaluated by the DevTools protocol, which the page's
- * policy and Trusted Types do not govern) and the extension example.
+ * policy and Trusted Types do not govern), the extension example, and the API reference at /docs.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -77,6 +77,16 @@ describe('the start page (/)', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(await axeViolations(page)).toEqual([]);
     await page.context().close();
+  });
+});
+
+describe('the API reference (/docs), linked from the start page', () => {
+  test('has no WCAG 2.1 A/AA violations', async () => {
+    const context = await freshContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${api}/docs`);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
   });
 });
 
