@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run build`: the SDK's script-tag and npm builds (rollup.config.ts), their type declarations,
-// custom-elements.json, the static-asset headers, the demo pages copied into dist/public, and the
-// size check: gzip sizes go to dist/sizes.json and a budget overrun fails the build.
+// custom-elements.json, the static-asset headers, the start page (/) and the demo pages copied into
+// dist/public, and the size check: gzip sizes go to dist/sizes.json and a budget overrun fails the build.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -103,7 +103,14 @@ function expandIncludes(sourceDir, outDir) {
   }
 }
 
-// 6. Sizes and budgets.
+// 6. The start page at `/` (the worker's own front door: links to the shop, the docs and the API).
+for (const file of ['index.html', 'index.css']) {
+  if (!existsSync(join(ROOT, 'examples', file))) continue;
+  step(`examples/${file} → dist/public/${file}`);
+  cpSync(join(ROOT, 'examples', file), join(PUBLIC, file));
+}
+
+// 7. Sizes and budgets.
 const chunks = new Map(output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c]));
 const gz = (file) => gzipSync(readFileSync(join(SDK_OUT, file)), { level: 9 }).length;
 const raw = (file) => readFileSync(join(SDK_OUT, file)).length;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run shop -- --name "My Shop" --currency HKD --site https://myshop.example/ --origin https://myshop.example`
-// Creates a shop through the admin API of a running worker (default: the local one from `npm start`)
-// and prints its keys. The secret key is shown once: store it on the shop's server.
+// Creates a shop through the admin API of a running worker (default: the local one from `npm start`;
+// `--api https://…` and ADMIN_TOKEN=… for a deployed one) and prints its keys. The secret key is shown
+// once: store it on the shop's server.
 import { parseArgs } from 'node:util';
 import { ensureDevVars } from './lib/wrangler-dev.mjs';
 
@@ -22,11 +23,23 @@ const { values } = parseArgs({
 if (values.help || !values.name || !values.site) {
   console.log(`usage: npm run shop -- --name NAME --site URL [--origin ORIGIN …] [--currency HKD] [--locale en|zh-Hant-HK|zh-Hans]
                      [--rate BPS (1000 = 10%)] [--hold-days 30] [--window-days 30] [--api ${values.api}]
-The admin token comes from ADMIN_TOKEN or .dev.vars.`);
+The admin token comes from ADMIN_TOKEN, or for a local worker from .dev.vars.`);
   process.exit(values.help ? 0 : 2);
 }
+const api = values.api.replace(/\/+$/, '');
+if (!URL.canParse(api)) {
+  console.error(`--api must be the worker's URL, e.g. https://sharecart.example.workers.dev (got "${values.api}")`);
+  process.exit(2);
+}
+const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(api).hostname);
+// The local admin token (.dev.vars) only ever goes to the local worker.
+if (!process.env.ADMIN_TOKEN && !local) {
+  console.error(`Set ADMIN_TOKEN to the value you gave \`wrangler secret put ADMIN_TOKEN\` for ${api}:
+  ADMIN_TOKEN=… npm run shop -- --api ${api} --name …`);
+  process.exit(2);
+}
 const token = process.env.ADMIN_TOKEN ?? ensureDevVars().ADMIN_TOKEN;
-const res = await fetch(`${values.api}/v1/admin/shops`, {
+const res = await fetch(`${api}/v1/admin/shops`, {
   method: 'POST',
   headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
   body: JSON.stringify({
@@ -43,7 +56,7 @@ const res = await fetch(`${values.api}/v1/admin/shops`, {
     },
   }),
 }).catch((error) => {
-  console.error(`Cannot reach ${values.api}: is the worker running (npm start)? ${error.message}`);
+  console.error(`Cannot reach ${api}: is the worker running (npm start)? ${error.message}`);
   process.exit(1);
 });
 const body = await res.json();
@@ -57,4 +70,4 @@ console.log(`Shop ${body.shop.id} (${body.shop.name}, ${body.shop.currency})
   webhook secret   ${body.webhookSecret}
   allowed origins  ${body.shop.allowedOrigins.join(', ') || '(none yet)'}
 
-<script type="module" src="${values.api}/sdk/sharecart.js" data-shop="${body.publishableKey}"></script>`);
+<script type="module" src="${api}/sdk/sharecart.js" data-shop="${body.publishableKey}"></script>`);

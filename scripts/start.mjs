@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureDependencies, run } from './lib/prepare.mjs';
+import { referralLinks, startLinks } from './lib/start-links.mjs';
 
 ensureDependencies();
 const { ROOT, applyMigrations, ensureDevVars, executeSqlFile, startWranglerDev } = await import('./lib/wrangler-dev.mjs');
@@ -57,22 +58,17 @@ if (existsSync(merchantServer)) {
 }
 
 const line = '─'.repeat(72);
+const links = startLinks(url, { merchant: merchant ? `http://127.0.0.1:${merchantPort}` : null });
 console.log(`\n${line}
  ShareCart is running (fully local, workerd + local D1)
 
-   Demo shop        ${url}/shop/
-   Strict-CSP page  ${url}/shop/csp
-   Extend example   ${url}/extend/
-   API              ${url}/v1/
-   API reference    ${url}/docs        (OpenAPI: ${url}/openapi.json)
-   SDK bundle       ${url}/sdk/sharecart.js
-   Merchant backend ${merchant ? `http://127.0.0.1:${merchantPort}/` : '(examples/merchant not present)'}
+${links.map((l) => `   ${l.label.padEnd(16)} ${l.url}`).join('\n')}
 
    Demo shop id     ${seed.shopId}
    Publishable key  ${seed.publishableKey}
    Secret key       ${seed.secretKey}     (local demo only)
    Admin token      ${vars.ADMIN_TOKEN}   (from .dev.vars)
-   Referral links   ${seed.referrers.map((r) => `${url}/r/${r.vanityCode ?? r.code}`).join('  ')}
+   Referral links   ${referralLinks(url, seed.referrers).join('  ')}
 ${line}
  Ctrl-C stops everything.\n`);
 

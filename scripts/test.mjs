@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: every test, on a fresh clone with nothing else typed.
 //   1. install what is missing (node_modules; Debian chromium as root)
-//   2. formatting (Prettier) and typecheck (SDK + worker)
-//   3. build the SDK (size budgets enforced by the build)
+//   2. formatting (Prettier), typecheck (SDK + worker), and the committed worker-configuration.d.ts
+//      is what `npm run cf-typegen` generates (step `types`)
+//   3. build the SDK (size budgets enforced by the build), then the production worker bundle with
+//      `wrangler deploy --dry-run` (no account needed) against Cloudflare's size limits (step `deploy`)
 //   4. unit tests in Node (seeds), worker tests in workerd (real D1 + Durable Objects)
 //   5. a real `wrangler dev` on a fresh local database, then the component tests in headless
 //      Chromium (@web/test-runner) and the end-to-end flows (playwright-core) against it
@@ -82,7 +84,11 @@ if (want('typecheck')) {
   ok = (await step('typecheck: SDK', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) && ok;
   ok = (await step('typecheck: worker', bin('tsc'), ['-p', 'worker/tsconfig.json', '--noEmit'])) && ok;
 }
+if (want('types'))
+  ok = (await step('worker types current (wrangler types)', 'node', ['scripts/deploy-check.mjs', 'types'])) && ok;
 if (want('build')) ok = (await step('build + size budgets', 'node', ['scripts/build.mjs'])) && ok;
+if (want('deploy'))
+  ok = (await step('deploy bundle (wrangler deploy --dry-run)', 'node', ['scripts/deploy-check.mjs', 'bundle'])) && ok;
 if (want('unit')) {
   ok =
     (await step('unit: domain rules (node)', bin('vitest'), ['run', '--config', 'worker/src/domain/vitest.config.ts'], {

@@ -17,6 +17,7 @@ import { ledger } from './routes/ledger.js';
 import { referrers } from './routes/referrers.js';
 import { catalog } from './routes/catalog.js';
 import { shortLinks } from './routes/short-links.js';
+import { apiIndex } from './routes/api-index.js';
 import { renderReference } from './routes/docs.js';
 import { settleDue } from './db/ledger.js';
 import { purgeExpiredKeys } from './db/idempotency.js';
@@ -41,6 +42,7 @@ app.route('/v1', ledger);
 app.route('/v1/referrers', referrers);
 app.route('/v1', catalog);
 app.route('/r', shortLinks);
+app.route('/', apiIndex);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'publishableKey', {
   type: 'http',

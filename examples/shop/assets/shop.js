@@ -39,10 +39,15 @@ function setLang(next) {
   updateLangToggle();
 }
 
+/**
+ * The switch names the other language, in that language; its accessible name starts with the text it
+ * shows (WCAG 2.5.3, label in name), so "EN" can be spoken as a voice command.
+ */
 function updateLangToggle() {
   for (const b of document.querySelectorAll('[data-lang-toggle]')) {
     b.textContent = isEn() ? '繁' : 'EN';
-    b.setAttribute('aria-label', isEn() ? '切換至繁體中文' : 'Switch to English');
+    b.lang = isEn() ? 'zh-Hant-HK' : 'en';
+    b.setAttribute('aria-label', isEn() ? '繁 – 切換至繁體中文' : 'EN – Switch to English');
   }
 }
 
@@ -159,8 +164,16 @@ function updateCartCount() {
     badge.textContent = n ? String(n) : '';
     badge.dataset.count = String(n);
   }
+  // The name starts with what the link shows ("Cart 3"), then says what the number is.
   for (const label of document.querySelectorAll('[data-cart-label]')) {
-    label.setAttribute('aria-label', isEn() ? `Cart, ${n} items` : `購物車，${n} 件貨品`);
+    const name = isEn()
+      ? n
+        ? `Cart ${n}, ${n === 1 ? '1 item' : `${n} items`}`
+        : 'Cart, empty'
+      : n
+        ? `購物車 ${n}，${n} 件貨品`
+        : '購物車（空）';
+    label.setAttribute('aria-label', name);
   }
 }
 
@@ -226,7 +239,8 @@ export function productCard(p, config) {
           {
             type: 'button',
             class: 'btn',
-            'aria-label': isEn() ? `Add ${name} to cart` : `將${name}加入購物車`,
+            // starts with the button's visible text (WCAG 2.5.3), then names the product
+            'aria-label': isEn() ? `Add to cart: ${name}` : `加入購物車：${name}`,
             onclick: () => {
               addToCart(p.sku, 1);
               toast(isEn() ? `Added ${name}` : `已加入${name}`, { href: 'cart', text: isEn() ? 'View cart' : '查看購物車' });

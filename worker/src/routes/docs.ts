@@ -108,7 +108,7 @@ export function renderReference(doc: Doc): HtmlEscapedString | Promise<HtmlEscap
           .join(' or ') || 'none'
       }</p>
       ${params.length ? html`<table><tr><th>Parameter</th><th>In</th><th>Description</th></tr>${params.map((p) => html`<tr><td><code>${p.name}${p.required ? '' : '?'}</code></td><td>${p.in}</td><td>${p.description ?? ''}</td></tr>`)}</table>` : ''}
-      ${body ? html`<h4>Body</h4><pre>${JSON.stringify(schemaText(body, doc), null, 2)}</pre>` : ''}
+      ${body ? html`<h4>Body</h4><pre tabindex="0">${JSON.stringify(schemaText(body, doc), null, 2)}</pre>` : ''}
       <h4>Responses</h4>
       <table>${Object.entries(op.responses ?? {}).map(([status, r]) => html`<tr><td><code>${status}</code></td><td>${r.description ?? ''}</td></tr>`)}</table>
     </section>`;
