@@ -23,11 +23,13 @@ function target(key, results) {
     'worker.attribution.ratio_1m_to_10k': ['flat (≤ 1.5)', (v) => v <= 1.5],
   }[key];
   if (fixed) return fixed;
-  // the open-loop generator must have kept to its schedule for the latencies to mean anything
+  // validity checks, not goals: the open-loop generator must have kept to its schedule (on average, and
+  // without long stalls) for its latencies to describe the worker rather than this machine
   const rate = results['worker.open_loop.rate_rps'];
   if (/^worker\.[a-z]+\.open_loop_achieved_rps$/.test(key) && rate) {
     return [`${rate} ± 2 %`, (v) => Math.abs(v - rate) <= 0.02 * rate];
   }
+  if (/^worker\.[a-z]+\.open_loop_send_lag_p99_ms$/.test(key)) return ['≤ 10', (v) => v <= 10];
   const chunk = /^sdk\.chunks\.(.+)\.gzip_bytes$/.exec(key);
   if (chunk && !FIRST_PAINT_CHUNKS.has(chunk[1])) return ['≤ 6,144', (v) => v <= 6144];
   if (chunk) return ['in first paint', () => true];
@@ -96,11 +98,13 @@ ${rows.join('\n')}
   *intended* send time to the end of its response, so a wait anywhere (workerd, the Durable Object, the
   socket, the client's connection pool, a late timer in the generator) is counted, not hidden.
   p50/p99/max are exact (sorted) over the measured seconds; failed requests sort above every answer.
-  The figures are valid only when \`…open_loop_achieved_rps\` is within 2 % of the rate (the generator
-  kept to its schedule); \`…open_loop_send_lag_p99_ms\` is how late the generator's own sends were
-  (already inside the latencies). \`…open_loop_max_in_flight\` shows whether a route kept up: at a latency
-  of L ms it should be near rate × L / 1000; hundreds or thousands mean its queue grew through the run,
-  and then its p99 measures that growth (it rises with \`BENCH_SECONDS\`) rather than one request's time.${offered}
+  Two rows are validity checks rather than goals: \`…open_loop_achieved_rps\` within 2 % of the rate
+  (the generator kept to its schedule on average) and \`…open_loop_send_lag_p99_ms\` ≤ 10 ms (how late its
+  own sends were; already inside the latencies — a large value means this process or the machine stalled,
+  and the stall is then in the p99 too). \`…open_loop_max_in_flight\` shows whether a route kept up: at
+  a latency of L ms it should be near rate × L / 1000; hundreds or thousands mean its queue grew through
+  the run, and then its p99 measures that growth (it rises with \`BENCH_SECONDS\`) rather than the time
+  one request takes.${offered}
 - **Attribution** is the median latency of a full \`POST /v1/conversions\` with a click id, measured with
   10 k and then 1 M clicks in D1 (bulk-loaded): lookups are by primary key and indexed visitor hash, so
   the time does not grow with the table.

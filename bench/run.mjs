@@ -233,6 +233,11 @@ async function openLoopScenario(key, name, build) {
       `  ! the generator sent ${r.achievedRps} req/s instead of ${RATE}: this scenario's latencies are not trustworthy`,
     );
   }
+  if (r.sendLagP99Ms > 10) {
+    console.warn(
+      `  ! 1 % of sends were ${r.sendLagP99Ms} ms or more late: this process or the machine stalled, and the p99 includes it`,
+    );
+  }
   if (r.maxInFlight > OPEN_LOOP_CONNECTIONS) {
     // still measured honestly (the wait in the client's pool counts from the intended send time)
     console.warn(`  ! up to ${r.maxInFlight} requests were in flight: the route fell behind ${RATE} req/s`);
