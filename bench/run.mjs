@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: SDK sizes (ours and peers', from their npm packages), the SDK's main-thread cost in
-// headless Chromium, and the worker's throughput and latency under load on 127.0.0.1 only (autocannon,
-// bounded in time and connections). Writes bench/results.json and bench/RESULTS.md.
+// headless Chromium, and the worker's throughput and latency under load on 127.0.0.1 only (closed loop with
+// autocannon, bounded in time and connections; open loop at a fixed rate with bench/open-loop.mjs, bounded
+// in count and time). Writes bench/results.json and bench/RESULTS.md.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -13,9 +14,12 @@ import { renderResults } from './report.mjs';
 ensureDependencies();
 const { ROOT, applyMigrations, ensureDevVars, startWranglerDev, wrangler } = await import('../scripts/lib/wrangler-dev.mjs');
 const { default: autocannon } = await import('autocannon');
+const { openLoop } = await import('./open-loop.mjs');
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
+const OPEN_LOOP_WARMUP = 2;
+const OPEN_LOOP_CONNECTIONS = 256;
 const PORT = Number(process.env.BENCH_PORT ?? 8797);
 const ORIGIN = 'http://127.0.0.1:' + PORT;
 const results = {};
@@ -72,6 +76,14 @@ process.on('unhandledRejection', async (error) => {
   await cleanup();
   process.exit(1);
 });
+// wrangler runs in its own process group, so Ctrl-C does not reach it: stop it ourselves
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    console.error(`\n${signal}: stopping wrangler dev`);
+    await cleanup();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 const api = async (path, { key, body, method } = {}) => {
   const res = await fetch(worker.url + path, {
     method: method ?? (body ? 'POST' : 'GET'),
@@ -145,6 +157,24 @@ try {
 }
 
 // ------------------------------------------------------------------ load
+// The three scenarios' requests, built in one place so that the closed-loop (autocannon) and the
+// open-loop measurement send exactly the same requests.
+const auth = (key) => ({ Authorization: `Bearer ${key}`, Origin: ORIGIN, 'Content-Type': 'application/json' });
+const bareRequest = () => ({ method: 'GET', path: '/healthz' });
+const clickBody = JSON.stringify({ code: referrer.code, channel: 'whatsapp', landingUrl: `${ORIGIN}/__bench/` });
+const clickRequest = () => ({ method: 'POST', path: '/v1/clicks', headers: auth(pk), body: clickBody });
+let order = 0;
+// every conversion needs its own order id (a repeated order id is not a new conversion)
+const conversionBody = () =>
+  JSON.stringify({
+    orderId: `B-${process.pid}-${++order}`,
+    amountMinor: 16800,
+    currency: 'HKD',
+    referralCode: referrer.code,
+    items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
+  });
+const conversionRequest = () => ({ method: 'POST', path: '/v1/conversions', headers: auth(sk), body: conversionBody() });
+
 async function load(name, opts) {
   console.log(`› ${name}: ${CONNECTIONS} connections, ${DURATION}s (after a 2 s warm-up)`);
   await autocannon({ ...opts, connections: 10, duration: 2 });
@@ -152,48 +182,82 @@ async function load(name, opts) {
   const ok = r['2xx'];
   return { rps: +(ok / DURATION).toFixed(0), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
-const auth = (key) => ({ Authorization: `Bearer ${key}`, Origin: ORIGIN, 'Content-Type': 'application/json' });
+/** autocannon options for a request built by one of the builders above */
+const closedLoop = (build) => {
+  const { path, ...rest } = build();
+  return { url: worker.url + path, ...rest };
+};
 
-const bare = await load('bare route (GET /healthz)', { url: `${worker.url}/healthz` });
+const bare = await load('bare route (GET /healthz)', closedLoop(bareRequest));
 set('worker.bare.rps', bare.rps);
 set('worker.bare.p99_ms', bare.p99);
 
-const clicks = await load('click ingest (POST /v1/clicks)', {
-  url: `${worker.url}/v1/clicks`,
-  method: 'POST',
-  headers: auth(pk),
-  body: JSON.stringify({ code: referrer.code, channel: 'whatsapp', landingUrl: `${ORIGIN}/__bench/` }),
-});
+const clicks = await load('click ingest (POST /v1/clicks)', closedLoop(clickRequest));
 set('worker.clicks.rps', clicks.rps);
 set('worker.clicks.p50_ms', clicks.p50);
 set('worker.clicks.p99_ms', clicks.p99);
 set('worker.clicks.non2xx', clicks.non2xx);
 set('worker.clicks.ratio_to_bare', +(clicks.rps / bare.rps).toFixed(3));
 
-let order = 0;
 const conversions = await load('conversions (POST /v1/conversions)', {
-  url: `${worker.url}/v1/conversions`,
-  method: 'POST',
-  headers: auth(sk),
-  requests: [
-    {
-      setupRequest: (req) => ({
-        ...req,
-        body: JSON.stringify({
-          orderId: `B-${process.pid}-${++order}`,
-          amountMinor: 16800,
-          currency: 'HKD',
-          referralCode: referrer.code,
-          items: [{ sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 }],
-        }),
-      }),
-    },
-  ],
+  ...closedLoop(conversionRequest),
+  requests: [{ setupRequest: (req) => ({ ...req, body: conversionBody() }) }],
 });
 set('worker.conversions.rps', conversions.rps);
 set('worker.conversions.p99_ms', conversions.p99);
 set('worker.conversions.non2xx', conversions.non2xx);
 set('worker.conversions.ratio_to_bare', +(conversions.rps / bare.rps).toFixed(3));
+
+// ------------------------------------------------------------------ open-loop latency at half the bare maximum
+// A fixed schedule of RATE requests per second, sent whether or not earlier ones have answered, with
+// latency measured from each request's intended send time (bench/open-loop.mjs). RATE is half the
+// bare route's closed-loop throughput measured above, so every route is offered the same load.
+const RATE = Math.round(bare.rps / 2);
+set('worker.open_loop.rate_rps', RATE);
+async function openLoopScenario(key, name, build) {
+  console.log(`› open loop, ${name}: ${RATE} req/s, ${DURATION}s (after a ${OPEN_LOOP_WARMUP} s warm-up at the same rate)`);
+  const r = await openLoop({
+    origin: worker.url,
+    rate: RATE,
+    seconds: DURATION,
+    warmupSeconds: OPEN_LOOP_WARMUP,
+    connections: OPEN_LOOP_CONNECTIONS,
+    request: build,
+  });
+  console.log(
+    `  ${r.requests} requests, ${r.ok} 2xx, max ${r.maxInFlight} in flight` +
+      (r.firstError ? `, first error: ${r.firstError}` : ''),
+  );
+  if (Math.abs(r.achievedRps - RATE) > 0.02 * RATE) {
+    console.warn(
+      `  ! the generator sent ${r.achievedRps} req/s instead of ${RATE}: this scenario's latencies are not trustworthy`,
+    );
+  }
+  if (r.sendLagP99Ms > 10) {
+    console.warn(
+      `  ! 1 % of sends were ${r.sendLagP99Ms} ms or more late: this process or the machine stalled, and the p99 includes it`,
+    );
+  }
+  if (r.maxInFlight > OPEN_LOOP_CONNECTIONS) {
+    // still measured honestly (the wait in the client's pool counts from the intended send time)
+    console.warn(`  ! up to ${r.maxInFlight} requests were in flight: the route fell behind ${RATE} req/s`);
+  }
+  set(`worker.${key}.p50_ms_at_half_rate`, r.p50Ms);
+  set(`worker.${key}.p99_ms_at_half_rate`, r.p99Ms);
+  set(`worker.${key}.max_ms_at_half_rate`, r.maxMs);
+  set(`worker.${key}.open_loop_achieved_rps`, r.achievedRps);
+  set(`worker.${key}.open_loop_send_lag_p99_ms`, r.sendLagP99Ms);
+  set(`worker.${key}.open_loop_max_in_flight`, r.maxInFlight);
+  set(`worker.${key}.open_loop_non2xx`, r.non2xx);
+  set(`worker.${key}.open_loop_errors`, r.errors);
+  return r;
+}
+const bareOpen = await openLoopScenario('bare', 'bare route (GET /healthz)', bareRequest);
+const clicksOpen = await openLoopScenario('clicks', 'click ingest (POST /v1/clicks)', clickRequest);
+const conversionsOpen = await openLoopScenario('conversions', 'conversions (POST /v1/conversions)', conversionRequest);
+const p99Ratio = (r) => (r.p99Ms == null || !bareOpen.p99Ms ? null : +(r.p99Ms / bareOpen.p99Ms).toFixed(2));
+set('worker.clicks.p99_ratio_to_bare_at_half_rate', p99Ratio(clicksOpen));
+set('worker.conversions.p99_ratio_to_bare_at_half_rate', p99Ratio(conversionsOpen));
 
 // ------------------------------------------------------------------ attribution vs table size
 async function attributionAt(total) {
@@ -265,6 +329,7 @@ const meta = {
   machine,
   durationSeconds: DURATION,
   connections: CONNECTIONS,
+  openLoop: { rateRps: RATE, warmupSeconds: OPEN_LOOP_WARMUP, durationSeconds: DURATION, connections: OPEN_LOOP_CONNECTIONS },
 };
 writeFileSync(resolve(ROOT, 'bench/results.json'), JSON.stringify({ meta, ...results }, null, 2) + '\n');
 writeFileSync(resolve(ROOT, 'bench/RESULTS.md'), renderResults({ meta, ...results }));
