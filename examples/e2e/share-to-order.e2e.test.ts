@@ -126,6 +126,15 @@ describe('share → click → order → commission', () => {
       commissionMinor: 3024,
       commissionStatus: 'pending',
     });
+    // credited once: one conversion for the order, one commission entry, verified by the shop's server
+    const { data: all } = await secretApi<{ data: Array<{ orderId: string }> }>('/v1/conversions?limit=500');
+    expect(all.filter((c) => c.orderId == orderId)).toHaveLength(1);
+    const { data: entries } = await secretApi<{ data: Array<Record<string, unknown>> }>(
+      `/v1/ledger?limit=1000&referrerId=${conversion.referrerId}`,
+    );
+    expect(entries.filter((e) => e.conversionId == conversion.id)).toEqual([
+      expect.objectContaining({ type: 'commission', bucket: 'pending', amountMinor: 3024 }),
+    ]);
   });
 
   test("the referrer's dashboard shows the click, the order and a pending commission", async () => {
@@ -165,6 +174,29 @@ describe('share → click → order → commission', () => {
       },
     }).then((r) => r.json());
     expect(me.referrer).toMatchObject({ code: buyerCode, verifiedBuyer: true });
+  });
+
+  test('the referrer buys through their own link in their own browser: the commission is held as self-referral', async () => {
+    const page = referrerPage;
+    await page.goto(link);
+    await expect.poll(() => new URL(page.url()).searchParams.has('ref')).toBe(false);
+    await page.locator('#add-to-cart').click();
+    await page.goto(`${shop}checkout`);
+    await expect.poll(() => page.locator('#place-order').isEnabled()).toBe(true);
+    await page.fill('#name', 'Referrer Self');
+    await page.fill('#email', 'someone.else.e2e@example.com');
+    await page.fill('#phone', '+852 9876 5432');
+    await page.fill('#address', '香港中環皇后大道中 1 號');
+    await Promise.all([page.waitForURL(/\/thank-you(\.html)?\?/), page.locator('#place-order').click()]);
+    const ownOrder = new URL(page.url()).searchParams.get('order');
+    const orders = (await (await fetch(`${merchant}/orders`)).json()) as { data: Array<Record<string, unknown>> };
+    const order = orders.data.find((o) => o.orderId == ownOrder)!;
+    const { conversion } = await secretApi<{ conversion: { commissionStatus: string; explanation: { hold: unknown } } }>(
+      `/v1/conversions/${order.conversionId}`,
+    );
+    // another e-mail and phone: only the browser gives it away (the visitor id it shared and clicked from)
+    expect(conversion.commissionStatus).toBe('on_hold');
+    expect(conversion.explanation.hold).toEqual({ reason: 'self_referral:visitor' });
   });
 
   test('no page logged an error', () => {

@@ -5,15 +5,26 @@
 import type { Channel, ClickRecorded, ReferrerCreated, ReferrerPublic, ReferrerStats, ShareRecorded } from '../wire.js';
 import { referrerToken, request, setReferrerToken, type ScError } from './api-client.js';
 import { memo } from './runtime.js';
-import { TOKEN_KEY, write } from './storage.js';
+import { read, TOKEN_KEY, VISITOR_KEY, write } from './storage.js';
 
-/** POST /v1/referrers: creates a referrer and keeps its token. */
+/**
+ * This browser's pseudonymous visitor id (sent with clicks, and with the referrer's own writes so
+ * that buying through one's own link in one's own browser is caught as self-referral); created on
+ * first use. Nothing is stored (and `request()` sends nothing) before consent in consent mode.
+ */
+export function visitorId(): string | undefined {
+  let id = read<string>(VISITOR_KEY);
+  if (!id && write(VISITOR_KEY, (id = crypto.randomUUID()))) return id;
+  return id ?? undefined;
+}
+
+/** POST /v1/referrers: creates a referrer (from this browser) and keeps its token. */
 export async function createReferrer(body: {
   displayName?: string;
   email?: string;
   claimToken?: string;
 }): Promise<ReferrerPublic> {
-  const created = await request<ReferrerCreated>('POST', '/v1/referrers', body);
+  const created = await request<ReferrerCreated>('POST', '/v1/referrers', { ...body, visitorId: visitorId() });
   setReferrerToken(created.token);
   return created.referrer;
 }
@@ -40,11 +51,11 @@ export const ensureReferrer = (): Promise<ReferrerPublic> =>
 
 /** POST /v1/referrers/me/claim: attaches an email/phone/name to this browser's referrer. */
 export const claimReferrer = (body: { email?: string; phone?: string; displayName?: string }) =>
-  request<{ referrer: ReferrerPublic }>('POST', '/v1/referrers/me/claim', body, true);
+  request<{ referrer: ReferrerPublic }>('POST', '/v1/referrers/me/claim', { ...body, visitorId: visitorId() }, true);
 
 /** POST /v1/shares: records a share on a channel. */
 export const recordShare = (channel: Channel, sku?: string) =>
-  request<ShareRecorded>('POST', '/v1/shares', sku ? { channel, sku } : { channel }, true);
+  request<ShareRecorded>('POST', '/v1/shares', { channel, sku, visitorId: visitorId() }, true);
 
 /** POST /v1/clicks: records a visitor's arrival through a referral code. */
 export const recordClick = (body: { code: string; channel?: string; landingUrl?: string; visitorId?: string }) =>

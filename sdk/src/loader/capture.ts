@@ -6,18 +6,10 @@
  * every `<input name="sharecart_click">`. In consent mode it does nothing until consent is given.
  */
 import { getConfig, type ScError } from '../internal/api-client.js';
-import { recordClick } from '../internal/api-referrer.js';
+import { recordClick, visitorId } from '../internal/api-referrer.js';
 import { emit } from '../internal/events.js';
 import { allowed, memo, runtime } from '../internal/runtime.js';
-import {
-  fillClickInputs,
-  read,
-  REF_KEY,
-  VISITOR_KEY,
-  write,
-  type Attribution,
-  type StoredReferral,
-} from '../internal/storage.js';
+import { fillClickInputs, REF_KEY, write, type Attribution, type StoredReferral } from '../internal/storage.js';
 
 const CODE = /^[\w-]{1,64}$/;
 const CLICK = /^[\w-]{1,80}$/;
@@ -30,13 +22,6 @@ function storeReferral(r: StoredReferral): boolean {
     `sc_ref=${encodeURIComponent(JSON.stringify(value))}; path=/; SameSite=Lax; expires=${new Date(r.expires).toUTCString()}` +
     (location.protocol == 'https:' ? '; Secure' : '');
   return true;
-}
-
-/** The pseudonymous visitor id sent with clicks (for self-referral checks); created on first use. */
-function visitorId(): string | undefined {
-  let id = read<string>(VISITOR_KEY);
-  if (!id && write(VISITOR_KEY, (id = crypto.randomUUID()))) return id;
-  return id ?? undefined;
 }
 
 /** The page URL without the referral parameters, put back in the address bar. */
