@@ -33,8 +33,10 @@ export const ERROR_CODES = {
   invalid_amount: 'Amounts are positive integers in minor units.',
   browser_conversions_disabled: 'This shop only accepts orders reported server-to-server.',
   invalid_claim_token: 'The buyer claim token is not valid.',
+  claim_token_used: 'That buyer claim token was already used.',
   nothing_on_hold: 'That conversion has no commission on hold.',
   internal_error: 'Something went wrong on our side.',
+  server_misconfigured: 'The worker is missing a required secret (IP_HASH_SALT); its operator must set it.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

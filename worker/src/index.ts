@@ -8,6 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './app-env.js';
 import { ApiError } from './errors.js';
 import { clock, cors, jsonBody, requestId } from './middleware/common.js';
+import { requireConfiguration } from './middleware/configuration.js';
 import { validationHook } from './lib/validation.js';
 import { admin } from './routes/admin.js';
 import { publicApi } from './routes/public.js';
@@ -29,6 +30,7 @@ export { ClickBuffer } from './durable/click-buffer.js';
 const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 app.use('*', requestId, clock);
+app.use('*', requireConfiguration);
 app.use('/v1/*', cors, jsonBody);
 
 app.get('/healthz', (c) => c.json({ ok: true, version: VERSION }));

@@ -24,6 +24,8 @@ export interface ClickInput {
   landingUrl: string | null;
   visitorHash: string | null;
   ipHash: string | null;
+  /** the IP's hash under yesterday's key, only in the first minute of a UTC day (lib/pseudonyms.ts); never stored */
+  ipHashPrevious: string | null;
   uaHash: string | null;
   createdAt: number;
 }
@@ -133,6 +135,7 @@ export class ClickBuffer extends DurableObject<Env> {
   async record(click: ClickInput, limitPerMinute: number): Promise<RecordResult> {
     const referrer = await this.desk.referrerByCode(click.shopId, click.code, click.createdAt);
     if (!referrer || referrer.status === 'blocked') return { ok: false, reason: 'referrer_not_found' };
+    // TODO(lead): count ipHashPrevious in the limiter
     const client = click.ipHash ?? click.visitorHash ?? 'anonymous';
     const verdict = this.allow(`${referrer.id}:${client}`, click.createdAt, limitPerMinute);
     if (!verdict.ok) return { ok: false, reason: 'rate_limited', retryAfterMs: verdict.retryAfterMs };

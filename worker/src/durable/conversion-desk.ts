@@ -27,7 +27,8 @@ import type { ConversionRow } from '../db/conversions.js';
 import { insertConversionStatement } from '../db/conversions.js';
 import { insertEntryStatements } from '../db/ledger.js';
 import { outboxStatement } from '../db/outbox.js';
-import { saltedHash, sha256Hex } from '../lib/crypto.js';
+import { sha256Hex } from '../lib/crypto.js';
+import { customerHash as customerPseudonym, visitorHash as visitorPseudonym } from '../lib/pseudonyms.js';
 import { newId } from '../lib/ids.js';
 
 const DAY_MS = 86_400_000;
@@ -239,8 +240,7 @@ export class ConversionDesk {
     // --- attribution ---
     const since = orderAt - program.windowDays * DAY_MS;
     const reportedClick = report.clickId ? await this.findClick(shop.id, report.clickId) : null;
-    const visitorHash =
-      reportedClick?.visitor_hash ?? (report.visitorId ? await saltedHash(salt, `visitor:${report.visitorId}`) : null);
+    const visitorHash = reportedClick?.visitor_hash ?? (report.visitorId ? await visitorPseudonym(salt, report.visitorId) : null);
     const visitorClicks = visitorHash ? this.localVisitorClicks(visitorHash, since, orderAt) : [];
     const codes = [report.referralCode, report.couponCode].filter((x): x is string => !!x);
     const lookup = await this.referrers(
@@ -280,7 +280,7 @@ export class ConversionDesk {
       report.customer?.ref ??
       (report.customer?.email ? normalizeEmail(report.customer.email) : null) ??
       (report.customer?.phone ? normalizePhone(report.customer.phone) : null);
-    const customerHash = customerKey ? await saltedHash(salt, `customer:${customerKey}`) : null;
+    const customerHash = customerKey ? await customerPseudonym(salt, customerKey) : null;
     const self = referrer
       ? detectSelfReferral(
           { tokenHash: referrer.token_hash, customerRef: referrer.customer_ref, email: referrer.email, phone: referrer.phone },

@@ -20,7 +20,8 @@ import { currencyExponent } from '../domain/money.js';
 import { earnPerUnit } from '../domain/commission.js';
 import { normalizeEmail, normalizePhone } from '../domain/self-referral.js';
 import { newId, newReferralCode, newReferrerToken } from '../lib/ids.js';
-import { saltedHash, sha256Hex, timingSafeEqualStr } from '../lib/crypto.js';
+import { sha256Hex, timingSafeEqualStr } from '../lib/crypto.js';
+import { ipHashes, uaHash as uaPseudonym, visitorHash as visitorPseudonym } from '../lib/pseudonyms.js';
 import { baseUrlOf, presentReferrer } from '../lib/present.js';
 import { buyerClaimToken } from './conversions.js';
 
@@ -425,9 +426,9 @@ export async function recordClick(
   const now = c.get('now');
   const id = newId('clk');
   const [visitorHash, ipHash, uaHash] = await Promise.all([
-    input.visitorId ? saltedHash(salt, `visitor:${input.visitorId}`) : null,
-    saltedHash(salt, ip),
-    saltedHash(salt, c.req.header('User-Agent')),
+    input.visitorId ? visitorPseudonym(salt, input.visitorId) : null,
+    ipHashes(salt, ip, now),
+    uaPseudonym(salt, c.req.header('User-Agent'), now),
   ]);
   const result = await clickBuffer(c.env, shopId).record(
     {
@@ -437,7 +438,8 @@ export async function recordClick(
       channel: input.channel ?? 'direct',
       landingUrl: input.landingUrl ?? null,
       visitorHash,
-      ipHash,
+      ipHash: ipHash.current,
+      ipHashPrevious: ipHash.previous,
       uaHash,
       createdAt: now,
     },
