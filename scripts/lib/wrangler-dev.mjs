@@ -35,8 +35,7 @@ export function ensureDevVars(file = resolve(ROOT, '.dev.vars')) {
   const vars = parseDevVars(text);
   const wanted = {
     ADMIN_TOKEN: vars.ADMIN_TOKEN || `adm_${randomBytes(24).toString('base64url')}`,
-    IP_HASH_SALT:
-      (vars.IP_HASH_SALT ?? '').length >= SALT_MIN_LENGTH ? vars.IP_HASH_SALT : randomBytes(32).toString('base64url'),
+    IP_HASH_SALT: (vars.IP_HASH_SALT ?? '').length >= SALT_MIN_LENGTH ? vars.IP_HASH_SALT : randomBytes(32).toString('base64url'),
     ENVIRONMENT: vars.ENVIRONMENT || 'development',
   };
   const changed = Object.keys(wanted).filter((k) => vars[k] !== wanted[k]);

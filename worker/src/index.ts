@@ -1,6 +1,7 @@
 /**
  * ShareCart worker: composes the API. Middleware, routes, the OpenAPI document and reference page,
- * one error envelope, JSON 404s, and the cron that releases held commissions. Static assets (the
+ * one error envelope, JSON 404s, and the cron that releases held commissions, purges old idempotency
+ * keys and prunes personal click data past its retention (db/retention.ts). Static assets (the
  * SDK bundle and the demo shop) are served by the assets binding before this runs.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -8,7 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './app-env.js';
 import { ApiError } from './errors.js';
 import { clock, cors, jsonBody, requestId } from './middleware/common.js';
-import { requireConfiguration } from './middleware/configuration.js';
+import { logConfigurationProblem, requireConfiguration } from './middleware/configuration.js';
 import { validationHook } from './lib/validation.js';
 import { admin } from './routes/admin.js';
 import { publicApi } from './routes/public.js';
@@ -21,6 +22,7 @@ import { shortLinks } from './routes/short-links.js';
 import { renderReference } from './routes/docs.js';
 import { releaseDueCommissions } from './db/ledger.js';
 import { purgeExpiredKeys } from './db/idempotency.js';
+import { pruneClickPersonalData } from './db/retention.js';
 import { VERSION } from './version.js';
 
 // Durable Object classes must be exported from the entry module; nothing else may be (workerd
@@ -119,6 +121,9 @@ export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
     const now = Date.now();
-    ctx.waitUntil(Promise.all([releaseDueCommissions(env.DB, now), purgeExpiredKeys(env.DB, now)]));
+    logConfigurationProblem(env, 'cron'); // nothing below hashes: releases, purges and pruning still run
+    ctx.waitUntil(
+      Promise.all([releaseDueCommissions(env.DB, now), purgeExpiredKeys(env.DB, now), pruneClickPersonalData(env.DB, now)]),
+    );
   },
 } satisfies ExportedHandler<AppEnv['Bindings']>;

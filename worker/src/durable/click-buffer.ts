@@ -7,14 +7,15 @@
  * so a click acknowledged is a click kept, even if the worker or this object restarts. Concurrent
  * clicks share one storage commit (group commit), which is what makes ingest cheap. An alarm
  * flushes new clicks to D1 in batches (`INSERT OR IGNORE`, so a flush retried after a crash
- * never duplicates); the local copy is kept for the longest attribution window so that the
- * conversion desk (conversion-desk.ts) attributes without reading D1.
+ * never duplicates); the local copy is kept for the shop's attribution window plus a margin
+ * (click-retention.ts) so that the conversion desk (conversion-desk.ts) attributes without reading D1.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ShopRow } from '../db/shops.js';
 import type { ClickRow } from '../db/clicks.js';
 import { ConversionDesk } from './conversion-desk.js';
 import type { ConversionReportInput, DeskResult } from './conversion-desk.js';
+import { nextPruneAt, pruneClickLog } from './click-retention.js';
 
 export interface ClickInput {
   id: string;
@@ -41,8 +42,6 @@ export type RecordResult =
   | { ok: false; reason: 'referrer_not_found' | 'rate_limited'; retryAfterMs?: number };
 
 const RATE_WINDOW_MS = 60_000;
-/** Local click copies older than this are pruned (the longest allowed attribution window is 365 d). */
-const KEEP_CLICKS_MS = 366 * 86_400_000;
 
 export class ClickBuffer extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -145,8 +144,11 @@ export class ClickBuffer extends DurableObject<Env> {
     const max = Number(this.env.CLICK_FLUSH_MAX) || 200;
     if (pending >= max) {
       this.ctx.waitUntil(this.flush());
-    } else if ((pending === 1 || restored) && (await this.ctx.storage.getAlarm()) === null) {
-      await this.ctx.storage.setAlarm(Date.now() + (Number(this.env.CLICK_FLUSH_MS) || 1000));
+    } else if (pending === 1 || restored) {
+      // the alarm may be the next daily prune (click-retention.ts), a day away: bring it forward
+      const flushAt = Date.now() + (Number(this.env.CLICK_FLUSH_MS) || 1000);
+      const alarm = await this.ctx.storage.getAlarm();
+      if (alarm === null || alarm > flushAt) await this.ctx.storage.setAlarm(flushAt);
     }
     return {
       ok: true,
@@ -243,13 +245,17 @@ export class ClickBuffer extends DurableObject<Env> {
     }
   }
 
-  /** Once a day: forget local copies of flushed clicks older than any attribution window. */
-  private pruneDaily(): void {
+  /** Once a day: forget local copies of flushed clicks older than the shop's window + margin (click-retention.ts). */
+  private async pruneDaily(): Promise<void> {
     const now = Date.now();
     const state = this.sql.exec<{ seq: number; pruned_at: number }>('SELECT seq, pruned_at FROM flush_state').one();
     if (now - state.pruned_at < 86_400_000) return;
-    this.sql.exec('DELETE FROM click_log WHERE seq <= ? AND created_at < ?', state.seq, now - KEEP_CLICKS_MS);
-    this.sql.exec('UPDATE flush_state SET pruned_at = ?', now);
+    await this.pruneLocalClicks(now);
+  }
+
+  /** Deletes flushed local clicks older than the shop's attribution window + margin, as of `now`. */
+  async pruneLocalClicks(now: number): Promise<void> {
+    await pruneClickLog(this.sql, now, async (shopId) => (await this.desk.programRow(shopId, now)).window_days);
   }
 
   override async alarm(): Promise<void> {
@@ -261,7 +267,14 @@ export class ClickBuffer extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + 5_000);
       return;
     }
-    this.pruneDaily();
+    await this.pruneDaily();
     if ((await this.pendingCount()) > 0) await this.ctx.storage.setAlarm(Date.now() + 100);
+    else await this.schedulePrune();
+  }
+
+  /** Keeps an alarm for the next daily prune while flushed clicks are kept here (even if no click comes). */
+  private async schedulePrune(): Promise<void> {
+    const at = nextPruneAt(this.sql);
+    if (at !== null) await this.ctx.storage.setAlarm(Math.max(at, Date.now() + 1000));
   }
 }
