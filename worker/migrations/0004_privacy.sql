@@ -21,6 +21,7 @@ END;
 -- batch as the referrer it created (db/buyer-claims.ts).
 CREATE TABLE buyer_claims (
   conversion_id  TEXT NOT NULL,
+  shop_id        TEXT NOT NULL,
   verified       INTEGER NOT NULL CHECK (verified IN (0, 1)),
   referrer_id    TEXT NOT NULL,
   created_at     INTEGER NOT NULL,

@@ -126,6 +126,7 @@ export const TABLES = [
   'ledger_entries',
   'idempotency_keys',
   'outbox_events',
+  'buyer_claims',
 ] as const;
 
 /** Row counts of every table, to prove that a refused request wrote nothing. */

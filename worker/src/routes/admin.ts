@@ -9,7 +9,7 @@ import { requireAdmin } from '../middleware/auth.js';
 import { validationHook } from '../lib/validation.js';
 import { Currency, Origin, ProductInput, ProgramSchema, errorResponses } from '../schemas.js';
 import { getShop, listOrigins, upsertProductStatement } from '../db/shops.js';
-import { newId, newPublishableKey, newSecretKey, newWebhookSecret } from '../lib/ids.js';
+import { newClaimSecret, newId, newPublishableKey, newSecretKey, newWebhookSecret } from '../lib/ids.js';
 import { sha256Hex } from '../lib/crypto.js';
 import { presentShop } from '../lib/present.js';
 import { clearKeyCache } from '../middleware/auth.js';
@@ -112,8 +112,8 @@ admin.openapi(
       db
         .prepare(
           `INSERT INTO shops (id, name, currency, locale, site_url, webhook_url, webhook_secret, disclosure_text,
-             allow_browser_conversions, referrer_approval, verified_buyers_only, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             allow_browser_conversions, referrer_approval, verified_buyers_only, created_at, claim_secret)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .bind(
           shopId,
@@ -128,6 +128,7 @@ admin.openapi(
           body.referrerApproval ? 1 : 0,
           body.verifiedBuyersOnly ? 1 : 0,
           now,
+          newClaimSecret(),
         ),
       db
         .prepare(

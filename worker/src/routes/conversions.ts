@@ -23,7 +23,7 @@ import type { ShopRow } from '../db/shops.js';
 import { clickBuffer } from '../db/clicks.js';
 import type { ConversionRow } from '../db/conversions.js';
 import { getConversion, listConversions } from '../db/conversions.js';
-import { hmacHex } from '../lib/crypto.js';
+import { signClaimToken } from '../lib/claim-tokens.js';
 import { presentConversion } from '../lib/present.js';
 
 export const ConversionReport = z
@@ -85,9 +85,13 @@ const ConversionResponse = z.object({
   }),
 });
 
-/** A token that proves "this browser saw the confirmation of order X" — HMAC, no storage needed. */
-export async function buyerClaimToken(shop: ShopRow, conversionId: string): Promise<string> {
-  return `bct_${conversionId}.${(await hmacHex(shop.webhook_secret, `buyer-claim:${conversionId}`)).slice(0, 32)}`;
+/**
+ * A token that proves "this browser saw the confirmation of order X" and whether X was verified
+ * then; signed with the shop's claim secret, redeemable once (lib/claim-tokens.ts).
+ */
+export async function buyerClaimToken(shop: ShopRow, conversionId: string, verified: boolean): Promise<string> {
+  if (!shop.claim_secret) throw new Error(`shop ${shop.id} has no claim secret`);
+  return signClaimToken(shop.claim_secret, conversionId, verified);
 }
 
 /**
@@ -139,7 +143,10 @@ conversions.openapi(
       now: c.get('now'),
       catalogPrices: false,
     });
-    return c.json({ conversion: presentConversion(stored), buyerClaimToken: await buyerClaimToken(shop, stored.id) }, 201);
+    return c.json(
+      { conversion: presentConversion(stored), buyerClaimToken: await buyerClaimToken(shop, stored.id, stored.verified === 1) },
+      201,
+    );
   },
 );
 
@@ -172,7 +179,10 @@ conversions.openapi(
       now: c.get('now'),
       catalogPrices: true,
     });
-    return c.json({ conversion: presentConversion(stored), buyerClaimToken: await buyerClaimToken(shop, stored.id) }, 201);
+    return c.json(
+      { conversion: presentConversion(stored), buyerClaimToken: await buyerClaimToken(shop, stored.id, stored.verified === 1) },
+      201,
+    );
   },
 );
 

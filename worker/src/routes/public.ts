@@ -12,18 +12,17 @@ import { validationHook } from '../lib/validation.js';
 import { BalancesSchema, ChannelSchema, ReferralCode, ReferrerSchema, Sku, errorResponses } from '../schemas.js';
 import { getProgram, listProducts, toProductRule } from '../db/shops.js';
 import type { ReferrerRow } from '../db/referrers.js';
-import { findReferrerByTokenHash, insertReferrerStatement } from '../db/referrers.js';
+import { findReferrerByTokenHash } from '../db/referrers.js';
 import { clickBuffer } from '../db/clicks.js';
-import { getConversion } from '../db/conversions.js';
 import { referrerBalances } from '../db/ledger.js';
 import { currencyExponent } from '../domain/money.js';
 import { earnPerUnit } from '../domain/commission.js';
 import { normalizeEmail, normalizePhone } from '../domain/self-referral.js';
 import { newId, newReferralCode, newReferrerToken } from '../lib/ids.js';
-import { sha256Hex, timingSafeEqualStr } from '../lib/crypto.js';
+import { sha256Hex } from '../lib/crypto.js';
 import { ipHashes, uaHash as uaPseudonym, visitorHash as visitorPseudonym } from '../lib/pseudonyms.js';
 import { baseUrlOf, presentReferrer } from '../lib/present.js';
-import { buyerClaimToken } from './conversions.js';
+import { checkClaimToken, insertReferrer } from '../services/buyer-claims.js';
 
 export const publicApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -188,17 +187,9 @@ publicApi.openapi(
         .first();
       if (taken) throw new ApiError(409, 'vanity_code_taken', `The code ${body.vanityCode} is already used.`);
     }
-    let verifiedBuyer = false;
-    let customerRef: string | null = null;
-    if (body.claimToken) {
-      const m = /^bct_(conv_[A-Za-z0-9]+)\.[0-9a-f]{32}$/.exec(body.claimToken);
-      const conversion = m ? await getConversion(c.env.DB, shop.id, m[1]!) : null;
-      if (!conversion || !timingSafeEqualStr(await buyerClaimToken(shop, conversion.id), body.claimToken)) {
-        throw new ApiError(400, 'invalid_claim_token');
-      }
-      verifiedBuyer = conversion.verified === 1;
-      customerRef = conversion.customer_hash ? `hash:${conversion.customer_hash}` : null;
-    }
+    const claim = body.claimToken ? await checkClaimToken(c.env.DB, shop, body.claimToken) : null;
+    const verifiedBuyer = claim?.verifiedBuyer ?? false;
+    const customerRef = claim?.customerRef ?? null;
     if (shop.verified_buyers_only === 1 && !verifiedBuyer && !secret) {
       throw new ApiError(403, 'referrer_not_allowed', 'Only verified buyers may refer for this shop.');
     }
@@ -218,7 +209,7 @@ publicApi.openapi(
       created_at: c.get('now'),
     };
     try {
-      await insertReferrerStatement(c.env.DB, row).run();
+      await insertReferrer(c.env.DB, row, claim);
     } catch (error) {
       if (String(error).includes('UNIQUE') && body.vanityCode) throw new ApiError(409, 'vanity_code_taken');
       throw error;
