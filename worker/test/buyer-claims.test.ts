@@ -11,6 +11,9 @@ import { ORIGIN, call, createShop, type TestShop } from './helpers';
 import { T0, count, dbFingerprint, reportOrder } from './fixtures';
 import { hmacHex } from '../src/lib/crypto';
 import { signClaimToken } from '../src/lib/claim-tokens';
+import { checkClaimToken, insertReferrer } from '../src/services/buyer-claims';
+import { getShop } from '../src/db/shops';
+import type { ReferrerRow } from '../src/db/referrers';
 
 function redeem(shop: TestShop, claimToken: string) {
   return call('/v1/referrers', { key: shop.pk, origin: ORIGIN, body: { claimToken }, now: T0 + 1000 });
@@ -89,6 +92,36 @@ describe('buyer claim tokens are single-use', () => {
     expect(await claimsOf(conversionId)).toBe(0);
     expect((await redeem(shop, token)).status).toBe(201);
     expect(await claimsOf(conversionId)).toBe(1);
+  });
+});
+
+describe('the claim and its referrer are one batch', () => {
+  it('a used token writes nothing of the batch, not even the statements that go with the referrer', async () => {
+    const shop = await createShop();
+    const { token } = await serverOrder(shop, 'BCT-BATCH');
+    expect((await redeem(shop, token)).status).toBe(201);
+    const shopRow = (await getShop(env.DB, shop.shopId))!;
+    const claim = await checkClaimToken(env.DB, shopRow, token);
+    const row: ReferrerRow = {
+      id: 'ref_batchtest000000000001',
+      shop_id: shop.shopId,
+      code: 'BatchTest1',
+      vanity_code: null,
+      token_hash: null,
+      display_name: null,
+      email: null,
+      phone: null,
+      customer_ref: claim.customerRef,
+      status: 'active',
+      verified_buyer: 1,
+      created_at: T0,
+    };
+    const share = env.DB.prepare(
+      "INSERT INTO shares (id, shop_id, referrer_id, channel, created_at) VALUES ('shr_batchtest', ?, ?, 'whatsapp', ?)",
+    ).bind(shop.shopId, row.id, T0);
+    const before = await dbFingerprint();
+    await expect(insertReferrer(env.DB, row, claim, [share])).rejects.toMatchObject({ code: 'claim_token_used', status: 409 });
+    expect(await dbFingerprint()).toBe(before);
   });
 });
 

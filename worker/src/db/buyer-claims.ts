@@ -1,7 +1,8 @@
 /**
  * Redeemed buyer claim tokens: one row per (conversion, verified-when-issued), written in the same
- * batch as the referrer the token created — and the referrer is inserted only if this row is its
- * own, so a token is single-use and neither row exists without the other.
+ * batch as the referrer the token created. The INSERT has no conflict clause on purpose: a token
+ * already redeemed violates the primary key, which rolls back the whole batch — so a token is
+ * single-use and neither row (nor anything else in the batch) exists without the other.
  */
 
 export interface BuyerClaimRow {
@@ -12,20 +13,14 @@ export interface BuyerClaimRow {
   created_at: number;
 }
 
-/** INSERT of the claim; a token already redeemed leaves the existing row alone. */
+/** INSERT of the claim; fails (and so fails its batch) when the token was already redeemed. */
 export function insertClaimStatement(db: D1Database, claim: BuyerClaimRow): D1PreparedStatement {
   return db
-    .prepare(
-      `INSERT INTO buyer_claims (conversion_id, shop_id, verified, referrer_id, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (conversion_id, verified) DO NOTHING`,
-    )
+    .prepare('INSERT INTO buyer_claims (conversion_id, shop_id, verified, referrer_id, created_at) VALUES (?, ?, ?, ?, ?)')
     .bind(claim.conversion_id, claim.shop_id, claim.verified, claim.referrer_id, claim.created_at);
 }
 
-/** Guard for the referrer INSERT of the same batch: true only when the claim row is this referrer's. */
-export function claimedBy(claim: BuyerClaimRow): { sql: string; args: unknown[] } {
-  return {
-    sql: 'EXISTS (SELECT 1 FROM buyer_claims WHERE conversion_id = ? AND verified = ? AND referrer_id = ?)',
-    args: [claim.conversion_id, claim.verified, claim.referrer_id],
-  };
+/** Is this D1 error the primary key of buyer_claims, i.e. a token redeemed before? */
+export function isClaimTaken(error: unknown): boolean {
+  return /UNIQUE constraint failed: buyer_claims\./.test(String(error));
 }

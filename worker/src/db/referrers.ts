@@ -30,16 +30,11 @@ export function getReferrer(db: D1Database, shopId: string, id: string): Promise
   return db.prepare('SELECT * FROM referrers WHERE id = ? AND shop_id = ?').bind(id, shopId).first<ReferrerRow>();
 }
 
-/** The INSERT of a referrer; with `onlyIf` (SQL evaluated in the same statement), written only when it holds. */
-export function insertReferrerStatement(
-  db: D1Database,
-  r: ReferrerRow,
-  onlyIf: { sql: string; args: unknown[] } = { sql: '1', args: [] },
-): D1PreparedStatement {
+export function insertReferrerStatement(db: D1Database, r: ReferrerRow): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO referrers (id, shop_id, code, vanity_code, token_hash, display_name, email, phone, customer_ref, status, verified_buyer, created_at)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${onlyIf.sql}`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       r.id,
@@ -54,7 +49,6 @@ export function insertReferrerStatement(
       r.status,
       r.verified_buyer,
       r.created_at,
-      ...onlyIf.args,
     );
 }
 

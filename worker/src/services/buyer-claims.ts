@@ -9,7 +9,7 @@ import type { ShopRow } from '../db/shops.js';
 import type { ReferrerRow } from '../db/referrers.js';
 import { insertReferrerStatement } from '../db/referrers.js';
 import { getConversion } from '../db/conversions.js';
-import { claimedBy, insertClaimStatement } from '../db/buyer-claims.js';
+import { insertClaimStatement, isClaimTaken } from '../db/buyer-claims.js';
 import type { BuyerClaimRow } from '../db/buyer-claims.js';
 import { claimTokenConversion, verifyClaimToken } from '../lib/claim-tokens.js';
 
@@ -38,26 +38,29 @@ export async function checkClaimToken(db: D1Database, shop: ShopRow, token: stri
 }
 
 /**
- * Inserts the referrer; with a claim, in one batch with its claim row, and only if the token was
- * not redeemed before (else a 409 `claim_token_used`, and nothing is written).
+ * Inserts the referrer, with `also` (statements that belong with it, e.g. its device) in one batch;
+ * with a claim, the claim row first: if the token was redeemed before, the batch fails as a whole
+ * and this is a 409 `claim_token_used` with nothing written.
  */
-export async function insertReferrer(db: D1Database, row: ReferrerRow, claim: CheckedClaim | null): Promise<void> {
-  if (!claim) {
-    await insertReferrerStatement(db, row).run();
-    return;
-  }
-  const claimRow: BuyerClaimRow = {
+export async function insertReferrer(
+  db: D1Database,
+  row: ReferrerRow,
+  claim: CheckedClaim | null,
+  also: D1PreparedStatement[] = [],
+): Promise<void> {
+  const claimRow: BuyerClaimRow | null = claim && {
     conversion_id: claim.conversionId,
     shop_id: row.shop_id,
     verified: claim.issuedVerified ? 1 : 0,
     referrer_id: row.id,
     created_at: row.created_at,
   };
-  const [, inserted] = await db.batch([
-    insertClaimStatement(db, claimRow),
-    insertReferrerStatement(db, row, claimedBy(claimRow)),
-  ]);
-  if (!inserted || inserted.meta.changes === 0) {
-    throw new ApiError(409, 'claim_token_used', 'This buyer claim token was already used to create a referrer.');
+  try {
+    await db.batch([...(claimRow ? [insertClaimStatement(db, claimRow)] : []), insertReferrerStatement(db, row), ...also]);
+  } catch (error) {
+    if (claimRow && isClaimTaken(error)) {
+      throw new ApiError(409, 'claim_token_used', 'This buyer claim token was already used to create a referrer.');
+    }
+    throw error;
   }
 }
