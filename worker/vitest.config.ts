@@ -16,7 +16,9 @@ export default defineConfig({
       miniflare: {
         bindings: {
           ADMIN_TOKEN: 'adm_test_token_0123456789abcdef',
-          IP_HASH_SALT: 'test-salt',
+          // as in .dev.vars: tests that need production behaviour pass { ...env, ENVIRONMENT: 'production' }
+          ENVIRONMENT: 'development',
+          IP_HASH_SALT: 'test-salt-0123456789abcdef0123456789abcdef',
           TEST_CLOCK: 'enabled',
           CLICK_FLUSH_MS: '60000',
           TEST_MIGRATIONS: await readD1Migrations(join(root, 'worker/migrations')),

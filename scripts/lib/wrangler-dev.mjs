@@ -21,18 +21,38 @@ export function wranglerEnv(extra = {}) {
   };
 }
 
+/** Shortest IP_HASH_SALT the worker accepts (worker/src/lib/pseudonyms.ts, SALT_MIN_LENGTH). */
+const SALT_MIN_LENGTH = 32;
+
 /**
- * Makes sure `.dev.vars` exists with a random admin token and IP-hash salt (never committed) and
- * returns its values.
+ * Makes sure `.dev.vars` (never committed) has every local secret and setting, and returns its
+ * values: a random admin token, a random IP-hash salt of at least 32 characters, and
+ * `ENVIRONMENT="development"` (it overrides the `production` of wrangler.toml's [vars] locally).
+ * An existing file keeps its values; missing keys are added and a salt that is too short is replaced.
  */
 export function ensureDevVars(file = resolve(ROOT, '.dev.vars')) {
-  if (!existsSync(file)) {
-    const token = `adm_${randomBytes(24).toString('base64url')}`;
-    const salt = randomBytes(24).toString('base64url');
-    writeFileSync(file, `ADMIN_TOKEN="${token}"\nIP_HASH_SALT="${salt}"\n`, { mode: 0o600 });
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const vars = parseDevVars(text);
+  const wanted = {
+    ADMIN_TOKEN: vars.ADMIN_TOKEN || `adm_${randomBytes(24).toString('base64url')}`,
+    IP_HASH_SALT: (vars.IP_HASH_SALT ?? '').length >= SALT_MIN_LENGTH ? vars.IP_HASH_SALT : randomBytes(32).toString('base64url'),
+    ENVIRONMENT: vars.ENVIRONMENT || 'development',
+  };
+  const changed = Object.keys(wanted).filter((k) => vars[k] !== wanted[k]);
+  if (changed.length) {
+    const kept = text.split('\n').filter((line) => {
+      const m = /^\s*([A-Z0-9_]+)\s*=/.exec(line);
+      return line.trim() !== '' && !(m && changed.includes(m[1]));
+    });
+    const added = changed.map((k) => `${k}="${wanted[k]}"`);
+    writeFileSync(file, [...kept, ...added].join('\n') + '\n', { mode: 0o600 });
   }
+  return { ...vars, ...wanted };
+}
+
+function parseDevVars(text) {
   const vars = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  for (const line of text.split('\n')) {
     const m = /^\s*([A-Z0-9_]+)\s*=\s*"?(.*?)"?\s*$/.exec(line);
     if (m) vars[m[1]] = m[2];
   }

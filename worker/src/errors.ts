@@ -35,8 +35,10 @@ export const ERROR_CODES = {
   shop_limit_reached: "The order would take the shop's lifetime order total past its limit (9 × 10^15 minor units).",
   browser_conversions_disabled: 'This shop only accepts orders reported server-to-server.',
   invalid_claim_token: 'The buyer claim token is not valid.',
+  claim_token_used: 'That buyer claim token was already used.',
   nothing_on_hold: 'That conversion has no commission on hold.',
   internal_error: 'Something went wrong on our side.',
+  server_misconfigured: 'The worker is missing a required secret (IP_HASH_SALT); its operator must set it.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,7 @@
 /**
  * ShareCart worker: composes the API. Middleware, routes, the OpenAPI document and reference page,
- * one error envelope, JSON 404s, and the cron that releases held commissions. Static assets (the
+ * one error envelope, JSON 404s, and the cron that releases held commissions, purges old idempotency
+ * keys and prunes personal click data past its retention (db/retention.ts). Static assets (the
  * SDK bundle and the demo shop) are served by the assets binding before this runs.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -8,6 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './app-env.js';
 import { ApiError } from './errors.js';
 import { clock, cors, jsonBody, requestId } from './middleware/common.js';
+import { logConfigurationProblem, requireConfiguration } from './middleware/configuration.js';
 import { validationHook } from './lib/validation.js';
 import { admin } from './routes/admin.js';
 import { publicApi } from './routes/public.js';
@@ -21,6 +23,7 @@ import { apiIndex } from './routes/api-index.js';
 import { renderReference } from './routes/docs.js';
 import { settleDue } from './db/ledger.js';
 import { purgeExpiredKeys } from './db/idempotency.js';
+import { pruneClickPersonalData } from './db/retention.js';
 import { VERSION } from './version.js';
 
 // Durable Object classes must be exported from the entry module; nothing else may be (workerd
@@ -30,6 +33,7 @@ export { ClickBuffer } from './durable/click-buffer.js';
 const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 app.use('*', requestId, clock);
+app.use('*', requireConfiguration);
 app.use('/v1/*', cors, jsonBody);
 
 app.get('/healthz', (c) => c.json({ ok: true, version: VERSION }));
@@ -120,7 +124,10 @@ export default {
   fetch: app.fetch,
   async scheduled(controller, env, ctx) {
     const now = controller.scheduledTime;
+    logConfigurationProblem(env, 'cron'); // nothing below hashes: releases, purges and pruning still run
     // every shop's due ledger work, bounded per run (Durable Object alarms do each shop's on time)
-    ctx.waitUntil(Promise.all([settleDue(env.DB, now, { rounds: 10 }), purgeExpiredKeys(env.DB, now)]));
+    ctx.waitUntil(
+      Promise.all([settleDue(env.DB, now, { rounds: 10 }), purgeExpiredKeys(env.DB, now), pruneClickPersonalData(env.DB, now)]),
+    );
   },
 } satisfies ExportedHandler<AppEnv['Bindings']>;

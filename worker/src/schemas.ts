@@ -6,6 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import { CHANNELS } from './wire.js';
 import { MAX_ORDER_MINOR, isCurrency } from './domain/money.js';
+import { productUrlProblem, webhookUrlProblem } from './domain/urls.js';
 
 /** A non-negative integer in minor units, at most MAX_ORDER_MINOR (10^15). Floats and strings are refused. */
 export const MinorAmount = z.number().int().min(0).max(MAX_ORDER_MINOR).openapi({
@@ -48,6 +49,38 @@ export const HttpUrl = z
     },
     { message: 'Must be an absolute http(s) URL.' },
   );
+/**
+ * A product's `url` or `imageUrl`: an absolute https URL or a path on this worker ("/shop/…"). The
+ * shape is checked here; http: is refused outside local development per request (lib/url-checks.ts).
+ */
+export const ProductUrl = z
+  .string()
+  .max(2048)
+  .superRefine((u, ctx) => {
+    const problem = productUrlProblem(u, { local: true });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .openapi({
+    description: 'An absolute https URL, or a path on this worker starting with "/" (http: only in local development).',
+    example: 'https://shop.example.hk/products/oolong-250g',
+  });
+
+/**
+ * A shop's `webhookUrl`: an absolute https URL. Outside local development http: and non-public hosts
+ * (loopback, private, link-local…) are refused per request (lib/url-checks.ts, domain/urls.ts).
+ */
+export const WebhookUrl = z
+  .string()
+  .max(2048)
+  .superRefine((u, ctx) => {
+    const problem = webhookUrlProblem(u, { local: true });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .openapi({
+    description: 'An absolute https URL on a public host (http: and private hosts only in local development).',
+    example: 'https://shop.example.hk/webhooks/sharecart',
+  });
+
 export const Origin = HttpUrl.refine((u) => new URL(u).origin === u.replace(/\/$/, ''), {
   message: 'An origin is scheme://host[:port] with no path.',
 }).transform((u) => new URL(u).origin.toLowerCase());
@@ -123,8 +156,8 @@ export const ProductInput = z
     name: z.string().min(1).max(200),
     names: z.partialRecord(z.enum(['en', 'zh-Hant-HK', 'zh-Hans']), z.string().max(200)).optional(),
     priceMinor: MinorAmount,
-    url: z.string().max(2048).nullable().optional(),
-    imageUrl: z.string().max(2048).nullable().optional(),
+    url: ProductUrl.nullable().optional(),
+    imageUrl: ProductUrl.nullable().optional(),
     active: z.boolean().optional(),
     override: z
       .strictObject({

@@ -18,6 +18,8 @@ export interface CallOptions {
   origin?: string | null;
   headers?: Record<string, string>;
   now?: number;
+  /** bindings to override for this call, e.g. `{ ENVIRONMENT: 'production' }` or `{ IP_HASH_SALT: undefined }` */
+  env?: Record<string, unknown>;
 }
 
 export async function call(path: string, opts: CallOptions = {}): Promise<{ status: number; body: any; headers: Headers }> {
@@ -38,7 +40,7 @@ export async function call(path: string, opts: CallOptions = {}): Promise<{ stat
   const ctx = createExecutionContext();
   const res = await worker.fetch(
     new Request(`${BASE}${path}`, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' }),
-    env as never,
+    (opts.env ? { ...env, ...opts.env } : env) as never,
     ctx,
   );
   await waitOnExecutionContext(ctx);
@@ -127,6 +129,7 @@ export const TABLES = [
   'ledger_tasks',
   'referrer_devices',
   'shop_totals',
+  'buyer_claims',
 ] as const;
 
 /** Row counts of every table, to prove that a refused request wrote nothing. */

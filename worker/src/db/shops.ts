@@ -9,6 +9,8 @@ export interface ShopRow {
   site_url: string;
   webhook_url: string | null;
   webhook_secret: string;
+  /** signs buyer claim tokens (lib/claim-tokens.ts); never shown */
+  claim_secret: string | null;
   disclosure_text: string | null;
   allow_browser_conversions: number;
   referrer_approval: number;

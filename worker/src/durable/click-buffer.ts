@@ -9,8 +9,8 @@
  * the worker or this object restarts. Concurrent clicks share one storage commit (group commit),
  * which is what makes ingest cheap. An alarm flushes new clicks to D1 in batches (`INSERT OR
  * IGNORE`, so a flush retried after a crash never duplicates); the local copy is kept for the
- * longest attribution window so that the conversion desk (conversion-desk.ts) attributes without
- * reading D1. The same alarm releases commissions whose hold ended (db/ledger.ts settleDue) when
+ * shop's attribution window plus a margin (click-retention.ts) so that the conversion desk
+ * (conversion-desk.ts) attributes without reading D1. The same alarm releases commissions whose hold ended (db/ledger.ts settleDue) when
  * the desk said some would be due; the cron catches anything else.
  *
  * Memory is bounded whatever the input: the rate limiters keep a bounded number of clients and the
@@ -26,6 +26,7 @@ import { ConversionDesk } from './conversion-desk.js';
 import type { ConversionReportInput, DeskCacheSizes, DeskResult } from './conversion-desk.js';
 import { meteredD1 } from './d1-meter.js';
 import type { D1Counts } from './d1-meter.js';
+import { nextPruneAt, pruneClickLog } from './click-retention.js';
 
 export interface ClickInput {
   id: string;
@@ -35,7 +36,7 @@ export interface ClickInput {
   landingUrl: string | null;
   visitorHash: string | null;
   ipHash: string | null;
-  /** the client's IP hash under the previous IP-hash key, right after the key rotated */
+  /** the IP's hash under yesterday's key, only in the first minute of a UTC day (lib/pseudonyms.ts); never stored */
   ipHashPrevious?: string | null;
   uaHash: string | null;
   createdAt: number;
@@ -57,8 +58,6 @@ export function clientKeys(c: { ipHash: string | null; ipHashPrevious?: string |
   return [c.visitorHash ?? 'anonymous'];
 }
 
-/** Local click copies older than this are pruned (the longest allowed attribution window is 365 d). */
-const KEEP_CLICKS_MS = 366 * 86_400_000;
 /** Ledger work per alarm: at most this many settle rounds (3 D1 calls each). */
 const SETTLE_ROUNDS = 4;
 
@@ -344,13 +343,17 @@ export class ClickBuffer extends DurableObject<Env> {
     }
   }
 
-  /** Once a day: forget local copies of flushed clicks older than any attribution window. */
-  private pruneDaily(): void {
+  /** Once a day: forget local copies of flushed clicks older than the shop's window + margin (click-retention.ts). */
+  private async pruneDaily(): Promise<void> {
     const now = Date.now();
     const state = this.sql.exec<{ seq: number; pruned_at: number }>('SELECT seq, pruned_at FROM flush_state').one();
     if (now - state.pruned_at < 86_400_000) return;
-    this.sql.exec('DELETE FROM click_log WHERE seq <= ? AND created_at < ?', state.seq, now - KEEP_CLICKS_MS);
-    this.sql.exec('UPDATE flush_state SET pruned_at = ?', now);
+    await this.pruneLocalClicks(now);
+  }
+
+  /** Deletes flushed local clicks older than the shop's attribution window + margin, as of `now`. */
+  async pruneLocalClicks(now: number): Promise<void> {
+    await pruneClickLog(this.sql, now, async (shopId) => (await this.desk.programRow(shopId, now)).window_days);
   }
 
   private dueState(): { shop_id: string | null; next_due_at: number | null } {
@@ -406,7 +409,7 @@ export class ClickBuffer extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + 5_000);
       return;
     }
-    this.pruneDaily();
+    await this.pruneDaily();
     try {
       await this.settle(Date.now());
     } catch (error) {
@@ -417,5 +420,8 @@ export class ClickBuffer extends DurableObject<Env> {
     if ((await this.pendingCount()) > 0) await this.alarmBy(Date.now() + 100);
     const { next_due_at } = this.dueState();
     if (next_due_at !== null) await this.alarmBy(Math.max(next_due_at, Date.now() + 100));
+    // an object that keeps flushed clicks keeps a daily prune, even if no click comes any more
+    const pruneAt = nextPruneAt(this.sql);
+    if (pruneAt !== null) await this.alarmBy(Math.max(pruneAt, Date.now() + 1000));
   }
 }

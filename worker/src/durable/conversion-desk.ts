@@ -43,7 +43,8 @@ import {
 } from '../db/conversions.js';
 import { clearSettledDueStatement, conversionBalancesForRefund, dueStatement, insertEntryStatements } from '../db/ledger.js';
 import { outboxStatement } from '../db/outbox.js';
-import { saltedHash, sha256Hex } from '../lib/crypto.js';
+import { sha256Hex } from '../lib/crypto.js';
+import { customerHash as customerPseudonym, requestFingerprint, visitorHash as visitorPseudonym } from '../lib/pseudonyms.js';
 import { newId } from '../lib/ids.js';
 import { BoundedCache } from './bounded-cache.js';
 
@@ -218,7 +219,7 @@ export class ConversionDesk {
         message: `This shop sells in ${shop.currency}, not ${report.currency}.`,
       };
     }
-    const requestHash = await sha256Hex(canonical({ ...report, verified: opts.verified }));
+    const requestHash = await requestFingerprint(this.env.IP_HASH_SALT ?? '', canonical({ ...report, verified: opts.verified }));
     try {
       return await this.serialized(report.orderId, () => this.reportOne(shop, report, opts, requestHash));
     } catch (error) {
@@ -419,7 +420,7 @@ export class ConversionDesk {
     // --- attribution ---
     const since = orderAt - program.windowDays * DAY_MS;
     const reportedClick = report.clickId ? await this.findClick(shop.id, report.clickId) : null;
-    const reportedVisitorHash = report.visitorId ? await saltedHash(salt, `visitor:${report.visitorId}`) : null;
+    const reportedVisitorHash = report.visitorId ? await visitorPseudonym(salt, report.visitorId) : null;
     const visitorHash = reportedClick?.visitor_hash ?? reportedVisitorHash;
     const visitorClicks = visitorHash ? this.localVisitorClicks(visitorHash, since, orderAt) : [];
     const codes = [report.referralCode, report.couponCode].filter((x): x is string => !!x);
@@ -461,7 +462,7 @@ export class ConversionDesk {
       report.customer?.ref ??
       (report.customer?.email ? normalizeEmail(report.customer.email) : null) ??
       (report.customer?.phone ? normalizePhone(report.customer.phone) : null);
-    const customerHash = customerKey ? await saltedHash(salt, `customer:${customerKey}`) : null;
+    const customerHash = customerKey ? await customerPseudonym(salt, customerKey) : null;
     // the attributed click's browser, the reporting browser, and any browser whose clicks counted
     const attributedClick =
       decision.clickId === reportedClick?.id ? reportedClick : visitorClicks.find((c) => c.id === decision.clickId);

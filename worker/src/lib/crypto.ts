@@ -32,9 +32,3 @@ export function timingSafeEqualStr(a: string, b: string): boolean {
   for (let i = 0; i < x.byteLength; i++) diff |= x[i]! ^ y[i]!;
   return diff === 0;
 }
-
-/** Salted hash for IPs and user agents: the raw value is never stored. */
-export async function saltedHash(salt: string, value: string | null | undefined): Promise<string | null> {
-  if (!value) return null;
-  return sha256Hex(`${salt}:${value}`);
-}

@@ -7,7 +7,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env.js';
 import { ApiError } from '../errors.js';
 import { releaseKey, reserveKey, storeResponse } from '../db/idempotency.js';
-import { sha256Hex } from '../lib/crypto.js';
+import { requestFingerprint } from '../lib/pseudonyms.js';
 
 export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header('Idempotency-Key');
@@ -15,7 +15,7 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   if (key.length < 1 || key.length > 255) throw new ApiError(400, 'invalid_request', 'Idempotency-Key is 1 to 255 characters.');
   const shop = c.get('shop');
   const path = new URL(c.req.url).pathname;
-  const requestHash = await sha256Hex(`${c.req.method} ${path}\n${await c.req.text()}`);
+  const requestHash = await requestFingerprint(c.env.IP_HASH_SALT ?? '', `${c.req.method} ${path}\n${await c.req.text()}`);
   const existing = await reserveKey(c.env.DB, {
     shop_id: shop.id,
     key,

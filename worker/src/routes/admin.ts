@@ -7,12 +7,13 @@ import type { AppEnv } from '../app-env.js';
 import { ApiError } from '../errors.js';
 import { requireAdmin } from '../middleware/auth.js';
 import { validationHook } from '../lib/validation.js';
-import { Currency, Origin, ProductInput, ProgramSchema, errorResponses } from '../schemas.js';
+import { Currency, Origin, ProductInput, ProgramSchema, WebhookUrl, errorResponses } from '../schemas.js';
 import { getShop, listOrigins, upsertProductStatement } from '../db/shops.js';
-import { newId, newPublishableKey, newSecretKey, newWebhookSecret } from '../lib/ids.js';
+import { newClaimSecret, newId, newPublishableKey, newSecretKey, newWebhookSecret } from '../lib/ids.js';
 import { sha256Hex } from '../lib/crypto.js';
 import { presentShop } from '../lib/present.js';
 import { clearKeyCache } from '../middleware/auth.js';
+import { productUrlChecks, refuseBadUrls } from '../lib/url-checks.js';
 
 export const admin = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -31,7 +32,7 @@ const ShopCreate = z
     locale: z.enum(['en', 'zh-Hant-HK', 'zh-Hans']).default('en'),
     siteUrl: SiteUrl,
     allowedOrigins: z.array(Origin).max(50).default([]),
-    webhookUrl: z.string().url().max(2048).nullable().optional(),
+    webhookUrl: WebhookUrl.nullable().optional(),
     disclosure: z.string().max(500).nullable().optional(),
     allowBrowserConversions: z.boolean().default(false),
     referrerApproval: z.boolean().default(false),
@@ -102,6 +103,10 @@ admin.openapi(
   }),
   async (c) => {
     const body = c.req.valid('json');
+    refuseBadUrls(c.env, [
+      { path: 'webhookUrl', kind: 'webhook', value: body.webhookUrl },
+      ...productUrlChecks(body.products ?? []),
+    ]);
     const db = c.env.DB;
     const now = c.get('now');
     const shopId = newId('shop');
@@ -112,8 +117,8 @@ admin.openapi(
       db
         .prepare(
           `INSERT INTO shops (id, name, currency, locale, site_url, webhook_url, webhook_secret, disclosure_text,
-             allow_browser_conversions, referrer_approval, verified_buyers_only, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             allow_browser_conversions, referrer_approval, verified_buyers_only, created_at, claim_secret)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .bind(
           shopId,
@@ -128,6 +133,7 @@ admin.openapi(
           body.referrerApproval ? 1 : 0,
           body.verifiedBuyersOnly ? 1 : 0,
           now,
+          newClaimSecret(),
         ),
       db
         .prepare(

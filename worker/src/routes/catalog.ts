@@ -11,6 +11,7 @@ import { clickBuffer } from '../db/clicks.js';
 import { earnPerUnit } from '../domain/commission.js';
 import type { Program } from '../domain/commission.js';
 import { presentProduct } from '../lib/present.js';
+import { productUrlChecks, refuseBadUrls } from '../lib/url-checks.js';
 
 export const catalog = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -148,6 +149,10 @@ catalog.openapi(
     const shop = c.get('shop');
     const { sku } = c.req.valid('param');
     const body = c.req.valid('json');
+    refuseBadUrls(
+      c.env,
+      productUrlChecks([body], () => ''),
+    );
     await upsertProductStatement(c.env.DB, shop.id, { ...body, sku, currency: shop.currency }, c.get('now')).run();
     // the conversion desk caches the catalogue: the next order must use this price and override
     await clickBuffer(c.env, shop.id).invalidate('products');

@@ -30,7 +30,7 @@ import type { ReportOutcome } from '../durable/conversion-desk.js';
 import { clientOf } from './public.js';
 import { RATE_LIMITS } from '../domain/rate-limits.js';
 import { MAX_ORDER_MINOR, MAX_SHOP_ORDERS_MINOR } from '../domain/money.js';
-import { hmacHex } from '../lib/crypto.js';
+import { signClaimToken } from '../lib/claim-tokens.js';
 import { presentConversion } from '../lib/present.js';
 
 export const ConversionReport = z
@@ -129,9 +129,13 @@ const ConversionResponse = z.object({
   }),
 });
 
-/** A token that proves "this browser saw the confirmation of order X" — HMAC, no storage needed. */
-export async function buyerClaimToken(shop: ShopRow, conversionId: string): Promise<string> {
-  return `bct_${conversionId}.${(await hmacHex(shop.webhook_secret, `buyer-claim:${conversionId}`)).slice(0, 32)}`;
+/**
+ * A token that proves "this browser saw the confirmation of order X" and whether X was verified
+ * then; signed with the shop's claim secret, redeemable once (lib/claim-tokens.ts).
+ */
+export async function buyerClaimToken(shop: ShopRow, conversionId: string, verified: boolean): Promise<string> {
+  if (!shop.claim_secret) throw new Error(`shop ${shop.id} has no claim secret`);
+  return signClaimToken(shop.claim_secret, conversionId, verified);
 }
 
 /**
@@ -183,7 +187,10 @@ conversions.openapi(
   async (c) => {
     const shop = c.get('shop');
     const { row } = await reportConversion(c.env, shop, c.req.valid('json'), { verified: true, now: c.get('now') });
-    return c.json({ conversion: presentConversion(row), buyerClaimToken: await buyerClaimToken(shop, row.id) }, 201);
+    return c.json(
+      { conversion: presentConversion(row), buyerClaimToken: await buyerClaimToken(shop, row.id, row.verified === 1) },
+      201,
+    );
   },
 );
 
@@ -232,7 +239,7 @@ conversions.openapi(
     return c.json(
       {
         conversion: { id: row.id, orderId: row.order_id, verified: row.verified === 1, recorded },
-        ...(mine ? { buyerClaimToken: await buyerClaimToken(shop, row.id) } : {}),
+        ...(mine ? { buyerClaimToken: await buyerClaimToken(shop, row.id, false) } : {}),
       },
       recorded === 'unchanged' ? 200 : 201,
     );

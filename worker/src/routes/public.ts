@@ -12,20 +12,20 @@ import { validationHook } from '../lib/validation.js';
 import { BalancesSchema, ChannelSchema, ReferralCode, ReferrerSchema, Sku, errorResponses } from '../schemas.js';
 import { getProgram, listProducts, toProductRule } from '../db/shops.js';
 import type { ReferrerRow } from '../db/referrers.js';
-import { findReferrerByTokenHash, insertReferrerStatement, referrerDeviceStatement } from '../db/referrers.js';
+import { findReferrerByTokenHash, referrerDeviceStatement } from '../db/referrers.js';
 import { clickBuffer } from '../db/clicks.js';
 import { clientKeys } from '../durable/click-buffer.js';
 import type { RateKind } from '../domain/rate-limits.js';
 import { RATE_LIMITS } from '../domain/rate-limits.js';
-import { getConversion } from '../db/conversions.js';
 import { referrerBalances } from '../db/ledger.js';
 import { currencyExponent } from '../domain/money.js';
 import { earnPerUnit } from '../domain/commission.js';
 import { normalizeEmail, normalizePhone } from '../domain/self-referral.js';
 import { newId, newReferralCode, newReferrerToken } from '../lib/ids.js';
-import { saltedHash, sha256Hex, timingSafeEqualStr } from '../lib/crypto.js';
+import { sha256Hex } from '../lib/crypto.js';
+import { ipHashes, uaHash as uaPseudonym, visitorHash as visitorPseudonym } from '../lib/pseudonyms.js';
 import { baseUrlOf, presentReferrer } from '../lib/present.js';
-import { buyerClaimToken } from './conversions.js';
+import { checkClaimToken, insertReferrer } from '../services/buyer-claims.js';
 
 export const publicApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -45,11 +45,12 @@ const VisitorId = z
 export async function clientOf(c: Context<AppEnv>, visitorId?: string) {
   const salt = c.env.IP_HASH_SALT ?? '';
   const ip = c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? null;
-  const [ipHash, visitorHash] = await Promise.all([
-    saltedHash(salt, ip),
-    visitorId ? saltedHash(salt, `visitor:${visitorId}`) : null,
+  const [ips, visitorHash] = await Promise.all([
+    ipHashes(salt, ip, c.get('now')),
+    visitorId ? visitorPseudonym(salt, visitorId) : null,
   ]);
-  const ipHashPrevious: string | null = null;
+  const ipHash = ips.current;
+  const ipHashPrevious = ips.previous;
   return { ipHash, ipHashPrevious, visitorHash, keys: clientKeys({ ipHash, ipHashPrevious, visitorHash }) };
 }
 
@@ -234,17 +235,9 @@ publicApi.openapi(
         .first();
       if (taken) throw new ApiError(409, 'vanity_code_taken', `The code ${body.vanityCode} is already used.`);
     }
-    let verifiedBuyer = false;
-    let customerRef: string | null = null;
-    if (body.claimToken) {
-      const m = /^bct_(conv_[A-Za-z0-9]+)\.[0-9a-f]{32}$/.exec(body.claimToken);
-      const conversion = m ? await getConversion(c.env.DB, shop.id, m[1]!) : null;
-      if (!conversion || !timingSafeEqualStr(await buyerClaimToken(shop, conversion.id), body.claimToken)) {
-        throw new ApiError(400, 'invalid_claim_token');
-      }
-      verifiedBuyer = conversion.verified === 1;
-      customerRef = conversion.customer_hash ? `hash:${conversion.customer_hash}` : null;
-    }
+    const claim = body.claimToken ? await checkClaimToken(c.env.DB, shop, body.claimToken) : null;
+    const verifiedBuyer = claim?.verifiedBuyer ?? false;
+    const customerRef = claim?.customerRef ?? null;
     if (shop.verified_buyers_only === 1 && !verifiedBuyer && !secret) {
       throw new ApiError(403, 'referrer_not_allowed', 'Only verified buyers may refer for this shop.');
     }
@@ -264,9 +257,11 @@ publicApi.openapi(
       created_at: c.get('now'),
     };
     try {
-      await c.env.DB.batch([
-        insertReferrerStatement(c.env.DB, row),
-        ...(client.visitorHash
+      await insertReferrer(
+        c.env.DB,
+        row,
+        claim,
+        client.visitorHash
           ? [
               referrerDeviceStatement(c.env.DB, {
                 referrerId: row.id,
@@ -275,8 +270,8 @@ publicApi.openapi(
                 now: row.created_at,
               }),
             ]
-          : []),
-      ]);
+          : [],
+      );
     } catch (error) {
       if (String(error).includes('UNIQUE') && body.vanityCode) throw new ApiError(409, 'vanity_code_taken');
       throw error;
@@ -524,7 +519,7 @@ export async function recordClick(
   const salt = c.env.IP_HASH_SALT ?? '';
   const now = c.get('now');
   const id = newId('clk');
-  const [client, uaHash] = await Promise.all([clientOf(c, input.visitorId), saltedHash(salt, c.req.header('User-Agent'))]);
+  const [client, uaHash] = await Promise.all([clientOf(c, input.visitorId), uaPseudonym(salt, c.req.header('User-Agent'), now)]);
   const result = await clickBuffer(c.env, shopId).record({
     id,
     shopId,

@@ -206,8 +206,9 @@ export class OrderTracker extends ShareCartElement {
           this.verified = referrer.verifiedBuyer;
           this.emit('sc-referrer', { referrer });
         } catch (e) {
-          // An unusable claim token: share as an ordinary referrer where the shop allows it.
-          if ((e as ScError).code != 'invalid_claim_token') throw e;
+          // An unusable claim token (invalid, or already used): share as an ordinary referrer where the shop allows it.
+          const code = (e as ScError).code;
+          if (code != 'invalid_claim_token' && code != 'claim_token_used') throw e;
         }
       }
       const { share } = await loadFlow();

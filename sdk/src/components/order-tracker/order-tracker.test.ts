@@ -124,6 +124,22 @@ describe('<sc-order-tracker>', () => {
     equal(me.referrer.verifiedBuyer, true);
   });
 
+  it('a claim token already used (another browser, cleared storage): sharing makes an ordinary referrer', async () => {
+    await setup();
+    // claim tokens are single-use: make sure this one is spent, whatever ran before
+    await api('/v1/referrers', { key: env.browserShop.key, body: { claimToken: env.browserShop.claimToken } }).catch(() => {});
+    const el = await tracker(
+      `<sc-order-tracker order-id="SERVER-1" claim-token="${env.browserShop.claimToken}" product="oolong-250g"></sc-order-tracker>`,
+    );
+    const errors: string[] = [];
+    el.addEventListener('sc-error', (e) => errors.push(e.detail.code));
+    shadow<HTMLButtonElement>(el, 'button[part=button]').click();
+    await closeSheet(el);
+    equal(errors.join(), '', 'sc-error');
+    ok(localStorage.getItem(TOKEN_KEY), 'an ordinary referrer was created');
+    ok(!el.shadowRoot!.querySelector('[part=badge]'), 'shown as verified');
+  });
+
   it('after a browser report, sharing makes a referrer that is not a verified buyer', async () => {
     await setup();
     const el = await tracker(
