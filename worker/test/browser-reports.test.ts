@@ -434,8 +434,22 @@ describe("the shop's server report supersedes a browser report exactly once", ()
     expect(server.body.conversion).toMatchObject({ verified: true, referrerId: second.referrer.id, commissionMinor: 2000 });
     expect(await entriesOf(id)).toEqual([
       ['commission', 'on_hold', 1680, 'unverified', `commission:${id}`, first.referrer.id],
-      ['approve', 'on_hold', -1680, 'approved', `approve:${id}:on_hold`, first.referrer.id],
-      ['approve', 'pending', 1680, 'approved', `approve:${id}:pending`, first.referrer.id],
+      [
+        'approve',
+        'on_hold',
+        -1680,
+        'approved',
+        expect.stringMatching(new RegExp(`^approve:${id}:\\d+:on_hold$`)),
+        first.referrer.id,
+      ],
+      [
+        'approve',
+        'pending',
+        1680,
+        'approved',
+        expect.stringMatching(new RegExp(`^approve:${id}:\\d+:pending$`)),
+        first.referrer.id,
+      ],
       ['void', 'pending', -1680, 'supersede', `supersede:${id}:pending`, first.referrer.id],
       ['commission', 'pending', 2000, null, `commission:${id}:verified`, second.referrer.id],
     ]);
