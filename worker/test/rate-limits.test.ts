@@ -14,6 +14,7 @@ import { call, click, createReferrer, createShop, ORIGIN, type TestShop } from '
 import { T0, count } from './fixtures';
 import { expectRateLimited, shopObject } from './money-path';
 import type { ClickBuffer } from '../src/durable/click-buffer';
+import { findReferrersWithDevices } from '../src/db/referrers';
 
 type Res = Awaited<ReturnType<typeof call>>;
 
@@ -237,6 +238,97 @@ describe('unknown codes are cached negatively', () => {
     expect(ok.status).toBe(201);
     expect(ok.body.code).toBe(kol.referrer.code);
     expect((await stub.metrics()).desk.unknownCodes).toBe(10);
+  });
+});
+
+/** A D1 binding that records `rows_read` of every `.all()` (D1's own meta: what a query costs). */
+function recordingRowsRead(db: D1Database, reads: number[]): D1Database {
+  const wrap = (statement: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(statement, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (prop === 'bind') return (...args: unknown[]) => wrap(value.apply(target, args));
+        if (prop === 'all') {
+          return async () => {
+            const result = await target.all();
+            reads.push(result.meta.rows_read);
+            return result;
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'prepare') return (sql: string) => wrap(target.prepare(sql));
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+describe('a cache miss is one cheap read', () => {
+  it('looking up an unknown code reads a few rows, not every referrer of the shop; codes, vanity codes and ids are still found', async () => {
+    const shop = await createShop();
+    const other = await createShop();
+    const seed = (shopId: string, prefix: string, n: number) =>
+      env.DB.prepare(
+        `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${n - 1})
+         INSERT INTO referrers (id, shop_id, code, vanity_code, status, verified_buyer, created_at)
+         SELECT printf('ref_${prefix}%05d', i), ?, printf('${prefix}%05d', i), CASE WHEN i < 10 THEN printf('Kol-${prefix}-%d', i) END,
+                'active', 0, ? FROM n`,
+      )
+        .bind(shopId, T0)
+        .run();
+    await seed(shop.shopId, 'scan', 3_000);
+    await seed(other.shopId, 'else', 10);
+    const reads: number[] = [];
+    const db = recordingRowsRead(env.DB, reads);
+
+    expect(await findReferrersWithDevices(db, shop.shopId, [], ['nobody-at-all'])).toEqual([]);
+    const found = await findReferrersWithDevices(
+      db,
+      shop.shopId,
+      ['ref_scan00001'],
+      ['scan00002', 'KOL-SCAN-3', 'else00004', 'kol-else-5'],
+    );
+    // another shop's code and vanity code are not this shop's
+    expect(found.map((r) => r.id).sort()).toEqual(['ref_scan00001', 'ref_scan00002', 'ref_scan00003']);
+    expect(reads).toHaveLength(2);
+    for (const rows of reads) expect(rows).toBeLessThan(50);
+  });
+});
+
+describe('a cold burst', () => {
+  // KNOWN WEAKNESS, not fixed here: concurrent cache misses are not coalesced. A burst that reaches a
+  // cold object (just started, or 30 s after its caches were filled) before its first D1 read returns
+  // costs one read per request in flight: 200 concurrent clicks of a new unknown code cost 200 reads
+  // (over HTTP about 40 were seen). It is bounded by what is in flight during one round trip, and the
+  // warm flood above costs nothing. Sharing one in-flight lookup per code (and one for the program),
+  // dropped by invalidate()/forgetReferrer(), would make this test pass; then remove `.fails`.
+  it.fails('200 concurrent clicks of one never-seen code at a cold object cost one D1 read', async () => {
+    const shop = await createShop();
+    const stub = shopObject(shop);
+    const s0 = (await stub.metrics()).d1.statements;
+    const results = await runInDurableObject(stub, (instance: ClickBuffer) =>
+      Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          instance.record({
+            id: `clk_cold_${i}`,
+            shopId: shop.shopId,
+            code: 'never-seen-code',
+            channel: 'direct',
+            landingUrl: null,
+            visitorHash: null,
+            ipHash: `cold-${i}`,
+            uaHash: null,
+            createdAt: T0,
+          }),
+        ),
+      ),
+    );
+    expect(results.every((r) => !r.ok)).toBe(true);
+    expect((await stub.metrics()).d1.statements - s0).toBe(1);
   });
 });
 
