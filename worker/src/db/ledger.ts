@@ -293,6 +293,7 @@ export async function settleDue(
           conversionBalances: s.balances,
           availableAt: d.due_at,
           now,
+          afterSeq: s.lastSeq,
         });
         if (drafts.length) {
           firsts.push({ index: statements.length, action: 'release' });
@@ -309,7 +310,7 @@ export async function settleDue(
                 amountMinor: s.balances.pending,
                 currency: d.currency,
               },
-              dedupeKey: `commission.available:${d.conversion_id}`,
+              dedupeKey: `commission.available:${d.conversion_id}:${s.lastSeq}`,
               now,
               onlyIf: wrote,
             }),

@@ -82,7 +82,12 @@ export function referrerDeviceStatement(
 /** A referrer row with the visitor hashes of its most recent devices (JSON array). */
 export type ReferrerWithDevices = ReferrerRow & { devices: string };
 
-/** Referrers of a shop by id, code or vanity code (any case), with their devices, in one query. */
+/**
+ * Referrers of a shop by id, code or vanity code (any case), with their devices, in one query.
+ * Each lookup goes through its unique index; the shop is checked on the rows found (`+` keeps
+ * SQLite from driving the query by the shop index instead, which read every referrer of the shop
+ * for each lookup — also for a code that does not exist).
+ */
 export async function findReferrersWithDevices(
   db: D1Database,
   shopId: string,
@@ -94,8 +99,10 @@ export async function findReferrersWithDevices(
       `SELECT r.*, (SELECT json_group_array(visitor_hash) FROM (SELECT visitor_hash FROM referrer_devices d
                      WHERE d.referrer_id = r.id ORDER BY created_at DESC LIMIT ${MAX_REFERRER_DEVICES})) AS devices
          FROM referrers r
-        WHERE r.shop_id = ?1 AND (r.id IN (SELECT value FROM json_each(?2))
-           OR r.code IN (SELECT value FROM json_each(?3)) OR r.vanity_code IN (SELECT value FROM json_each(?3)))`,
+        WHERE r.id IN (SELECT value FROM json_each(?2)
+                       UNION SELECT id FROM referrers WHERE code IN (SELECT value FROM json_each(?3))
+                       UNION SELECT id FROM referrers WHERE vanity_code IN (SELECT value FROM json_each(?3)))
+          AND +r.shop_id = ?1`,
     )
     .bind(shopId, JSON.stringify(ids), JSON.stringify(codes))
     .all<ReferrerWithDevices>();

@@ -261,6 +261,28 @@ describe('releaseEntries', () => {
     });
     expect(balancesOf(entries)).toEqual({ ...zero, pending: -900, available: 900 });
   });
+
+  it('with afterSeq, a second release or approval of the same conversion has dedupe keys of its own; a retry does not', () => {
+    // an approved browser report released at seq 3, then the server's commission credited anew and released at seq 6
+    const book = new Book();
+    const pending = (n: number) => ({ ...zero, pending: n });
+    book.write(commissionEntries({ conversionId: 'c', commissionMinor: 800, onHold: true, now: T, holdDays: 0 }));
+    book.write(
+      approveHoldEntries({ conversionId: 'c', conversionBalances: { ...zero, onHold: 800 }, now: T, holdDays: 0, afterSeq: 1 }),
+    );
+    book.write(releaseEntries({ conversionId: 'c', conversionBalances: pending(800), availableAt: T, now: T, afterSeq: 3 }));
+    book.write(
+      commissionEntries({ conversionId: 'c', commissionMinor: 900, onHold: true, now: T, holdDays: 0, credit: 'verified' }),
+    );
+    book.write(
+      approveHoldEntries({ conversionId: 'c', conversionBalances: { ...zero, onHold: 900 }, now: T, holdDays: 0, afterSeq: 5 }),
+    );
+    book.write(releaseEntries({ conversionId: 'c', conversionBalances: pending(900), availableAt: T, now: T, afterSeq: 6 }));
+    expect(book.balances).toEqual({ ...zero, available: 1700 });
+    const retry = releaseEntries({ conversionId: 'c', conversionBalances: pending(900), availableAt: T, now: T, afterSeq: 6 });
+    expect(retry.map((d) => d.dedupeKey)).toEqual(['release:c:6:pending', 'release:c:6:available']);
+    expect(() => book.write(retry)).toThrow(/duplicate dedupe key/);
+  });
 });
 
 describe('approveHoldEntries', () => {

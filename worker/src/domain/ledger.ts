@@ -186,24 +186,32 @@ export function releaseEntries(input: {
   conversionBalances: Balances;
   availableAt: number | null;
   now: number;
+  /**
+   * The seq of the conversion's last entry when its balances were read. A conversion can be
+   * released twice (an approved browser report released, then the shop's server report credits
+   * it anew); with `afterSeq` each release has dedupe keys of its own, while a retry of the same
+   * release (same balances, same seq) still collides and is a no-op.
+   */
+  afterSeq?: number;
 }): EntryDraft[] {
   const { conversionId, conversionBalances, availableAt, now } = input;
   const pending = conversionBalances.pending;
   if (availableAt === null || availableAt > now || !(pending > 0)) return [];
+  const key = input.afterSeq === undefined ? `release:${conversionId}` : `release:${conversionId}:${input.afterSeq}`;
   return [
     {
       type: 'release',
       bucket: 'pending',
       amountMinor: -pending,
       reason: 'hold_ended',
-      dedupeKey: `release:${conversionId}:pending`,
+      dedupeKey: `${key}:pending`,
     },
     {
       type: 'release',
       bucket: 'available',
       amountMinor: pending,
       reason: 'hold_ended',
-      dedupeKey: `release:${conversionId}:available`,
+      dedupeKey: `${key}:available`,
     },
   ];
 }
@@ -223,19 +231,22 @@ export function approveHoldEntries(input: {
   conversionBalances: Balances;
   now: number;
   holdDays: number;
+  /** as for {@link releaseEntries}: a second approval of the conversion (of the server's commission) gets keys of its own */
+  afterSeq?: number;
 }): EntryDraft[] {
   const { conversionId, conversionBalances, now, holdDays } = input;
   assertSafeTime(now, 'now');
   assertMinor(holdDays, 'holdDays');
   const onHold = conversionBalances.onHold;
   if (!(onHold > 0)) return [];
+  const key = input.afterSeq === undefined ? `approve:${conversionId}` : `approve:${conversionId}:${input.afterSeq}`;
   return [
     {
       type: 'approve',
       bucket: 'on_hold',
       amountMinor: -onHold,
       reason: 'approved',
-      dedupeKey: `approve:${conversionId}:on_hold`,
+      dedupeKey: `${key}:on_hold`,
     },
     {
       type: 'approve',
@@ -243,7 +254,7 @@ export function approveHoldEntries(input: {
       amountMinor: onHold,
       availableAt: now + holdDays * DAY_MS,
       reason: 'approved',
-      dedupeKey: `approve:${conversionId}:pending`,
+      dedupeKey: `${key}:pending`,
     },
   ];
 }

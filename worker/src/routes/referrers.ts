@@ -157,6 +157,7 @@ referrers.openapi(
       conversionBalances: balances,
       now: c.get('now'),
       holdDays: program.holdDays,
+      afterSeq: lastSeq,
     });
     if (drafts.length === 0) throw new ApiError(409, 'nothing_on_hold');
     const txnId = newId('txn');
