@@ -300,13 +300,11 @@ describe('a cache miss is one cheap read', () => {
 });
 
 describe('a cold burst', () => {
-  // KNOWN WEAKNESS, not fixed here: concurrent cache misses are not coalesced. A burst that reaches a
-  // cold object (just started, or 30 s after its caches were filled) before its first D1 read returns
-  // costs one read per request in flight: 200 concurrent clicks of a new unknown code cost 200 reads
-  // (over HTTP about 40 were seen). It is bounded by what is in flight during one round trip, and the
-  // warm flood above costs nothing. Sharing one in-flight lookup per code (and one for the program),
-  // dropped by invalidate()/forgetReferrer(), would make this test pass; then remove `.fails`.
-  it.fails('200 concurrent clicks of one never-seen code at a cold object cost one D1 read', async () => {
+  // Concurrent cache misses share one read: a burst that reaches a cold object (just started, or 30 s
+  // after its caches were filled) before its first D1 read returns waits for that read instead of
+  // repeating it (one in-flight lookup per code and id, one for the program; invalidate() and
+  // forgetReferrer() drop them so later calls read again).
+  it('200 concurrent clicks of one never-seen code at a cold object cost one D1 read', async () => {
     const shop = await createShop();
     const stub = shopObject(shop);
     const s0 = (await stub.metrics()).d1.statements;

@@ -120,6 +120,13 @@ interface PendingWrite {
 
 type CachedReferrer = { row: ReferrerRow; devices: string[]; at: number };
 
+/** What one referrer read found (concurrent callers waiting on it use this, whatever their clock). */
+type LoadedReferrers = {
+  byId: Map<string, CachedReferrer>;
+  idByCode: Map<string, string>;
+  idByVanity: Map<string, string>;
+};
+
 /** What one report decided, before anything is written. */
 interface Decision {
   row: ConversionRow;
@@ -182,16 +189,22 @@ export class ConversionDesk {
 
   /** Forget cached program, products and referrers (call after any of them changes). */
   invalidate(what: 'all' | 'program' | 'products' | 'referrers' = 'all'): void {
-    if (what === 'all' || what === 'program') this.program = null;
+    if (what === 'all' || what === 'program') {
+      this.program = null;
+      this.programLoading = null;
+    }
     if (what === 'all' || what === 'products') this.products.clear();
     if (what === 'all' || what === 'referrers') {
       this.referrersById.clear();
       this.unknownCodes.clear();
+      this.loading.clear();
     }
   }
 
   /** Forget one referrer (its status, contact or devices changed), or a code that now exists. */
   forgetReferrer(id: string | null, code?: string | null): void {
+    // a read in flight may have seen the old row: later calls read again
+    this.loading.clear();
     if (id) this.referrersById.delete(id);
     if (code) {
       this.unknownCodes.delete(code);
@@ -304,11 +317,17 @@ export class ConversionDesk {
   /** The shop's program row, from memory (also used by click ingest for the window and friend reward). */
   async programRow(shopId: string, now: number): Promise<ProgramRow> {
     if (this.program && now - this.program.at < CACHE_MS && this.program.at <= now) return this.program.row;
-    const row = await this.db.prepare('SELECT * FROM commission_programs WHERE shop_id = ?').bind(shopId).first<ProgramRow>();
-    if (!row) throw new Error(`shop ${shopId} has no commission program`);
-    this.program = { row, at: now };
-    return row;
+    // concurrent misses share one read
+    this.programLoading ??= (async () => {
+      const row = await this.db.prepare('SELECT * FROM commission_programs WHERE shop_id = ?').bind(shopId).first<ProgramRow>();
+      if (!row) throw new Error(`shop ${shopId} has no commission program`);
+      this.program = { row, at: now };
+      return row;
+    })().finally(() => (this.programLoading = null));
+    return this.programLoading;
   }
+
+  private programLoading: Promise<ProgramRow> | null = null;
 
   /** An active-or-not referrer by code or vanity code, from memory (also used by click ingest). */
   async referrerByCode(shopId: string, code: string, now: number): Promise<ReferrerRow | null> {
@@ -353,19 +372,74 @@ export class ConversionDesk {
     const idOfCode = (c: string) => this.idByCode.get(c) ?? this.idByVanity.get(c.toLowerCase());
     const missingIds = ids.filter((id) => !fresh(id));
     const missingCodes = codes.filter((c) => !fresh(idOfCode(c)) && !knownUnknown(c));
-    if (missingIds.length || missingCodes.length) {
-      const results = await findReferrersWithDevices(this.db, shopId, missingIds, missingCodes);
-      for (const r of results) {
-        const { devices, ...row } = r;
-        this.referrersById.set(r.id, { row, devices: parseDevices(devices), at: now });
-        this.idByCode.set(r.code, r.id);
-        if (r.vanity_code) this.idByVanity.set(r.vanity_code.toLowerCase(), r.id);
-      }
-      for (const c of missingCodes) if (!idOfCode(c)) this.unknownCodes.set(c.toLowerCase(), now);
+    // misses already being read by a concurrent call wait for that read instead of repeating it
+    const loads: Array<Promise<LoadedReferrers>> = [];
+    const loadIds: string[] = [];
+    const loadCodes: string[] = [];
+    for (const id of missingIds) {
+      const inFlight = this.loading.get(`id:${id}`);
+      if (inFlight) loads.push(inFlight);
+      else loadIds.push(id);
     }
+    for (const c of missingCodes) {
+      const inFlight = this.loading.get(`code:${c.toLowerCase()}`);
+      if (inFlight) loads.push(inFlight);
+      else loadCodes.push(c);
+    }
+    if (loadIds.length || loadCodes.length) {
+      const keys = [...loadIds.map((id) => `id:${id}`), ...loadCodes.map((c) => `code:${c.toLowerCase()}`)];
+      const load = this.loadReferrers(shopId, loadIds, loadCodes, now);
+      for (const k of keys) this.loading.set(k, load);
+      load
+        .finally(() => {
+          for (const k of keys) if (this.loading.get(k) === load) this.loading.delete(k);
+        })
+        .catch(() => {});
+      loads.push(load);
+    }
+    const loaded = await Promise.all(loads);
+    const fromLoads = (id: string): CachedReferrer | null => {
+      for (const l of loaded) {
+        const hit = l.byId.get(id);
+        if (hit) return hit;
+      }
+      return null;
+    };
+    const loadedIdOfCode = (c: string): string | undefined => {
+      for (const l of loaded) {
+        const id = l.idByCode.get(c) ?? l.idByVanity.get(c.toLowerCase());
+        if (id) return id;
+      }
+      return undefined;
+    };
+    const get = (id: string | undefined) => (id ? (fresh(id) ?? fromLoads(id)) : null);
     // an exact code beats a vanity code that differs only in case
-    const byCode = (code: string | undefined): CachedReferrer | null => (code ? fresh(idOfCode(code)) : null);
-    return { byId: (id: string) => fresh(id), byCode };
+    const byCode = (code: string | undefined): CachedReferrer | null =>
+      code ? get(this.idByCode.get(code) ?? loadedIdOfCode(code) ?? idOfCode(code)) : null;
+    return { byId: (id: string) => get(id), byCode };
+  }
+
+  /** Lookups in flight, by `id:<id>` and `code:<lower-cased code>`. */
+  private readonly loading = new Map<string, Promise<LoadedReferrers>>();
+
+  /** One D1 read for referrers by id or code; fills the caches and remembers unknown codes. */
+  private async loadReferrers(shopId: string, ids: string[], codes: string[], now: number): Promise<LoadedReferrers> {
+    const out: LoadedReferrers = { byId: new Map(), idByCode: new Map(), idByVanity: new Map() };
+    const results = await findReferrersWithDevices(this.db, shopId, ids, codes);
+    for (const r of results) {
+      const { devices, ...row } = r;
+      const cached = { row, devices: parseDevices(devices), at: now };
+      this.referrersById.set(r.id, cached);
+      this.idByCode.set(r.code, r.id);
+      if (r.vanity_code) this.idByVanity.set(r.vanity_code.toLowerCase(), r.id);
+      out.byId.set(r.id, cached);
+      out.idByCode.set(r.code, r.id);
+      if (r.vanity_code) out.idByVanity.set(r.vanity_code.toLowerCase(), r.id);
+    }
+    for (const c of codes) {
+      if (!out.idByCode.has(c) && !out.idByVanity.has(c.toLowerCase())) this.unknownCodes.set(c.toLowerCase(), now);
+    }
+    return out;
   }
 
   private async findClick(shopId: string, clickId: string): Promise<ClickRow | null> {
