@@ -15,7 +15,12 @@
  *
  * @example
  * export class MyWidget extends ShareCartElement {
- *   protected override refresh() { getConfig().then((c) => (this.config = c)); }
+ *   static override properties = { product: { reflect: true }, config: { state: true } };
+ *   product = ''; // with JSDoc: custom-elements.json describes the attribute from it
+ *   private config: ShopConfig | null = null;
+ *   protected override refresh() {
+ *     if (this.allowed) getConfig().then((c) => (this.config = c));
+ *   }
  * }
  * MyWidget.define('my-widget');
  */

@@ -143,6 +143,24 @@ describe('<sc-referrer-dashboard>', () => {
     ok(shadow(el, '[part=qr]').hidden, 'the QR panel did not close');
   });
 
+  it('reports a QR code that cannot be made as sc-error, and shows none', async () => {
+    setup();
+    await referrer();
+    // a page longer than a QR code holds
+    const el = await dashboard(
+      `<sc-referrer-dashboard url="https://shop.example/?note=${'x'.repeat(4000)}"></sc-referrer-dashboard>`,
+    );
+    const errors: string[] = [];
+    el.addEventListener('sc-error', (e) => errors.push(e.detail.code));
+    const toggle = shadow<HTMLButtonElement>(el, 'button[part=qr-toggle]');
+    toggle.click();
+    await waitFor(() => errors.length, 4000, 'the sc-error');
+    await el.updateComplete;
+    equal(errors.join(), 'sc_qr_failed');
+    ok(shadow(el, '[part=qr]').hidden, 'the QR panel shows');
+    equal(toggle.getAttribute('aria-expanded'), 'false');
+  });
+
   it('claims the referrer with an email, refusing a malformed one', async () => {
     setup();
     await referrer();

@@ -129,6 +129,20 @@ describe('<sc-share-sheet>', () => {
     equal((await axeViolations(sheet)).join('\n'), '', 'axe: QR shown');
   });
 
+  it('reports a QR code that cannot be made as sc-error, and shows none', async () => {
+    // longer than a QR code holds
+    const { sheet } = await openSheet({ link: `https://shop.example/p/oolong?note=${'x'.repeat(4000)}` });
+    const errors: string[] = [];
+    sheet.addEventListener('sc-error', (e) => errors.push(e.detail.code));
+    const wechat = shadow<HTMLButtonElement>(sheet, '[part~=channel-wechat]');
+    wechat.click();
+    await waitFor(() => errors.length, 4000, 'the sc-error');
+    await sheet.updateComplete;
+    equal(errors.join(), 'sc_qr_failed');
+    ok(shadow(sheet, '[part=qr]').hidden, 'the QR panel shows');
+    equal(wechat.getAttribute('aria-expanded'), 'false');
+  });
+
   it('inside WeChat points to the ⋯ menu and puts the referral link in the address bar while open', async () => {
     const before = location.href;
     const { sheet } = await openSheet({ mode: 'wechat', link: `${location.origin}/p/oolong` });
@@ -159,6 +173,26 @@ describe('<sc-share-sheet>', () => {
     equal(status.getAttribute('role'), 'status');
     await waitFor(() => status.textContent!.trim(), 2000, 'the status message');
     equal((await axeViolations(sheet)).join('\n'), '', 'axe: copied');
+  });
+
+  it('where the clipboard is blocked, selects the link and says how to copy it', async () => {
+    const { sheet } = await openSheet();
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: { writeText: () => Promise.reject(new DOMException('denied', 'NotAllowedError')) },
+    });
+    try {
+      let channel = '';
+      sheet.addEventListener('sc-share', (e) => (channel = e.detail.channel));
+      shadow<HTMLButtonElement>(sheet, '[part=copy]').click();
+      await waitFor(() => channel == 'copy', 2000, 'the copy event');
+      await sheet.updateComplete;
+      match(shadow(sheet, '[part=status]').textContent, /Ctrl\+C/);
+      const input = shadow<HTMLInputElement>(sheet, '[part=link]');
+      equal(input.selectionEnd! - input.selectionStart!, input.value.length, 'the link is not selected');
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).clipboard; // the prototype's again
+    }
   });
 
   it('renders hostile text as text', async () => {
