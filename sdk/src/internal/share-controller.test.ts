@@ -1,6 +1,6 @@
 import { html } from 'lit';
 import type { ShareSheet } from '../components/share-sheet/share-sheet.component.js';
-import { env, equal, mount, ok, resetSdk, waitFor } from '../test/helpers.js';
+import { env, equal, mount, ok, resetSdk, waitFor, withoutWebShare } from '../test/helpers.js';
 import { ShareCartElement } from './base-element.js';
 import { configure } from './runtime.js';
 import { ShareController } from './share-controller.js';
@@ -17,24 +17,9 @@ ShareHost.define('sc-test-share-host');
 const host = () => mount<ShareHost>('<sc-test-share-host></sc-test-share-host>');
 const shown = (el: ShareHost) => el.shadowRoot!.querySelector('p')!.textContent;
 
-/** Desktop Chromium without the Web Share API: the share flow opens the sheet. */
-function withoutWebShare(): () => void {
-  const had = Object.getOwnPropertyDescriptor(Navigator.prototype, 'share');
-  Object.defineProperty(Navigator.prototype, 'share', { value: undefined, configurable: true, writable: true });
-  return () =>
-    had ? Object.defineProperty(Navigator.prototype, 'share', had) : delete (Navigator.prototype as { share?: unknown }).share;
-}
-
 describe('ShareController', () => {
-  let restore: () => void = () => {};
-  beforeEach(() => {
-    resetSdk();
-    restore = withoutWebShare();
-  });
-  afterEach(() => {
-    restore();
-    resetSdk();
-  });
+  beforeEach(() => resetSdk());
+  afterEach(() => resetSdk());
 
   it('keeps a failure in `error`, fires it as sc-error from the host, and ends busy', async () => {
     const el = host();
@@ -57,21 +42,26 @@ describe('ShareController', () => {
   });
 
   it('is busy from the tap until the sheet opens in the host, and ignores taps meanwhile', async () => {
-    configure({ key: env.shop.key, api: env.api });
-    const el = host();
-    let release: (options: { url: string }) => void = () => {};
-    const first = el.sharing.run(() => new Promise((resolve) => (release = resolve)));
-    await el.updateComplete;
-    equal(shown(el), 'busy');
-    equal(await el.sharing.run(() => ({})), null, 'a second tap while busy');
-    release({ url: `${location.origin}/p/oolong` });
-    const sheet = (await waitFor(() => el.shadowRoot!.querySelector<ShareSheet>('sc-share-sheet'), 8000, 'the sheet'))!;
-    await waitFor(() => shown(el) == 'idle', 4000, 'busy to end when the sheet opens');
-    ok(sheet.open, 'the sheet is not open');
-    sheet.hide();
-    const result = await first;
-    equal(result?.channel, null, 'closed without sharing');
-    equal(new URL(result!.url).pathname, '/p/oolong');
-    equal(el.sharing.error, undefined);
+    const restore = withoutWebShare();
+    try {
+      configure({ key: env.shop.key, api: env.api });
+      const el = host();
+      let release: (options: { url: string }) => void = () => {};
+      const first = el.sharing.run(() => new Promise((resolve) => (release = resolve)));
+      await el.updateComplete;
+      equal(shown(el), 'busy');
+      equal(await el.sharing.run(() => ({})), null, 'a second tap while busy');
+      release({ url: `${location.origin}/p/oolong` });
+      const sheet = (await waitFor(() => el.shadowRoot!.querySelector<ShareSheet>('sc-share-sheet'), 8000, 'the sheet'))!;
+      await waitFor(() => shown(el) == 'idle', 4000, 'busy to end when the sheet opens');
+      ok(sheet.open, 'the sheet is not open');
+      sheet.hide();
+      const result = await first;
+      equal(result?.channel, null, 'closed without sharing');
+      equal(new URL(result!.url).pathname, '/p/oolong');
+      equal(el.sharing.error, undefined);
+    } finally {
+      restore();
+    }
   });
 });

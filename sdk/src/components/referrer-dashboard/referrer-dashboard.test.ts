@@ -10,6 +10,7 @@ import {
   deepActive,
   env,
   equal,
+  expectQrFailure,
   match,
   mount,
   ok,
@@ -150,15 +151,7 @@ describe('<sc-referrer-dashboard>', () => {
     const el = await dashboard(
       `<sc-referrer-dashboard url="https://shop.example/?note=${'x'.repeat(4000)}"></sc-referrer-dashboard>`,
     );
-    const errors: string[] = [];
-    el.addEventListener('sc-error', (e) => errors.push(e.detail.code));
-    const toggle = shadow<HTMLButtonElement>(el, 'button[part=qr-toggle]');
-    toggle.click();
-    await waitFor(() => errors.length, 4000, 'the sc-error');
-    await el.updateComplete;
-    equal(errors.join(), 'sc_qr_failed');
-    ok(shadow(el, '[part=qr]').hidden, 'the QR panel shows');
-    equal(toggle.getAttribute('aria-expanded'), 'false');
+    await expectQrFailure(el, shadow(el, 'button[part=qr-toggle]'));
   });
 
   it('claims the referrer with an email, refusing a malformed one', async () => {

@@ -4,6 +4,7 @@ import {
   axeViolations,
   deepActive,
   equal,
+  expectQrFailure,
   match,
   mount,
   ok,
@@ -132,15 +133,7 @@ describe('<sc-share-sheet>', () => {
   it('reports a QR code that cannot be made as sc-error, and shows none', async () => {
     // longer than a QR code holds
     const { sheet } = await openSheet({ link: `https://shop.example/p/oolong?note=${'x'.repeat(4000)}` });
-    const errors: string[] = [];
-    sheet.addEventListener('sc-error', (e) => errors.push(e.detail.code));
-    const wechat = shadow<HTMLButtonElement>(sheet, '[part~=channel-wechat]');
-    wechat.click();
-    await waitFor(() => errors.length, 4000, 'the sc-error');
-    await sheet.updateComplete;
-    equal(errors.join(), 'sc_qr_failed');
-    ok(shadow(sheet, '[part=qr]').hidden, 'the QR panel shows');
-    equal(wechat.getAttribute('aria-expanded'), 'false');
+    await expectQrFailure(sheet, shadow(sheet, '[part~=channel-wechat]'));
   });
 
   it('inside WeChat points to the ⋯ menu and puts the referral link in the address bar while open', async () => {
