@@ -1,9 +1,9 @@
 /**
  * The share sheet: a native modal `<dialog>` (inert page behind, Esc closes) with its own focus
  * trap, the referral link with copy-link, a real `<a target="_blank" rel="noopener noreferrer">` per
- * network, and WeChat as a QR code (the link, copy and QR code are `internal/copy-link.ts`). Inside WeChat's browser it
- * points to the ⋯ menu (and puts the referral link in the address bar, which is what that menu
- * shares); inside Instagram's and Facebook's browsers it leads with copy-link.
+ * network, and WeChat as a QR code (link, copy and QR code: `internal/copy-link.ts`). Inside WeChat's
+ * browser it points to the ⋯ menu (and puts the referral link in the address bar, which is what that
+ * menu shares); inside Instagram's and Facebook's browsers it leads with copy-link.
  */
 import { html, nothing, type PropertyValues } from 'lit';
 import type { Channel } from '../../wire.js';
