@@ -1,52 +1,123 @@
 /**
- * Rollup builds of the SDK (run by `scripts/build.mjs`, which also measures sizes, writes the
- * manifest and the static headers):
- * 1. the script-tag build in `dist/public/sdk/`: `sharecart.js` (the loader) plus one chunk per
- *    component, the share flow and the QR encoder, and one shared chunk with Lit and the base class;
- *    Lit's production build, `DEV_MODE` replaced by `false` so terser drops development code;
- * 2. the npm build in `sdk/dist/npm/`: ESM modules mirroring `sdk/src` (lit and uqr left external).
+ * Rollup builds of the SDK (run by `scripts/build/bundle.mjs`; `scripts/build.mjs` composes the
+ * whole build: types, manifest, pages, sizes):
+ * 1. the script-tag build in `dist/public/sdk/`: `sharecart.js` (the loader) and `chunks/`, one chunk
+ *    per rule in `chunkOf()` below; Lit's production build, `DEV_MODE` replaced by `false` so terser
+ *    drops development code;
+ * 2. the npm build in `sdk/dist/npm/`: ESM modules mirroring `sdk/src` (lit and uqr left external),
+ *    one entry per component folder's registration module.
  */
 import nodeResolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Plugin, RollupOptions } from 'rollup';
+import { basename, join, relative } from 'node:path';
+import type { GetModuleInfo, Plugin, RollupOptions } from 'rollup';
 
 const root = import.meta.dirname;
+const SRC = join(root, 'sdk/src');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
 /**
- * Chunk assignment. Rollup would pull a manual chunk's dependencies into it, so the loader's own
- * modules are pinned to the entry (`sharecart`) explicitly; otherwise the loader would import Lit.
- * - `lit`: Lit and what every component builds on (base class, i18n, shared styles, API client),
- *   plus the share button's class.
- *   One file instead of two saves bytes on every page with a component; the price is that the
- *   capture chunk (referral landings only) pulls it in too, after the page has loaded.
- * - `capture` (automatic): referral capture, only on pages that carry a referral parameter;
- * - `sharecart`: the loader (runtime state, storage, events, build constants).
+ * The component folders: every `sdk/src/components/<name>/` holding a `<name>.ts`, the module that
+ * registers `<sc-name>`. The one list the builds derive from (npm entries, chunk names) and that
+ * `scripts/build/components.mjs` checks the loader and package.json against.
  */
-const LIT = /[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element)[\\/](?!decorators)/;
-const CHUNKS: Record<string, string> = {
-  'internal/base-element.ts': 'lit',
-  'internal/i18n.ts': 'lit',
-  'internal/styles.ts': 'lit',
-  'internal/api-client.ts': 'lit',
-  // The share button is the widget nearly every page shows: its class rides in the shared chunk (its
-  // registration stays in its own chunk, so no other page defines the tag).
-  'components/share-button/share-button.component.ts': 'lit',
-  'components/share-button/share-button.styles.ts': 'lit',
-  'components/share-button/share-button.messages.ts': 'lit',
-  'internal/runtime.ts': 'sharecart',
-  'internal/storage.ts': 'sharecart',
-  'internal/events.ts': 'sharecart',
-  'internal/env.ts': 'sharecart',
-  'loader/boot.ts': 'sharecart',
-  'loader/autoload.ts': 'sharecart',
-  'loader/components.ts': 'sharecart',
-  'sharecart.ts': 'sharecart',
+export const componentFolders: string[] = readdirSync(join(SRC, 'components')).filter((name) =>
+  existsSync(join(SRC, `components/${name}/${name}.ts`)),
+);
+
+/** The component nearly every page shows: its class rides in the `lit` chunk; it defines "first paint". */
+export const FIRST_PAINT = 'share-button';
+
+/** Packages bundled into the script-tag build, and their chunk. */
+const VENDOR_CHUNKS: Record<string, string> = {
+  lit: 'lit',
+  'lit-html': 'lit',
+  'lit-element': 'lit',
+  '@lit/reactive-element': 'lit',
+  uqr: 'qr',
 };
+
+/**
+ * Modules outside the loader, first paint and the component folders, each with its chunk: loaded on
+ * demand, or shared by several component chunks.
+ */
+const SHARED_CHUNKS: Record<string, string> = {
+  // the share flow opens the sheet: one chunk, fetched on the first tap (prefetched on hover/focus)
+  'internal/share-flow.ts': 'sc-share-sheet',
+  // referral links and the copy-link + QR piece: used by the share sheet and the referrer dashboard
+  'internal/share-links.ts': 'share-links',
+  'internal/copy-link.ts': 'share-links',
+  'internal/qr.ts': 'qr',
+  'internal/api-referrer.ts': 'api-referrer',
+  'internal/i18n-discount.ts': 'i18n-discount',
+  'loader/capture.ts': 'capture',
+  'loader/consent.ts': 'consent',
+};
+
+/** A module and everything it imports statically (what loading it costs). */
+function staticClosure(id: string, info: GetModuleInfo, seen = new Set<string>()): Set<string> {
+  if (!seen.has(id)) {
+    seen.add(id);
+    for (const dep of info(id)?.importedIds ?? []) staticClosure(dep, info, seen);
+  }
+  return seen;
+}
+
+let graph: { info: GetModuleInfo; loader: Set<string>; firstPaint: Set<string> } | undefined;
+
+/**
+ * Chunk assignment of the script-tag build, by rule; the first that matches wins, and a module under
+ * `sdk/src` (or a package) that matches none fails the build, so nothing is absorbed silently
+ * (Rollup would otherwise pull a module into whichever manual chunk imports it first):
+ * 1. `sharecart` — the loader: the entry and everything it imports statically (derived from the
+ *    module graph: runtime state, storage, build constants, lazy loading). No Lit.
+ * 2. `lit` — Lit, and everything the first-paint component's class imports statically (derived):
+ *    the base class, events, i18n, shared styles, the API core, the share controller and the share
+ *    button's class, styles and strings. One file instead of two saves bytes on every page with a
+ *    component; the price is that the capture chunk (referral landings only) pulls it in too, after
+ *    the page has loaded. Lit's decorators are refused: components declare `static properties`.
+ * 3. `sc-<folder>` — each component folder (its registration module, class, styles, strings); a
+ *    module there that is only imported lazily (a locale table) is its own chunk. Adding a component
+ *    folder needs no edit here.
+ * 4. `SHARED_CHUNKS` — the modules named there; `VENDOR_CHUNKS` — the packages named there.
+ */
+function chunkOf(id: string, { getModuleInfo: info }: { getModuleInfo: GetModuleInfo }): string | undefined {
+  if (graph?.info !== info) {
+    graph = {
+      info,
+      loader: staticClosure(join(SRC, 'sharecart.ts'), info),
+      firstPaint: staticClosure(join(SRC, `components/${FIRST_PAINT}/${FIRST_PAINT}.component.ts`), info),
+    };
+  }
+  const path = id.replaceAll('\\', '/');
+  const vendor = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(path);
+  if (vendor) {
+    const [, pkg, file] = vendor;
+    if (/lit/.test(pkg) && /(^|\/)decorators\b/.test(file))
+      throw new Error(
+        `${pkg}/${file}: declare reactive properties with \`static properties\`, not decorators (see sdk/src/internal/base-element.ts)`,
+      );
+    if (VENDOR_CHUNKS[pkg]) return VENDOR_CHUNKS[pkg];
+    throw new Error(`${pkg} is in no chunk of the script-tag build: add it to VENDOR_CHUNKS in rollup.config.ts`);
+  }
+  if (!path.startsWith(SRC.replaceAll('\\', '/') + '/')) return undefined; // Rollup's own helpers
+  if (graph.loader.has(id)) return 'sharecart';
+  if (graph.firstPaint.has(id)) return 'lit';
+  const module = relative(SRC, id).replaceAll('\\', '/');
+  const folder = /^components\/([\w-]+)\/([^/]+)$/.exec(module);
+  if (folder) {
+    const lazy = !info(id)?.importers.length && folder[2] != `${folder[1]}.ts`;
+    return lazy ? basename(id, '.ts') : `sc-${folder[1]}`;
+  }
+  if (SHARED_CHUNKS[module]) return SHARED_CHUNKS[module];
+  throw new Error(
+    `sdk/src/${module} is in no chunk of the script-tag build. Put it in a component folder, import it from ` +
+      `the first-paint component or the loader, or name its chunk in SHARED_CHUNKS in rollup.config.ts.`,
+  );
+}
 
 /** `DEV_MODE` → false and the version from package.json, in `internal/env.ts` only. */
 const env = (): Plugin =>
@@ -58,9 +129,11 @@ const env = (): Plugin =>
   });
 
 /**
- * Collapses the whitespace of Lit's `css`, `html` and `svg` template literals (indentation and line
- * breaks; a run of whitespace with a line break between two tags disappears, elsewhere it becomes
- * one space). Only static template text changes, never an expression.
+ * Minifies the static text of Lit's `css`, `html` and `svg` template literals, never an expression.
+ * - markup: a run of whitespace with a line break disappears between two tags and before a tag's
+ *   closing `>`, and elsewhere becomes one space;
+ * - CSS: whitespace around punctuation, before `!important` and at the ends goes; `0.5rem` becomes
+ *   `.5rem`; quotes around an identifier in an attribute selector (`[aria-busy='true']`) go.
  */
 const minifyTemplates = (): Plugin => ({
   name: 'sc-minify-templates',
@@ -73,15 +146,24 @@ const minifyTemplates = (): Plugin => ({
       const n = node as Record<string, any>;
       if (n.type == 'TaggedTemplateExpression' && n.tag.type == 'Identifier' && /^(css|html|svg)$/.test(n.tag.name)) {
         const isCss = n.tag.name == 'css';
-        for (const q of n.quasi.quasis) {
+        const quasis = n.quasi.quasis;
+        for (const [i, q] of quasis.entries()) {
           const raw: string = code.slice(q.start, q.end);
-          const min = isCss
+          let min = isCss
             ? raw
                 .replace(/\s+/g, ' ')
                 .replace(/\s*([{};,])\s*/g, '$1')
                 .replace(/:\s+/g, ':')
                 .replace(/;}/g, '}')
-            : raw.replace(/>\s*\n\s*</g, '><').replace(/\s*\n\s*/g, ' ');
+                .replace(/\s+!important/g, '!important')
+                .replace(/([\s:(,/])0\.(\d)/g, '$1.$2')
+                .replace(/\[([\w-]+)=(['"])([A-Za-z_][\w-]*)\2\]/g, '[$1=$3]')
+            : raw
+                .replace(/\s*\n\s*>/g, '>')
+                .replace(/>\s*\n\s*</g, '><')
+                .replace(/\s*\n\s*/g, ' ');
+          if (isCss && i == 0) min = min.trimStart();
+          if (isCss && i == quasis.length - 1) min = min.trimEnd();
           if (min != raw) edits.push([q.start, q.end, min]);
         }
       }
@@ -103,27 +185,14 @@ const ts = (outDir: string) =>
     noEmitOnError: false,
   });
 
-/** Names component chunks after their tag. */
-const CHUNK_NAMES: Record<string, string> = {
-  'share-button': 'sc-share-button',
-  'referral-banner': 'sc-referral-banner',
-  'referrer-dashboard': 'sc-referrer-dashboard',
-  'order-tracker': 'sc-order-tracker',
-  'share-flow': 'sc-share-sheet',
-};
-
 export const scriptTag: RollupOptions = {
   input: { sharecart: 'sdk/src/sharecart.ts' },
   output: {
     dir: 'dist/public/sdk',
     format: 'es',
     entryFileNames: '[name].js',
-    chunkFileNames: (chunk) => `chunks/${CHUNK_NAMES[chunk.name] ?? chunk.name}-[hash].js`,
-    manualChunks(id) {
-      if (LIT.test(id)) return 'lit';
-      const m = /sdk\/src\/(.+)$/.exec(id.replaceAll('\\', '/'));
-      return m ? CHUNKS[m[1]] : undefined;
-    },
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    manualChunks: chunkOf,
     generatedCode: 'es2015',
   },
   preserveEntrySignatures: 'allow-extension',
@@ -141,12 +210,9 @@ export const scriptTag: RollupOptions = {
   ],
 };
 
-/** The npm build's entries: the side-effect-free index and each tag's registration module. */
-const components = readdirSync(join(root, 'sdk/src/components')).filter((name) =>
-  existsSync(join(root, `sdk/src/components/${name}/${name}.ts`)),
-);
+/** The npm build's entries: the side-effect-free index, the loader and each tag's registration module. */
 export const npm: RollupOptions = {
-  input: ['sdk/src/index.ts', 'sdk/src/sharecart.ts', ...components.map((name) => `sdk/src/components/${name}/${name}.ts`)],
+  input: ['sdk/src/index.ts', 'sdk/src/sharecart.ts', ...componentFolders.map((name) => `sdk/src/components/${name}/${name}.ts`)],
   external: [/^lit(\/|$)/, /^@lit\//, 'uqr'],
   output: {
     dir: 'sdk/dist/npm',

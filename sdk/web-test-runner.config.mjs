@@ -3,7 +3,7 @@
 //   `npm run test:sdk` alone starts its own wrangler dev (port 8799, a throwaway database).
 // - Before the tests, this config creates fresh shops through the admin API (allowed origins = this
 //   runner's origin) and serves their publishable keys to the browser as `/__sc_env.js`
-//   (`import env from '/__sc_env.js'`; see sdk/src/test/env.ts).
+//   (`import { env } from '../test/helpers.js'`, which imports it).
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -23,8 +23,9 @@ export { ShareCartElement } from './internal/base-element.js';
 export { configure, type Settings } from './internal/runtime.js';
 export { boot as init, type ShareCartApi, type BootOptions } from './loader/boot.js';
 export { captureReferral } from './loader/capture.js';
-export { ScError, request, getConfig, referrerToken, setReferrerToken } from './internal/api-client.js';
+export { ScError, request, getConfig, referrerToken } from './internal/api-client.js';
 export {
+  setReferrerToken,
   createReferrer,
   ensureReferrer,
   referrerStats,

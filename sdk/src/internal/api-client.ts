@@ -6,12 +6,12 @@
  * Calls whose answer does not change within a page (the shop config, this browser's referrer) are
  * memoised: one request however many components ask, retried after a failure.
  *
- * This module is in every component's first paint, so it holds only the core; the referrer,
- * share, click and order endpoints are in `api-referrer.ts`.
+ * This module is in every component's first paint, so it holds only the core; keeping the referrer
+ * token and the referrer, share, click and order endpoints are in `api-referrer.ts`.
  */
 import type { ShopConfig } from '../wire.js';
 import { allowed, memo, runtime } from './runtime.js';
-import { read, TOKEN_KEY, write } from './storage.js';
+import { read, TOKEN_KEY } from './storage.js';
 
 /** An error from the SDK or the API, with a stable `code` (e.g. `referrer_not_found`, `sc_network`). */
 export class ScError extends Error {
@@ -67,12 +67,6 @@ export async function request<T>(method: string, path: string, body?: unknown, r
 
 /** The referrer token (`rt_…`) this browser keeps, if any. */
 export const referrerToken = (): string | null => read<string>(TOKEN_KEY);
-
-/** Keeps a referrer token (e.g. after a post-purchase claim); `null` forgets it. */
-export function setReferrerToken(token: string | null): void {
-  write(TOKEN_KEY, token);
-  runtime().memo.delete('referrer');
-}
 
 /** GET /v1/config, memoised. */
 export const getConfig = (): Promise<ShopConfig> => memo('config', () => request<ShopConfig>('GET', '/v1/config'));

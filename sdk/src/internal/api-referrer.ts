@@ -1,10 +1,11 @@
 /**
- * The API endpoints beyond the core client (`api-client.ts`): this browser's referrer, shares,
- * clicks and browser-reported orders. Kept apart so that first paint does not carry them.
+ * The API endpoints beyond the core client (`api-client.ts`): this browser's referrer (and keeping
+ * its token), shares, clicks and browser-reported orders. Kept apart so that first paint does not
+ * carry them.
  */
 import type { Channel, ClickRecorded, ReferrerCreated, ReferrerPublic, ReferrerStats, ShareRecorded } from '../wire.js';
-import { referrerToken, request, setReferrerToken, type ScError } from './api-client.js';
-import { memo } from './runtime.js';
+import { referrerToken, request, type ScError } from './api-client.js';
+import { memo, runtime } from './runtime.js';
 import { read, TOKEN_KEY, VISITOR_KEY, write } from './storage.js';
 
 /**
@@ -16,6 +17,12 @@ export function visitorId(): string | undefined {
   let id = read<string>(VISITOR_KEY);
   if (!id && write(VISITOR_KEY, (id = crypto.randomUUID()))) return id;
   return id ?? undefined;
+}
+
+/** Keeps a referrer token (e.g. after a post-purchase claim); `null` forgets it. */
+export function setReferrerToken(token: string | null): void {
+  write(TOKEN_KEY, token);
+  runtime().memo.delete('referrer');
 }
 
 /** POST /v1/referrers: creates a referrer (from this browser) and keeps its token. */

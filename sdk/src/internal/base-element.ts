@@ -2,17 +2,25 @@
  * The base class of every ShareCart element: Lit's `LitElement` plus
  * - `define(tag)`: registers the class, a no-op when this SDK version already registered the tag
  *   (safe when the script is on the page twice) and a warning when another version did;
- * - `emit()`: a typed `sc-*` event that bubbles and is composed;
+ * - `emit()`: a typed `sc-*` event that bubbles and is composed; `fail()`: an `sc-error` (controllers
+ *   such as `share-controller.ts` and `copy-link.ts` report through their host);
  * - `lang_`: the element's resolved locale (see `i18n.ts`), re-rendered when `locale` changes;
- * - `refresh()`: called on connect and again when consent is given, so components that load data
- *   start only when they may.
+ * - `refresh()`: called on connect, when consent is given and on `configure()`, so components that
+ *   load data start only when they may.
  *
- * Components declare reactive properties with `static properties` rather than decorators: the
- * decorator helpers would cost every page ~1 KB gzip.
+ * Every component declares its reactive properties the same way: `static properties` (with `state:
+ * true` for internal state), and fields with JSDoc (`declare` for those without a default). Not
+ * decorators: their helpers (and tslib's) would be one more chunk on every page with a component, so
+ * the build refuses them (rollup.config.ts).
  *
  * @example
  * export class MyWidget extends ShareCartElement {
- *   protected override refresh() { getConfig().then((c) => (this.config = c)); }
+ *   static override properties = { product: { reflect: true }, config: { state: true } };
+ *   product = ''; // with JSDoc: custom-elements.json describes the attribute from it
+ *   private config: ShopConfig | null = null;
+ *   protected override refresh() {
+ *     if (this.allowed) getConfig().then((c) => (this.config = c));
+ *   }
  * }
  * MyWidget.define('my-widget');
  */
@@ -56,8 +64,11 @@ export class ShareCartElement extends LitElement {
     return emit(name, detail, this);
   }
 
-  /** Reports a failure as an `sc-error` event (and in development on the console). */
-  protected fail(code: string, message: string, cause?: unknown): void {
+  /**
+   * Reports a failure as an `sc-error` event from this element (and in development on the console).
+   * Public so that controllers (`share-controller.ts`, `copy-link.ts`) report through their host.
+   */
+  fail(code: string, message: string, cause?: unknown): void {
     if (DEV_MODE) console.warn(`[ShareCart] ${code}: ${message}`, cause ?? '');
     this.emit('sc-error', { code, message });
   }

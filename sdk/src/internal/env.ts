@@ -1,6 +1,7 @@
 /**
- * Build-time constants. The production build (rollup.config.ts) replaces this whole module with
- * literals, so `if (DEV_MODE) …` blocks are dropped by terser; tests and `tsc` see the defaults here.
+ * Build-time constants. The script-tag and npm builds (rollup.config.ts, `env()`) rewrite the two
+ * initialisers below to `false` and package.json's version, so terser drops `if (DEV_MODE) …` blocks;
+ * tests and `tsc` see the defaults here.
  */
 
 /** True in tests and development; `false` in the script-tag and npm builds. */

@@ -1,6 +1,6 @@
 /**
  * QR codes of a link as one SVG path, from uqr (a small, maintained encoder). Imported only
- * dynamically, so it is its own chunk, fetched when someone asks for WeChat's QR code.
+ * dynamically (by `copy-link.ts`), so it is its own chunk, fetched when someone asks for a QR code.
  */
 import { encode } from 'uqr';
 

@@ -1,9 +1,10 @@
 /**
- * The share flow behind `<sc-share-button>` and `ShareCart.share()`: get or create this browser's
+ * The share flow behind `ShareCart.share()` and the share controller (`share-controller.ts`: the share
+ * button, the order tracker): get or create this browser's
  * referrer, build the referral link, then `navigator.share` where it exists and accepts the data
  * (cancelling is not an error), else the share sheet. Inside in-app browsers (WeChat, Instagram,
  * Facebook), whose share APIs are unreliable, it goes straight to the sheet in the matching mode.
- * Loaded on demand, together with the sheet.
+ * Loaded on demand, together with the sheet (one chunk, `sc-share-sheet`).
  */
 import type { Channel, ShopConfig } from '../wire.js';
 import '../components/share-sheet/share-sheet.js';

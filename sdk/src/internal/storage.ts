@@ -1,7 +1,8 @@
 /**
  * First-party storage: localStorage for the SDK, plus the `sc_ref` cookie that the shop's own server
- * reads at checkout. Every write is refused while consent is required and not given; every access
- * survives a browser that blocks storage.
+ * reads at checkout (written by `loader/capture.ts` and erased by `loader/consent.ts`, both fetched
+ * on demand). Every write is refused while consent is required and not given; every access survives a
+ * browser that blocks storage.
  */
 import { allowed } from './runtime.js';
 
@@ -50,18 +51,6 @@ export function write(key: string, value: unknown): boolean {
 export function storedReferral(): StoredReferral | null {
   const r = read<StoredReferral>(REF_KEY);
   return r && r.expires > Date.now() ? r : null;
-}
-
-/** Forgets everything the SDK stored in this browser (used by `consent(false)`). */
-export function forgetAll(): void {
-  for (const k of [REF_KEY, TOKEN_KEY, VISITOR_KEY]) {
-    try {
-      localStorage.removeItem(k);
-    } catch {
-      /* storage blocked */
-    }
-  }
-  document.cookie = 'sc_ref=; path=/; SameSite=Lax; expires=Thu, 01 Jan 1970 00:00:00 GMT';
 }
 
 /** Sets every `<input name="sharecart_click">` under `root` to the current click id. */

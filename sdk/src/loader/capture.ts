@@ -1,5 +1,5 @@
 /**
- * Referral capture, run on every page: reads the referral parameter (`?ref=CODE`, name set by
+ * Referral capture, on pages that carry the referral parameter: reads it (`?ref=CODE`, name set by
  * `data-ref-param`), records the click — or adopts the click the worker's short link already
  * recorded (`&sc_click=clk_…`) — keeps `{clickId, code, expires}` first-party (localStorage and the
  * `sc_ref` cookie), removes the parameters from the address bar, fires `sc-click-captured` and fills

@@ -1,6 +1,8 @@
 /**
- * The elements the script tag loads on demand: tag → its registration chunk. Add a component here
- * (and nowhere else) to make it lazy-loadable; each dynamic import becomes its own chunk.
+ * The elements the script tag loads on demand: tag → its folder's registration module, whose chunk
+ * (`sc-<folder>`, rollup.config.ts) is fetched when the tag appears in the page. One line per
+ * component folder; a folder another component opens itself (`@dependency`, like the share sheet)
+ * may be left out. The build checks this list against `sdk/src/components/*` (scripts/build/components.mjs).
  */
 export const COMPONENTS: Record<string, () => Promise<unknown>> = {
   'sc-share-button': () => import('../components/share-button/share-button.js'),

@@ -109,6 +109,32 @@ export async function api<T>(
   return json as T;
 }
 
+/** Desktop Chromium without the Web Share API, whatever the machine: the share flow opens the sheet. Returns the undo. */
+export function withoutWebShare(): () => void {
+  const had = Object.getOwnPropertyDescriptor(Navigator.prototype, 'share');
+  Object.defineProperty(Navigator.prototype, 'share', { value: undefined, configurable: true, writable: true });
+  return () =>
+    had ? Object.defineProperty(Navigator.prototype, 'share', had) : delete (Navigator.prototype as { share?: unknown }).share;
+}
+
+/**
+ * Clicks `toggle` to show a QR code that cannot be made (its link is too long): expects exactly one
+ * `sc-error` `sc_qr_failed` from `el`, and the QR panel still hidden and the toggle collapsed.
+ */
+export async function expectQrFailure(
+  el: HTMLElement & { updateComplete: Promise<unknown> },
+  toggle: HTMLElement,
+): Promise<void> {
+  const errors: string[] = [];
+  el.addEventListener('sc-error', (e) => errors.push(e.detail.code));
+  toggle.click();
+  await waitFor(() => errors.length, 4000, 'the sc-error');
+  await el.updateComplete;
+  equal(errors.join(), 'sc_qr_failed');
+  ok(shadow(el, '[part=qr]').hidden, 'the QR panel shows');
+  equal(toggle.getAttribute('aria-expanded'), 'false');
+}
+
 /** The first element matching `selector` in `el`'s shadow root. */
 export function shadow<T extends Element = HTMLElement>(el: Element, selector: string): T {
   const found = el.shadowRoot?.querySelector<T>(selector);

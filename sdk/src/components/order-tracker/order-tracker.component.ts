@@ -10,7 +10,6 @@
  *   share flow for what they bought.
  */
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import type { ShopConfig } from '../../wire.js';
 import { getConfig, referrerToken, type ScError } from '../../internal/api-client.js';
 import { createReferrer, reportBrowserConversion } from '../../internal/api-referrer.js';
@@ -18,6 +17,7 @@ import { ShareCartElement } from '../../internal/base-element.js';
 import { DEV_MODE } from '../../internal/env.js';
 import { formatMoney, translate } from '../../internal/i18n.js';
 import { formatPercent, zhe } from '../../internal/i18n-discount.js';
+import { ShareController } from '../../internal/share-controller.js';
 import { read, storedReferral, VISITOR_KEY } from '../../internal/storage.js';
 import { hostStyles } from '../../internal/styles.js';
 import { messages } from './order-tracker.messages.js';
@@ -33,7 +33,6 @@ type Key = keyof (typeof messages)['en'];
 export type OrderReportStatus = 'idle' | 'reporting' | 'reported' | 'reported-by-shop' | 'not-reported' | 'error';
 
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const loadFlow = () => import('../../internal/share-flow.js');
 
 /**
  * @tagname sc-order-tracker
@@ -67,33 +66,46 @@ const loadFlow = () => import('../../internal/share-flow.js');
  */
 export class OrderTracker extends ShareCartElement {
   static override styles = [hostStyles, styles];
+  static override properties = {
+    orderId: { attribute: 'order-id', reflect: true },
+    amount: { type: Number },
+    currency: {},
+    claimToken: { attribute: 'claim-token' },
+    items: {},
+    product: {},
+    url: {},
+    status: { reflect: true },
+    config: { state: true },
+    loading: { state: true },
+    shared: { state: true },
+    verified: { state: true },
+  };
 
   /** The shop's order id (as the shop's server would report it). */
-  @property({ attribute: 'order-id', reflect: true }) orderId = '';
+  orderId = '';
   /** What the buyer paid, in integer minor units (HKD cents), for a browser report. */
-  @property({ type: Number }) amount?: number;
+  declare amount?: number;
   /** ISO-4217 currency of `amount`; default the shop's currency. */
-  @property() currency = '';
+  currency = '';
   /**
    * The buyer claim token the shop's server got when it reported the order (`buyerClaimToken`).
    * With it the order is not reported again, and sharing makes the buyer a verified-buyer referrer.
    */
-  @property({ attribute: 'claim-token' }) claimToken = '';
+  claimToken = '';
   /** The items of a browser report, `sku:quantity` separated by commas (prices come from the catalogue). */
-  @property() items = '';
+  items = '';
   /** SKU of the product to share (e.g. the first item bought); its page, name and earn amount come from the config. */
-  @property() product = '';
+  product = '';
   /** The page to share instead of the product's page (http/https). */
-  @property() url?: string;
+  declare url?: string;
   /** Where the order report stands (read only). */
-  @property({ reflect: true }) status: OrderReportStatus = 'idle';
+  status: OrderReportStatus = 'idle';
 
-  @state() private config: ShopConfig | null = null;
-  @state() private loading = false;
-  @state() private busy = false;
-  @state() private shared = false;
-  @state() private verified = false;
-  @state() private error = '';
+  private config: ShopConfig | null = null;
+  private loading = false;
+  private shared = false;
+  private verified = false;
+  private readonly sharing = new ShareController(this);
   /** The claim token of a browser report. */
   private browserClaim = '';
   private reportedFor = '';
@@ -187,18 +199,9 @@ export class OrderTracker extends ShareCartElement {
     return out;
   }
 
-  private prefetch() {
-    loadFlow().catch(() => {});
-  }
-
   /** One tap: become a referrer (verified buyer with a claim token), then share. */
   private async share() {
-    if (this.busy) return;
-    this.busy = true;
-    this.error = '';
-    const opened = () => (this.busy = false);
-    this.addEventListener('sc-share-sheet-toggle', opened, { once: true });
-    try {
+    const result = await this.sharing.run(async () => {
       const claim = this.claimToken || this.browserClaim;
       if (claim && !referrerToken()) {
         try {
@@ -211,17 +214,9 @@ export class OrderTracker extends ShareCartElement {
           if (code != 'invalid_claim_token' && code != 'claim_token_used') throw e;
         }
       }
-      const { share } = await loadFlow();
-      const result = await share({ product: this.product || undefined, url: this.url, text: this.shareText() }, this);
-      if (result.channel) this.shared = true;
-    } catch (e) {
-      const err = e as ScError;
-      this.error = err.code == 'referrer_not_allowed' ? this.t('errorNotAllowed') : this.t('error');
-      this.fail(err.code ?? 'sc_share_failed', err.message ?? String(e), e);
-    } finally {
-      this.busy = false;
-      this.removeEventListener('sc-share-sheet-toggle', opened);
-    }
+      return { product: this.product || undefined, url: this.url, text: this.shareText() };
+    });
+    if (result?.channel) this.shared = true;
   }
 
   private productConfig() {
@@ -262,6 +257,8 @@ export class OrderTracker extends ShareCartElement {
   protected override render() {
     const config = this.config;
     const loading = this.loading && !config;
+    const { busy, error, prefetch } = this.sharing;
+    const errorText = error ? this.t(error.code == 'referrer_not_allowed' ? 'errorNotAllowed' : 'error') : '';
     return html`<section part="base" class="base ${loading ? 'loading' : ''}" aria-labelledby="title" aria-busy=${loading ? 'true' : 'false'}>
       <span part="icon" class="icon" aria-hidden="true"
         ><slot name="icon"
@@ -278,17 +275,17 @@ export class OrderTracker extends ShareCartElement {
             part="button"
             class=${loading ? 'skeleton' : ''}
             type="button"
-            aria-busy=${this.busy ? 'true' : 'false'}
+            aria-busy=${busy ? 'true' : 'false'}
             @click=${this.share}
-            @pointerenter=${this.prefetch}
-            @focus=${this.prefetch}
+            @pointerenter=${prefetch}
+            @focus=${prefetch}
           >
             ${this.t('share')}
           </button>
           ${this.verified ? html`<span part="badge" class="badge">✓ ${this.t('verified')}</span>` : nothing}
         </div>
-        <p part="status" class="status" role="status">${this.busy ? this.t('preparing') : this.shared ? this.t('shared') : ''}</p>
-        <p part="error" class="error" role="alert">${this.error}</p>
+        <p part="status" class="status" role="status">${busy ? this.t('preparing') : this.shared ? this.t('shared') : ''}</p>
+        <p part="error" class="error" role="alert">${errorText}</p>
       </div>
     </section>`;
   }

@@ -14,6 +14,7 @@ import {
   resetSdk,
   shadow,
   waitFor,
+  withoutWebShare,
   XSS,
 } from '../../test/helpers.js';
 import type { OrderTracker } from './order-tracker.component.js';
@@ -44,14 +45,6 @@ async function tracker(html: string): Promise<OrderTracker> {
     'the offer',
   );
   return el;
-}
-
-/** Desktop Chromium without the Web Share API: the share flow opens the sheet. */
-function withoutWebShare(): () => void {
-  const had = Object.getOwnPropertyDescriptor(Navigator.prototype, 'share');
-  Object.defineProperty(Navigator.prototype, 'share', { value: undefined, configurable: true, writable: true });
-  return () =>
-    had ? Object.defineProperty(Navigator.prototype, 'share', had) : delete (Navigator.prototype as { share?: unknown }).share;
 }
 
 async function closeSheet(el: OrderTracker) {

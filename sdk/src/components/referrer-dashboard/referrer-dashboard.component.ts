@@ -1,15 +1,16 @@
 /**
  * `<sc-referrer-dashboard>`: what a referrer sees on the shop's "my earnings" page — their link
- * (copy, QR code), clicks, orders and earnings (pending / available / paid, from the ledger through
- * `GET /v1/referrers/me`), recent orders, and a form to claim the anonymous identity with an email
- * (`POST /v1/referrers/me/claim`). Without a referrer in this browser it offers to make the link.
+ * (copy, QR code: `internal/copy-link.ts`), clicks, orders and earnings (pending / available /
+ * paid, from the ledger through `GET /v1/referrers/me`), recent orders, and a form to claim the
+ * anonymous identity with an email (`POST /v1/referrers/me/claim`). Without a referrer in this
+ * browser it offers to make the link.
  */
-import { html, nothing, svg, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Channel, ReferrerPublic, ReferrerStats } from '../../wire.js';
-import { referrerToken, setReferrerToken, type ScError } from '../../internal/api-client.js';
-import { claimReferrer, ensureReferrer, recordShare, referrerStats } from '../../internal/api-referrer.js';
+import { referrerToken, type ScError } from '../../internal/api-client.js';
+import { claimReferrer, ensureReferrer, recordShare, referrerStats, setReferrerToken } from '../../internal/api-referrer.js';
 import { ShareCartElement } from '../../internal/base-element.js';
+import { CopyLink } from '../../internal/copy-link.js';
 import { formatMoney, translate } from '../../internal/i18n.js';
 import { runtime } from '../../internal/runtime.js';
 import { referralUrl, safeHttpUrl } from '../../internal/share-links.js';
@@ -65,23 +66,34 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  */
 export class ReferrerDashboard extends ShareCartElement {
   static override styles = [hostStyles, styles];
+  static override properties = {
+    url: {},
+    maxOrders: { type: Number, attribute: 'max-orders' },
+    view: { state: true },
+    data: { state: true },
+    errorCode: { state: true },
+    claiming: { state: true },
+    claimError: { state: true },
+  };
 
   /**
    * The page the referral link leads to (http/https), e.g. the shop's home page. Default: the
    * worker's short link (`/r/CODE`), which leads to the shop's site.
    */
-  @property() url?: string;
+  declare url?: string;
   /** How many recent orders to list. */
-  @property({ type: Number, attribute: 'max-orders' }) maxOrders = 5;
+  maxOrders = 5;
 
   /** What is shown now. */
-  @state() view: DashboardView = 'loading';
-  @state() private data: ReferrerStats | null = null;
-  @state() private errorCode = '';
-  @state() private copyStatus = '';
-  @state() private qr: { size: number; d: string } | null = null;
-  @state() private claiming = false;
-  @state() private claimError = '';
+  view: DashboardView = 'loading';
+  private data: ReferrerStats | null = null;
+  private errorCode = '';
+  private claiming = false;
+  private claimError = '';
+  private readonly link = new CopyLink(this, (channel, url) => {
+    this.emit('sc-share', { channel, url, product: null });
+    recordShare(channel).catch(() => {});
+  });
   private loads = 0;
 
   private t(key: Key, vars?: Record<string, string>) {
@@ -169,38 +181,6 @@ export class ReferrerDashboard extends ShareCartElement {
     if (!short) return '';
     if (channel) short.searchParams.set('c', channel);
     return short.href;
-  }
-
-  private record(channel: Channel, url: string) {
-    this.emit('sc-share', { channel, url, product: null });
-    recordShare(channel).catch(() => {});
-  }
-
-  private async copy() {
-    const url = this.linkFor(this.data!.referrer, 'copy');
-    try {
-      await navigator.clipboard.writeText(url);
-      this.copyStatus = this.t('copied');
-    } catch {
-      this.renderRoot.querySelector<HTMLInputElement>('input[part=link]')?.select();
-      this.copyStatus = this.t('copyFailed');
-    }
-    this.record('copy', url);
-  }
-
-  private async toggleQr() {
-    if (this.qr) {
-      this.qr = null;
-      return;
-    }
-    const url = this.linkFor(this.data!.referrer, 'qr');
-    try {
-      const { qrPath } = await import('../../internal/qr.js');
-      this.qr = qrPath(url);
-      this.record('qr', url);
-    } catch (e) {
-      this.fail('sc_qr_failed', 'The QR code could not be made.', e);
-    }
   }
 
   private async claim(e: SubmitEvent) {
@@ -297,38 +277,12 @@ export class ReferrerDashboard extends ShareCartElement {
         ${referrer.status == 'pending' ? html`<span part="badge" class="badge warn">${this.t('pendingApproval')}</span>` : nothing}
       </div>
       <div class="row">
-        <input
-          part="link"
-          class="grow"
-          readonly
-          .value=${link}
-          aria-label=${this.t('link')}
-          aria-describedby="link-hint"
-          @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()}
-        />
-        <button part="copy" class="primary" type="button" @click=${this.copy}>${this.t('copy')}</button>
-        <button
-          part="qr-toggle"
-          class="secondary"
-          type="button"
-          aria-expanded=${this.qr ? 'true' : 'false'}
-          aria-controls="qr"
-          @click=${this.toggleQr}
-        >
-          ${this.t('showQr')}
-        </button>
+        ${this.link.field(link, this.linkFor(referrer, 'copy'), 'link-hint')}
+        ${this.link.toggle(this.linkFor(referrer, 'qr'), 'qr', 'qr-toggle', 'secondary', this.t('showQr'))}
       </div>
       <p class="hint" id="link-hint">${this.t('linkHint')}</p>
-      <p class="status" role="status">${this.copyStatus}</p>
-      <div part="qr" class="qr" id="qr" ?hidden=${!this.qr}>
-        ${
-          this.qr
-            ? html`<svg viewBox="0 0 ${this.qr.size} ${this.qr.size}" role="img" aria-label=${this.t('showQr')}>
-              ${svg`<path d=${this.qr.d} />`}
-            </svg>`
-            : nothing
-        }
-      </div>
+      <p class="status" role="status">${this.link.status}</p>
+      ${this.link.panel(this.t('showQr'))}
 
       <dl part="stats" class="stats">
         ${stat('clicks', stats.clicks)} ${stat('orders', stats.orders)} ${stat('shares', stats.shares)}

@@ -3,11 +3,7 @@ import type { Catalog } from '../../internal/i18n.js';
 
 export const messages: Catalog<
   | 'title'
-  | 'link'
   | 'linkHint'
-  | 'copy'
-  | 'copied'
-  | 'copyFailed'
   | 'showQr'
   | 'shares'
   | 'clicks'
@@ -41,11 +37,7 @@ export const messages: Catalog<
 > = {
   en: {
     title: 'Your referral link',
-    link: 'Your link',
     linkHint: 'Friends who buy through it earn you commission.',
-    copy: 'Copy link',
-    copied: 'Link copied',
-    copyFailed: 'Press Ctrl+C (or ⌘C) to copy the selected link',
     showQr: 'QR code',
     shares: 'Shares',
     clicks: 'Clicks',
@@ -79,11 +71,7 @@ export const messages: Catalog<
   },
   'zh-Hant-HK': {
     title: '你的推介連結',
-    link: '你的連結',
     linkHint: '朋友經此連結購物，你便可賺取佣金。',
-    copy: '複製連結',
-    copied: '已複製連結',
-    copyFailed: '請按 Ctrl+C（或 ⌘C）複製已選取的連結',
     showQr: 'QR 碼',
     shares: '分享',
     clicks: '點擊',
@@ -117,11 +105,7 @@ export const messages: Catalog<
   },
   'zh-Hans': {
     title: '你的推荐链接',
-    link: '你的链接',
     linkHint: '朋友通过此链接购物，你就能赚取佣金。',
-    copy: '复制链接',
-    copied: '已复制链接',
-    copyFailed: '请按 Ctrl+C（或 ⌘C）复制已选中的链接',
     showQr: '二维码',
     shares: '分享',
     clicks: '点击',

@@ -70,7 +70,8 @@ export default css`
     color: var(--_muted);
     font-size: 0.875em;
   }
-  .grow {
+  .grow,
+  .link {
     flex: 1 1 14rem;
     min-inline-size: 0;
   }
@@ -96,7 +97,8 @@ export default css`
     color: var(--_accent);
     border-color: var(--_accent);
   }
-  .primary {
+  .primary,
+  .copy {
     color: var(--sc-color-on-primary, #fff);
     background: var(--_accent);
   }

@@ -10,6 +10,7 @@ import {
   deepActive,
   env,
   equal,
+  expectQrFailure,
   match,
   mount,
   ok,
@@ -141,6 +142,16 @@ describe('<sc-referrer-dashboard>', () => {
     toggle.click();
     await el.updateComplete;
     ok(shadow(el, '[part=qr]').hidden, 'the QR panel did not close');
+  });
+
+  it('reports a QR code that cannot be made as sc-error, and shows none', async () => {
+    setup();
+    await referrer();
+    // a page longer than a QR code holds
+    const el = await dashboard(
+      `<sc-referrer-dashboard url="https://shop.example/?note=${'x'.repeat(4000)}"></sc-referrer-dashboard>`,
+    );
+    await expectQrFailure(el, shadow(el, 'button[part=qr-toggle]'));
   });
 
   it('claims the referrer with an email, refusing a malformed one', async () => {

@@ -1,18 +1,17 @@
 /**
  * `<sc-share-button>`: "Share & earn HK$15" (the amount is the product's `earnMinor` from the shop
  * config, computed server-side) with the endorsement disclosure under it. A click runs the share
- * flow (`internal/share-flow.ts`, its own chunk, prefetched on hover/focus).
+ * flow through the share controller (`internal/share-controller.ts`).
  */
 import { html } from 'lit';
 import type { ShopConfig } from '../../wire.js';
 import { getConfig, type ScError } from '../../internal/api-client.js';
 import { ShareCartElement } from '../../internal/base-element.js';
 import { formatMoney, loadLocale, translate } from '../../internal/i18n.js';
+import { ShareController } from '../../internal/share-controller.js';
 import { hostStyles } from '../../internal/styles.js';
 import { messages } from './share-button.messages.js';
 import styles from './share-button.styles.js';
-
-const loadFlow = () => import('../../internal/share-flow.js');
 
 /**
  * @tagname sc-share-button
@@ -49,8 +48,6 @@ export class ShareButton extends ShareCartElement {
     disclosure: {},
     loading: { type: Boolean, reflect: true },
     config: { state: true },
-    busy: { state: true },
-    error: { state: true },
   };
 
   /** SKU of the product: the earn amount, page URL and name come from the shop config. */
@@ -65,8 +62,7 @@ export class ShareButton extends ShareCartElement {
   private config: ShopConfig | null = null;
   /** Present while the shop config loads (the button keeps its size). */
   loading = false;
-  private busy = false;
-  private error = '';
+  private readonly sharing = new ShareController(this);
 
   private t(key: keyof (typeof messages)['en'], vars?: Record<string, string>) {
     return translate(messages, this.lang_, key, vars);
@@ -85,28 +81,6 @@ export class ShareButton extends ShareCartElement {
       .finally(() => (this.loading = false));
   }
 
-  private prefetch() {
-    loadFlow().catch(() => {});
-  }
-
-  private async onClick() {
-    if (this.busy) return;
-    this.busy = true;
-    this.error = '';
-    const opened = () => (this.busy = false);
-    this.addEventListener('sc-share-sheet-toggle', opened, { once: true });
-    try {
-      const { share } = await loadFlow();
-      await share({ product: this.product || undefined, url: this.url, text: this.text }, this);
-    } catch (e) {
-      this.error = this.t('error');
-      this.fail((e as ScError).code, (e as Error).message, e);
-    } finally {
-      this.busy = false;
-      this.removeEventListener('sc-share-sheet-toggle', opened);
-    }
-  }
-
   /** "Share & earn HK$15", or "Share" when there is nothing to earn or no config. */
   private label(): string {
     const shop = this.config?.shop;
@@ -117,16 +91,17 @@ export class ShareButton extends ShareCartElement {
 
   protected override render() {
     const disclosure = this.disclosure ?? this.config?.shop.disclosure ?? this.t('disclosure');
+    const sharing = this.sharing;
     return html`<div part="base">
       <button
         part="button"
         type="button"
         class=${this.loading ? 'skeleton' : ''}
-        aria-busy=${this.busy || this.loading ? 'true' : 'false'}
+        aria-busy=${sharing.busy || this.loading ? 'true' : 'false'}
         aria-describedby="disclosure"
-        @click=${this.onClick}
-        @pointerenter=${this.prefetch}
-        @focus=${this.prefetch}
+        @click=${() => sharing.run(() => ({ product: this.product || undefined, url: this.url, text: this.text }))}
+        @pointerenter=${sharing.prefetch}
+        @focus=${sharing.prefetch}
       >
         <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">
           <path d="M18 16a3 3 0 0 0-2.2 1L8.9 13a3 3 0 0 0 0-2l6.9-4A3 3 0 1 0 15 5l-7 4a3 3 0 1 0 0 6l7 4a3 3 0 1 0 3-3z" />
@@ -134,7 +109,7 @@ export class ShareButton extends ShareCartElement {
         <span part="label"><slot>${this.loading ? this.t('earn', { amount: '$00' }) : this.label()}</slot></span>
       </button>
       <p part="disclosure" id="disclosure">${disclosure}</p>
-      <p part="error" class="error" role="alert">${this.error}</p>
+      <p part="error" class="error" role="alert">${sharing.error ? this.t('error') : ''}</p>
     </div>`;
   }
 }

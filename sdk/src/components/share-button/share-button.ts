@@ -1,4 +1,4 @@
-/** Registers `<sc-share-button>` (and the share sheet it opens, which loads with the share flow). */
+/** Registers `<sc-share-button>` (the share sheet it opens loads with the share flow). */
 import { ShareButton } from './share-button.component.js';
 
 export { ShareButton };

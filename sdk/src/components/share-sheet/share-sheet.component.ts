@@ -1,15 +1,16 @@
 /**
  * The share sheet: a native modal `<dialog>` (inert page behind, Esc closes) with its own focus
- * trap, the referral link, copy-link, a real `<a target="_blank" rel="noopener noreferrer">` per
- * network, and WeChat as a QR code (uqr, loaded only when asked for). Inside WeChat's browser it
- * points to the ⋯ menu (and puts the referral link in the address bar, which is what that menu
- * shares); inside Instagram's and Facebook's browsers it leads with copy-link.
+ * trap, the referral link with copy-link, a real `<a target="_blank" rel="noopener noreferrer">` per
+ * network, and WeChat as a QR code (link, copy and QR code: `internal/copy-link.ts`). Inside WeChat's
+ * browser it points to the ⋯ menu (and puts the referral link in the address bar, which is what that
+ * menu shares); inside Instagram's and Facebook's browsers it leads with copy-link.
  */
-import { html, nothing, svg, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import type { Channel } from '../../wire.js';
 import { referrerToken } from '../../internal/api-client.js';
 import { recordShare } from '../../internal/api-referrer.js';
 import { ShareCartElement } from '../../internal/base-element.js';
+import { CopyLink } from '../../internal/copy-link.js';
 import { translate } from '../../internal/i18n.js';
 import { LINK_CHANNELS, referralUrl, safeHttpUrl, shareHref } from '../../internal/share-links.js';
 import { hostStyles } from '../../internal/styles.js';
@@ -52,8 +53,6 @@ export class ShareSheet extends ShareCartElement {
     product: {},
     mode: {},
     open: { type: Boolean, reflect: true },
-    status: { state: true },
-    qr: { state: true },
   };
 
   /** The page to share (http/https); the referral code and channel are added per network. */
@@ -73,8 +72,7 @@ export class ShareSheet extends ShareCartElement {
   /** Whether the dialog is open. */
   open = false;
 
-  private status = '';
-  private qr: { size: number; d: string } | null = null;
+  private readonly copyLink = new CopyLink(this, (channel, url) => this.record(channel, url));
   private get dialog(): HTMLDialogElement {
     return this.renderRoot.querySelector('dialog')!;
   }
@@ -132,28 +130,6 @@ export class ShareSheet extends ShareCartElement {
     if (this.code && referrerToken()) recordShare(channel, this.product ?? undefined).catch(() => {});
   }
 
-  private async copy() {
-    const url = this.channelUrl('copy');
-    try {
-      await navigator.clipboard.writeText(url);
-      this.status = this.t('copied');
-    } catch {
-      this.renderRoot.querySelector('input')?.select();
-      this.status = this.t('copyFailed');
-    }
-    this.record('copy', url);
-  }
-
-  private async showQr() {
-    if (this.qr) {
-      this.qr = null;
-      return;
-    }
-    const { qrPath } = await import('../../internal/qr.js');
-    this.qr = qrPath(this.channelUrl('wechat'));
-    this.record('wechat');
-  }
-
   private onKeydown(e: KeyboardEvent) {
     if (e.key != 'Tab') return;
     const items = [...this.dialog.querySelectorAll<HTMLElement>('a[href], button, input')];
@@ -170,10 +146,7 @@ export class ShareSheet extends ShareCartElement {
   }
 
   protected override render() {
-    const copyRow = html`<div class="row">
-      <input part="link" readonly .value=${this.channelUrl('copy')} aria-label=${this.t('link')} />
-      <button part="copy" class="copy" type="button" @click=${this.copy}>${this.t('copy')}</button>
-    </div>`;
+    const link = this.copyLink;
     return html`<dialog
       part="dialog"
       aria-labelledby="title"
@@ -193,8 +166,8 @@ export class ShareSheet extends ShareCartElement {
             ? html`<p part="hint" class="hint">${this.t('inAppCopy')}</p>`
             : nothing
       }
-      ${copyRow}
-      <p part="status" class="status" role="status">${this.status}</p>
+      <div class="row">${link.field(this.channelUrl('copy'))}</div>
+      <p part="status" class="status" role="status">${link.status}</p>
       <ul part="channels">
         ${LINK_CHANNELS.map(
           (c) =>
@@ -211,28 +184,10 @@ export class ShareSheet extends ShareCartElement {
             </li>`,
         )}
         <li>
-          <button
-            part="channel channel-wechat"
-            class="channel"
-            type="button"
-            aria-expanded=${this.qr ? 'true' : 'false'}
-            aria-controls="qr"
-            @click=${this.showQr}
-          >
-            ${this.channel('wechat', this.t('wechat'))}
-          </button>
+          ${link.toggle(this.channelUrl('wechat'), 'wechat', 'channel channel-wechat', 'channel', this.channel('wechat', this.t('wechat')))}
         </li>
       </ul>
-      <div part="qr" class="qr" id="qr" ?hidden=${!this.qr}>
-        ${
-          this.qr
-            ? html`<svg viewBox="0 0 ${this.qr.size} ${this.qr.size}" role="img" aria-label=${this.t('wechatScan')}>
-                ${svg`<path d=${this.qr.d} />`}
-              </svg>
-              <span>${this.t('wechatScan')}</span>`
-            : nothing
-        }
-      </div>
+      ${link.panel(this.t('wechatScan'), true)}
     </dialog>`;
   }
 }

@@ -4,10 +4,6 @@ import type { Catalog } from '../../internal/i18n.js';
 export const messages: Catalog<
   | 'title'
   | 'close'
-  | 'link'
-  | 'copy'
-  | 'copied'
-  | 'copyFailed'
   | 'wechat'
   | 'wechatScan'
   | 'wechatMenu'
@@ -26,10 +22,6 @@ export const messages: Catalog<
   en: {
     title: 'Share this link',
     close: 'Close',
-    link: 'Your link',
-    copy: 'Copy link',
-    copied: 'Link copied',
-    copyFailed: 'Press Ctrl+C (or ⌘C) to copy the selected link',
     wechat: 'WeChat',
     wechatScan: 'Scan with WeChat to share',
     wechatMenu: 'Tap ⋯ at the top right, then Send to Chat or Share to Moments.',
@@ -48,10 +40,6 @@ export const messages: Catalog<
   'zh-Hant-HK': {
     title: '分享此連結',
     close: '關閉',
-    link: '你的連結',
-    copy: '複製連結',
-    copied: '已複製連結',
-    copyFailed: '請按 Ctrl+C（或 ⌘C）複製已選取的連結',
     wechat: '微信',
     wechatScan: '用微信掃一掃分享',
     wechatMenu: '點右上角 ⋯，再選「發送給朋友」或「分享到朋友圈」。',
@@ -64,10 +52,6 @@ export const messages: Catalog<
   'zh-Hans': {
     title: '分享此链接',
     close: '关闭',
-    link: '你的链接',
-    copy: '复制链接',
-    copied: '已复制链接',
-    copyFailed: '请按 Ctrl+C（或 ⌘C）复制已选中的链接',
     wechat: '微信',
     wechatScan: '用微信扫一扫分享',
     wechatMenu: '点右上角 ⋯，再选“发送给朋友”或“分享到朋友圈”。',

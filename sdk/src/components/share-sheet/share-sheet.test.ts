@@ -4,6 +4,7 @@ import {
   axeViolations,
   deepActive,
   equal,
+  expectQrFailure,
   match,
   mount,
   ok,
@@ -129,6 +130,12 @@ describe('<sc-share-sheet>', () => {
     equal((await axeViolations(sheet)).join('\n'), '', 'axe: QR shown');
   });
 
+  it('reports a QR code that cannot be made as sc-error, and shows none', async () => {
+    // longer than a QR code holds
+    const { sheet } = await openSheet({ link: `https://shop.example/p/oolong?note=${'x'.repeat(4000)}` });
+    await expectQrFailure(sheet, shadow(sheet, '[part~=channel-wechat]'));
+  });
+
   it('inside WeChat points to the ⋯ menu and puts the referral link in the address bar while open', async () => {
     const before = location.href;
     const { sheet } = await openSheet({ mode: 'wechat', link: `${location.origin}/p/oolong` });
@@ -159,6 +166,26 @@ describe('<sc-share-sheet>', () => {
     equal(status.getAttribute('role'), 'status');
     await waitFor(() => status.textContent!.trim(), 2000, 'the status message');
     equal((await axeViolations(sheet)).join('\n'), '', 'axe: copied');
+  });
+
+  it('where the clipboard is blocked, selects the link and says how to copy it', async () => {
+    const { sheet } = await openSheet();
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: { writeText: () => Promise.reject(new DOMException('denied', 'NotAllowedError')) },
+    });
+    try {
+      let channel = '';
+      sheet.addEventListener('sc-share', (e) => (channel = e.detail.channel));
+      shadow<HTMLButtonElement>(sheet, '[part=copy]').click();
+      await waitFor(() => channel == 'copy', 2000, 'the copy event');
+      await sheet.updateComplete;
+      match(shadow(sheet, '[part=status]').textContent, /Ctrl\+C/);
+      const input = shadow<HTMLInputElement>(sheet, '[part=link]');
+      equal(input.selectionEnd! - input.selectionStart!, input.value.length, 'the link is not selected');
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).clipboard; // the prototype's again
+    }
   });
 
   it('renders hostile text as text', async () => {
