@@ -251,3 +251,108 @@ describe('releasing a held commission', () => {
     }
   });
 });
+
+describe("the referrer's own browser (guarantee 14: own-browser self-referral)", () => {
+  const VISITOR = 'vis_referrer_browser_01';
+  const OTHER = 'vis_someone_else_00001';
+
+  async function share(shop: TestShop, token: string, visitorId?: string) {
+    const res = await call('/v1/shares', {
+      key: shop.pk,
+      origin: ORIGIN,
+      now: T0,
+      headers: { 'X-Referrer-Token': token },
+      body: { channel: 'whatsapp', ...(visitorId ? { visitorId } : {}) },
+    });
+    expect(res.status).toBe(201);
+  }
+
+  async function clickFrom(shop: TestShop, code: string, visitorId: string) {
+    const res = await call('/v1/clicks', {
+      key: shop.pk,
+      origin: ORIGIN,
+      now: T0,
+      headers: { 'CF-Connecting-IP': '203.0.113.50' },
+      body: { code, visitorId },
+    });
+    expect(res.status).toBe(201);
+    return res.body.clickId as string;
+  }
+
+  const devices = async (referrerId: string) =>
+    (
+      await env.DB.prepare('SELECT visitor_hash FROM referrer_devices WHERE referrer_id = ?').bind(referrerId).all<{
+        visitor_hash: string;
+      }>()
+    ).results;
+
+  it('a referrer who clicks their own link and buys in the browser they created it from → on_hold self_referral:visitor', async () => {
+    const shop = await createShop();
+    const { referrer } = await createReferrer(shop, { visitorId: VISITOR });
+    // the browser is kept as a salted hash, never as the visitor id itself
+    const kept = await devices(referrer.id);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.visitor_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(kept[0]!.visitor_hash).not.toContain(VISITOR);
+    const clk = await clickFrom(shop, referrer.code, VISITOR);
+    const res = await reportOrder(shop, { orderId: 'SR-V1', amountMinor: 16800, currency: 'HKD', clickId: clk });
+    expect(res.status).toBe(201);
+    expectHeld(res.body.conversion, 'visitor', 1680);
+    expect(await ledgerOf({ conversionId: res.body.conversion.id })).toEqual([
+      expect.objectContaining({ type: 'commission', bucket: 'on_hold', amount_minor: 1680, reason: 'self_referral:visitor' }),
+    ]);
+    // never released by time alone
+    await settle(T0 + 400 * DAY, shop.shopId);
+    expect((await ledgerOf({ conversionId: res.body.conversion.id })).map((e) => e.type)).toEqual(['commission']);
+  });
+
+  it('a browser the referrer later shared from counts too (the desk forgets its cached referrer)', async () => {
+    const shop = await createShop();
+    const { referrer, token } = await createReferrer(shop);
+    // warm the shop object's cache of this referrer before the new browser is known
+    const warm = await clickFrom(shop, referrer.code, OTHER);
+    const first = await reportOrder(shop, { orderId: 'SR-V2a', amountMinor: 10000, currency: 'HKD', clickId: warm });
+    expect(first.body.conversion.commissionStatus).toBe('pending');
+    await share(shop, token, VISITOR);
+    const clk = await clickFrom(shop, referrer.code, VISITOR);
+    const res = await reportOrder(shop, { orderId: 'SR-V2b', amountMinor: 16800, currency: 'HKD', clickId: clk });
+    expectHeld(res.body.conversion, 'visitor', 1680);
+  });
+
+  it('the browser the referrer claimed from counts, also when only the order names it (a typed code)', async () => {
+    const shop = await createShop();
+    const { referrer, token } = await createReferrer(shop);
+    const claim = await call('/v1/referrers/me/claim', {
+      key: shop.pk,
+      origin: ORIGIN,
+      now: T0,
+      headers: { 'X-Referrer-Token': token },
+      body: { email: 'claimer@example.hk', visitorId: VISITOR },
+    });
+    expect(claim.status).toBe(200);
+    const res = await reportOrder(shop, {
+      orderId: 'SR-V3',
+      amountMinor: 16800,
+      currency: 'HKD',
+      couponCode: referrer.code,
+      visitorId: VISITOR,
+    });
+    expectHeld(res.body.conversion, 'visitor', 1680);
+  });
+
+  it("a friend's browser is not the referrer's: the commission is pending", async () => {
+    const shop = await createShop();
+    const { referrer } = await createReferrer(shop, { visitorId: VISITOR });
+    const clk = await clickFrom(shop, referrer.code, OTHER);
+    const res = await reportOrder(shop, { orderId: 'SR-V4', amountMinor: 16800, currency: 'HKD', clickId: clk });
+    expect(res.body.conversion.commissionStatus).toBe('pending');
+    expect(res.body.conversion.explanation.selfReferral).toEqual({ self: false, reason: null });
+  });
+
+  it('without a visitor id (consent not given) nothing about the browser is stored', async () => {
+    const shop = await createShop();
+    const { referrer, token } = await createReferrer(shop);
+    await share(shop, token);
+    expect(await devices(referrer.id)).toEqual([]);
+  });
+});
