@@ -49,37 +49,36 @@ export const HttpUrl = z
     },
     { message: 'Must be an absolute http(s) URL.' },
   );
+/** A URL string checked by one of the rules of domain/urls.ts (in its local-development form). */
+const urlChecked = (problem: (url: string, env: { local: boolean }) => string | null, description: string, example: string) =>
+  z
+    .string()
+    .max(2048)
+    .superRefine((u, ctx) => {
+      const found = problem(u, { local: true });
+      if (found) ctx.addIssue({ code: 'custom', message: found });
+    })
+    .openapi({ description, example });
+
 /**
  * A product's `url` or `imageUrl`: an absolute https URL or a path on this worker ("/shop/…"). The
  * shape is checked here; http: is refused outside local development per request (lib/url-checks.ts).
  */
-export const ProductUrl = z
-  .string()
-  .max(2048)
-  .superRefine((u, ctx) => {
-    const problem = productUrlProblem(u, { local: true });
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .openapi({
-    description: 'An absolute https URL, or a path on this worker starting with "/" (http: only in local development).',
-    example: 'https://shop.example.hk/products/oolong-250g',
-  });
+export const ProductUrl = urlChecked(
+  productUrlProblem,
+  'An absolute https URL, or a path on this worker starting with "/" (http: only in local development).',
+  'https://shop.example.hk/products/oolong-250g',
+);
 
 /**
  * A shop's `webhookUrl`: an absolute https URL. Outside local development http: and non-public hosts
  * (loopback, private, link-local…) are refused per request (lib/url-checks.ts, domain/urls.ts).
  */
-export const WebhookUrl = z
-  .string()
-  .max(2048)
-  .superRefine((u, ctx) => {
-    const problem = webhookUrlProblem(u, { local: true });
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .openapi({
-    description: 'An absolute https URL on a public host (http: and private hosts only in local development).',
-    example: 'https://shop.example.hk/webhooks/sharecart',
-  });
+export const WebhookUrl = urlChecked(
+  webhookUrlProblem,
+  'An absolute https URL on a public host (http: and private hosts only in local development).',
+  'https://shop.example.hk/webhooks/sharecart',
+);
 
 export const Origin = HttpUrl.refine((u) => new URL(u).origin === u.replace(/\/$/, ''), {
   message: 'An origin is scheme://host[:port] with no path.',

@@ -73,6 +73,13 @@ const limitsNote = (kind: RateKind) =>
   `(salted IP hash, else visitor id) and ${RATE_LIMITS[kind].perShop.toLocaleString('en')} per minute per shop; ` +
   'over either, 429 `rate_limited` with Retry-After.';
 
+/** The statement that remembers the referrer's browser, when the SDK sent its visitor id. */
+function deviceOf(c: Context<AppEnv>, referrer: ReferrerRow, visitorHash: string | null): D1PreparedStatement[] {
+  return visitorHash
+    ? [referrerDeviceStatement(c.env.DB, { referrerId: referrer.id, shopId: referrer.shop_id, visitorHash, now: c.get('now') })]
+    : [];
+}
+
 async function referrerFromToken(c: Context<AppEnv>): Promise<ReferrerRow> {
   const token = c.req.header('X-Referrer-Token');
   if (!token) throw new ApiError(401, 'invalid_referrer_token', 'Send X-Referrer-Token.');
@@ -257,21 +264,7 @@ publicApi.openapi(
       created_at: c.get('now'),
     };
     try {
-      await insertReferrer(
-        c.env.DB,
-        row,
-        claim,
-        client.visitorHash
-          ? [
-              referrerDeviceStatement(c.env.DB, {
-                referrerId: row.id,
-                shopId: shop.id,
-                visitorHash: client.visitorHash,
-                now: row.created_at,
-              }),
-            ]
-          : [],
-      );
+      await insertReferrer(c.env.DB, row, claim, deviceOf(c, row, client.visitorHash));
     } catch (error) {
       if (String(error).includes('UNIQUE') && body.vanityCode) throw new ApiError(409, 'vanity_code_taken');
       throw error;
@@ -416,16 +409,7 @@ publicApi.openapi(
         displayName,
         referrer.id,
       ),
-      ...(client.visitorHash
-        ? [
-            referrerDeviceStatement(c.env.DB, {
-              referrerId: referrer.id,
-              shopId: referrer.shop_id,
-              visitorHash: client.visitorHash,
-              now: c.get('now'),
-            }),
-          ]
-        : []),
+      ...deviceOf(c, referrer, client.visitorHash),
     ]);
     // the conversion desk keeps referrers in memory: the next order must see the new contact and
     // device (self-referral), not the cached ones — this referrer only, not the whole shop
@@ -482,16 +466,7 @@ publicApi.openapi(
         sku ?? null,
         c.get('now'),
       ),
-      ...(client.visitorHash
-        ? [
-            referrerDeviceStatement(c.env.DB, {
-              referrerId: referrer.id,
-              shopId: referrer.shop_id,
-              visitorHash: client.visitorHash,
-              now: c.get('now'),
-            }),
-          ]
-        : []),
+      ...deviceOf(c, referrer, client.visitorHash),
     ]);
     // a browser this referrer had not shared from before: the desk must see it
     if (device && device.meta.changes > 0) await clickBuffer(c.env, referrer.shop_id).forgetReferrer(referrer.id);
