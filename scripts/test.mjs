@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: every test, on a fresh clone with nothing else typed.
 //   1. install what is missing (node_modules; Debian chromium as root)
-//   2. formatting (Prettier), typecheck (SDK + worker), and the committed worker-configuration.d.ts
-//      is what `npm run cf-typegen` generates (step `types`)
+//   2. formatting (Prettier), typecheck (SDK, worker, and the example merchant backend against the
+//      API's generated types), the API contract (worker/openapi.json and sdk/src/api-types.ts are what
+//      the schemas generate, and the document passes Redocly's recommended lint: step `contract`),
+//      and the committed worker-configuration.d.ts is what `npm run cf-typegen` generates (step `types`)
 //   3. build the SDK (size budgets enforced by the build), then the production worker bundle with
 //      `wrangler deploy --dry-run` (no account needed) against Cloudflare's size limits (step `deploy`)
 //   4. unit tests in Node (seeds), worker tests in workerd (real D1 + Durable Objects)
@@ -83,6 +85,17 @@ if (want('format'))
 if (want('typecheck')) {
   ok = (await step('typecheck: SDK', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) && ok;
   ok = (await step('typecheck: worker', bin('tsc'), ['-p', 'worker/tsconfig.json', '--noEmit'])) && ok;
+  ok =
+    (await step('typecheck: example merchant backend (typed API client)', bin('tsc'), [
+      '-p',
+      'examples/merchant/tsconfig.json',
+    ])) && ok;
+}
+if (want('contract')) {
+  ok = (await step('API contract current (openapi.json, api-types.ts)', 'node', ['scripts/contract.mjs', '--check'])) && ok;
+  ok =
+    (await step('OpenAPI lint (Redocly recommended)', bin('redocly'), ['lint', 'worker/openapi.json', '--format', 'summary'])) &&
+    ok;
 }
 if (want('types'))
   ok = (await step('worker types current (wrangler types)', 'node', ['scripts/deploy-check.mjs', 'types'])) && ok;

@@ -6,7 +6,7 @@
  * must never be configured on a deployed worker.
  */
 
-import type { Channel } from '../worker/src/wire';
+import type { Channel } from '../worker/src/contract/common';
 
 /** The seed of every random draw. Change it and every id and history changes. */
 export const SEED = 'sharecart-demo-harbourleaf-v1';

@@ -27,7 +27,7 @@ import { balancesOf, commissionEntries, payoutEntries, refundEntries, releaseEnt
 import type { Balances, EntryDraft } from '../worker/src/domain/ledger';
 import { detectSelfReferral } from '../worker/src/domain/self-referral';
 import type { SelfReferralVerdict } from '../worker/src/domain/self-referral';
-import type { Channel } from '../worker/src/wire';
+import type { Channel } from '../worker/src/contract/common';
 import {
   CHANNEL_WEIGHTS,
   CURRENCY,

@@ -130,7 +130,7 @@ describe('share → click → order → commission', () => {
     const { data: all } = await secretApi<{ data: Array<{ orderId: string }> }>('/v1/conversions?limit=500');
     expect(all.filter((c) => c.orderId == orderId)).toHaveLength(1);
     const { data: entries } = await secretApi<{ data: Array<Record<string, unknown>> }>(
-      `/v1/ledger?limit=1000&referrerId=${conversion.referrerId}`,
+      `/v1/ledger?limit=500&referrerId=${conversion.referrerId}`,
     );
     expect(entries.filter((e) => e.conversionId == conversion.id)).toEqual([
       expect.objectContaining({ type: 'commission', bucket: 'pending', amountMinor: 3024 }),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Harbour Leaf's own backend — the part of a shop that ShareCart never replaces. A dependency-free
- * Node HTTP server that takes the demo shop's checkout form, prices the order from ITS OWN
+ * Harbour Leaf's own backend — the part of a shop that ShareCart never replaces. A small Node HTTP
+ * server (its one dependency is openapi-fetch, the API client typed by ShareCart's OpenAPI document) that takes the demo shop's checkout form, prices the order from ITS OWN
  * catalogue (never the browser's prices), and reports it to ShareCart server-to-server with the
  * secret key and an Idempotency-Key. The secret key stays in this process: it is never sent to a
  * browser, logged, or put in a page.
@@ -18,6 +18,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
+import createClient from 'openapi-fetch';
 
 const SHIPPING_MINOR = 3000;
 const FREE_SHIPPING_FROM_MINOR = 30000;
@@ -26,39 +27,65 @@ const MAX_LINES = 50;
 const CATALOGUE_TTL_MS = 60_000;
 
 /**
- * A ShareCart API client for the server: the secret key as a bearer token, JSON in and out,
- * retries (same Idempotency-Key) on network errors, 429 and 5xx.
+ * The ShareCart API client for the server: openapi-fetch typed by the API's own document
+ * (`sdk/src/api-types.ts`, generated from the worker's schemas by `npm run contract`), so a change
+ * of the contract that breaks this backend fails `npm test`'s typecheck. The secret key as a bearer
+ * token; retries (the same Idempotency-Key) on network errors, 429 and 5xx; any other error answer
+ * is thrown with its stable `code`.
+ * @param {{ api: string, secretKey: string, fetchImpl?: typeof fetch, retries?: number }} options
  */
 export function sharecartClient({ api, secretKey, fetchImpl = fetch, retries = 3 }) {
-  async function call(method, path, body, headers = {}) {
+  /** @type {import('openapi-fetch').Client<import('../../sdk/src/api-types.ts').paths>} */
+  const client = createClient({
+    baseUrl: api,
+    headers: { authorization: `Bearer ${secretKey}` },
+    fetch: (request) => fetchImpl(request),
+  });
+
+  /**
+   * Runs one call, again after a failure worth retrying; the data of the first success.
+   * @template T
+   * @param {string} what
+   * @param {() => Promise<{ data?: T, error?: { error?: { code?: string, message?: string } }, response: Response }>} run
+   * @returns {Promise<T>}
+   */
+  async function withRetries(what, run) {
+    /** @type {unknown} */
     let lastError;
     for (let attempt = 0; attempt < retries; attempt++) {
       if (attempt) await new Promise((r) => setTimeout(r, 200 * 3 ** (attempt - 1)));
       try {
-        const res = await fetchImpl(`${api}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${secretKey}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...headers,
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
+        const { data, error, response } = await run();
+        if (data !== undefined && response.ok) return data;
+        const failure = Object.assign(new Error(error?.error?.message ?? `${what} answered ${response.status}`), {
+          status: response.status,
+          code: error?.error?.code ?? `http_${response.status}`,
         });
-        const json = await res.json().catch(() => null);
-        if (res.ok) return json;
-        const error = new Error(json?.error?.message ?? `${method} ${path} answered ${res.status}`);
-        error.status = res.status;
-        error.code = json?.error?.code ?? `http_${res.status}`;
-        if (res.status !== 429 && res.status < 500) throw error; // a definite answer: do not retry
-        lastError = error;
+        if (response.status !== 429 && response.status < 500) throw failure; // a definite answer: do not retry
+        lastError = failure;
       } catch (e) {
-        if (e.status && e.status !== 429 && e.status < 500) throw e;
+        const status = /** @type {{ status?: number }} */ (e).status;
+        if (status && status !== 429 && status < 500) throw e;
         lastError = e;
       }
     }
     throw lastError;
   }
-  return { call };
+
+  return {
+    /** The shop's products (one page of up to 500: a demo shop has a handful). */
+    products: () => withRetries('GET /v1/products', () => client.GET('/v1/products', { params: { query: { limit: 500 } } })),
+    program: () => withRetries('GET /v1/program', () => client.GET('/v1/program')),
+    /**
+     * Reports an order; the Idempotency-Key makes a retry (now or later) replay the first answer.
+     * @param {import('../../sdk/src/api-types.ts').components['schemas']['ConversionReport']} report
+     * @param {string} idempotencyKey
+     */
+    reportConversion: (report, idempotencyKey) =>
+      withRetries('POST /v1/conversions', () =>
+        client.POST('/v1/conversions', { body: report, params: { header: { 'idempotency-key': idempotencyKey } } }),
+      ),
+  };
 }
 
 /** Parses `a=1&b=2` into a Map of arrays (a field may repeat, e.g. `item`). */
@@ -117,10 +144,7 @@ export function createMerchantServer({ api, secretKey, shopUrl, fetchImpl = fetc
   let catalogue = null;
   async function loadCatalogue() {
     if (catalogue && catalogue.at > Date.now() - CATALOGUE_TTL_MS) return catalogue;
-    const [{ data: products }, { program }] = await Promise.all([
-      sharecart.call('GET', '/v1/products'),
-      sharecart.call('GET', '/v1/program'),
-    ]);
+    const [{ data: products }, { program }] = await Promise.all([sharecart.products(), sharecart.program()]);
     catalogue = { at: Date.now(), products: new Map(products.map((p) => [p.sku, p])), program };
     return catalogue;
   }
@@ -195,9 +219,7 @@ export function createMerchantServer({ api, secretKey, shopUrl, fetchImpl = fetc
     let conversion = null;
     let claim = null;
     try {
-      const answer = await sharecart.call('POST', '/v1/conversions', report, {
-        'idempotency-key': `order-${orderKey.slice(0, 32)}`,
-      });
+      const answer = await sharecart.reportConversion(report, `order-${orderKey.slice(0, 32)}`);
       conversion = answer.conversion;
       claim = answer.buyerClaimToken;
     } catch (e) {

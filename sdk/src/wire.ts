@@ -1,6 +1,23 @@
 /**
- * The worker's wire types, re-exported for the SDK (types only: no bytes in any bundle). SDK modules
- * import from here, never from `worker/` directly, so the npm build can ship these declarations
- * beside its own (`scripts/build/types.mjs` points this file's `.d.ts` at a copy of the worker's).
+ * The API's wire types as the SDK names them: aliases of the types generated from the worker's
+ * OpenAPI document (`api-types.ts`, written by `npm run contract` from the worker's zod schemas), so
+ * each shape is written once, in the worker, and a change that breaks the SDK fails its typecheck.
+ * Types only: importing this module costs no bytes.
  */
-export type * from '../../worker/src/wire.js';
+import type { components } from './api-types.js';
+
+type Schemas = components['schemas'];
+
+export type ShopConfig = Schemas['ShopConfig'];
+export type ProductConfig = Schemas['ProductConfig'];
+export type ReferrerPublic = Schemas['Referrer'];
+export type ReferrerCreated = Schemas['ReferrerCreated'];
+export type ReferrerStats = Schemas['ReferrerStats'];
+export type ClickRecorded = Schemas['ClickRecorded'];
+export type ShareRecorded = Schemas['ShareRecorded'];
+export type BrowserConversionResult = Schemas['BrowserConversionResult'];
+export type Balances = Schemas['Balances'];
+export type Channel = Schemas['Channel'];
+export type Locale = Schemas['Locale'];
+export type ApiErrorBody = Schemas['Error'];
+export type FriendReward = ShopConfig['program']['friendReward'];

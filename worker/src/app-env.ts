@@ -1,6 +1,9 @@
-/** Hono typing for the whole app: bindings from wrangler.toml and per-request variables. */
-import type { ShopRow } from './db/shops.js';
-
+/**
+ * Hono typing of the app: the bindings from wrangler.toml (and secrets), and the variables every
+ * request carries. Variables that only some routes have are declared by the middleware that sets
+ * them (e.g. `KeyEnv` in middleware/auth.ts: the shop and the key kind), so a handler can read
+ * `c.get('shop')` only behind a key middleware.
+ */
 export interface Bindings extends Env {
   /** Admin bearer token (secret; `.dev.vars` locally). */
   ADMIN_TOKEN: string;
@@ -12,9 +15,9 @@ export interface Bindings extends Env {
   IP_HASH_SALT: string;
   /** "enabled" only in tests: lets `X-ShareCart-Test-Now` set the clock. Never set in production. */
   TEST_CLOCK?: string;
+  /** JSON overrides of the rate limits (domain/rate-limits.ts); only the bench sets it. */
+  RATE_LIMITS?: string;
 }
-
-export type KeyKind = 'publishable' | 'secret' | 'admin';
 
 export interface AppEnv {
   Bindings: Bindings;
@@ -23,8 +26,7 @@ export interface AppEnv {
     requestId: string;
     /** set by the clock middleware: ms since epoch for this request */
     now: number;
-    /** set by the key middlewares */
-    shop: ShopRow;
-    keyKind: KeyKind;
+    /** set by a publishable-key middleware for the CORS middleware: the allowed origin to echo */
+    corsOrigin?: string;
   };
 }

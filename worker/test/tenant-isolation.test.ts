@@ -36,6 +36,7 @@ const A: {
   clickId: string;
   conversionId: string;
   heldConversionId: string;
+  ledgerEntryId: string;
   claimToken: string;
 } = {} as never;
 
@@ -63,6 +64,7 @@ beforeAll(async () => {
   });
   expect(held.body.conversion.commissionStatus).toBe('on_hold');
   A.heldConversionId = held.body.conversion.id;
+  A.ledgerEntryId = (await call('/v1/ledger?limit=1', { key: a.sk })).body.data[0].id;
 });
 
 const bSecret = (path: string, opts: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
@@ -77,13 +79,14 @@ describe("shop B's keys against shop A's data (guarantee 11)", () => {
     const reads = [
       await bSecret('/v1/conversions'),
       await bSecret(`/v1/conversions?referrerId=${A.referrerId}`),
-      await bSecret(`/v1/conversions?before=${A.conversionId}`),
+      await bSecret(`/v1/conversions?starting_after=${A.conversionId}`),
       await bSecret('/v1/referrers'),
-      await bSecret(`/v1/referrers?before=zzzz`),
+      await bSecret(`/v1/referrers?starting_after=${A.referrerId}`),
       await bSecret('/v1/ledger'),
       await bSecret(`/v1/ledger?referrerId=${A.referrerId}`),
-      await bSecret('/v1/ledger?after=0'),
+      await bSecret(`/v1/ledger?starting_after=${A.ledgerEntryId}`),
       await bSecret('/v1/balances'),
+      await bSecret(`/v1/balances?starting_after=${A.referrerId}`),
       await bSecret('/v1/products'),
       await bSecret('/v1/program'),
     ];

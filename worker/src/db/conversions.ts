@@ -1,4 +1,4 @@
-/** Queries for conversions (reported orders), refunds and the shop's running order total. */
+/** Queries for conversions (reported orders) and the shop's running order total. */
 import { MAX_SHOP_ORDERS_MINOR } from '../domain/money.js';
 export interface ConversionRow {
   id: string;
@@ -16,15 +16,6 @@ export interface ConversionRow {
   commission_status: 'none' | 'pending' | 'on_hold';
   explanation: string;
   request_hash: string;
-  created_at: number;
-}
-
-export interface RefundRow {
-  id: string;
-  shop_id: string;
-  conversion_id: string;
-  refund_ref: string;
-  amount_minor: number;
   created_at: number;
 }
 
@@ -138,32 +129,37 @@ export function upgradeConversionStatement(db: D1Database, c: ConversionRow, las
     );
 }
 
+/** A page of the shop's conversions, newest first, after `startingAfter` (a conversion id); reads `limit` rows. */
 export async function listConversions(
   db: D1Database,
   shopId: string,
-  opts: { limit: number; before?: string; referrerId?: string },
+  opts: { limit: number; startingAfter?: string; referrerId?: string },
 ) {
-  const where = ['shop_id = ?'];
-  const args: unknown[] = [shopId];
+  const where = ['shop_id = ?1'];
+  const args: unknown[] = [shopId, opts.limit];
   if (opts.referrerId) {
-    where.push('referrer_id = ?');
     args.push(opts.referrerId);
+    where.push(`referrer_id = ?${args.length}`);
   }
-  if (opts.before) {
-    where.push('(created_at, id) < (SELECT created_at, id FROM conversions WHERE id = ?)');
-    args.push(opts.before);
+  if (opts.startingAfter) {
+    args.push(opts.startingAfter);
+    where.push(`(created_at, id) < (SELECT created_at, id FROM conversions WHERE id = ?${args.length} AND shop_id = ?1)`);
   }
   const { results } = await db
-    .prepare(`SELECT * FROM conversions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`)
-    .bind(...args, opts.limit)
+    .prepare(`SELECT * FROM conversions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?2`)
+    .bind(...args)
     .all<ConversionRow>();
   return results;
 }
 
-export async function refundsOf(db: D1Database, conversionId: string): Promise<RefundRow[]> {
+/** A referrer's most recent conversions, newest first. */
+export async function recentConversionsOf(db: D1Database, referrerId: string, limit = 20) {
   const { results } = await db
-    .prepare('SELECT * FROM refunds WHERE conversion_id = ? ORDER BY created_at, id')
-    .bind(conversionId)
-    .all<RefundRow>();
+    .prepare(
+      `SELECT id, created_at, amount_minor, currency, commission_minor, commission_status FROM conversions
+        WHERE referrer_id = ? ORDER BY created_at DESC LIMIT ?`,
+    )
+    .bind(referrerId, limit)
+    .all<Pick<ConversionRow, 'id' | 'created_at' | 'amount_minor' | 'currency' | 'commission_minor' | 'commission_status'>>();
   return results;
 }

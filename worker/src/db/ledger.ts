@@ -129,35 +129,59 @@ export async function referrerBalances(db: D1Database, referrerId: string, curre
   return toBalances(results, currency);
 }
 
-export async function shopBalancesByReferrer(db: D1Database, shopId: string) {
+/**
+ * Balances of a page of the shop's referrers (referrer id order, after `startingAfter`): reads the
+ * entries of at most `limit` referrers.
+ */
+export async function referrerBalancesPage(
+  db: D1Database,
+  shop: { id: string; currency: string },
+  page: { limit: number; startingAfter?: string },
+): Promise<Array<{ referrerId: string; balances: Balances & { currency: string } }>> {
   const { results } = await db
     .prepare(
-      `SELECT referrer_id, bucket, SUM(amount_minor) AS total FROM ledger_entries
-        WHERE shop_id = ? GROUP BY referrer_id, bucket ORDER BY referrer_id`,
+      `SELECT e.referrer_id, e.bucket, SUM(e.amount_minor) AS total
+         FROM ledger_entries e
+        WHERE e.referrer_id IN (SELECT DISTINCT referrer_id FROM ledger_entries
+                                 WHERE shop_id = ?1 ${page.startingAfter ? 'AND referrer_id > ?3' : ''}
+                                 ORDER BY referrer_id LIMIT ?2)
+        GROUP BY e.referrer_id, e.bucket ORDER BY e.referrer_id`,
     )
-    .bind(shopId)
+    .bind(shop.id, page.limit, ...(page.startingAfter ? [page.startingAfter] : []))
     .all<{ referrer_id: string; bucket: Bucket; total: number }>();
-  return results;
+  const by = new Map<string, Array<{ bucket: Bucket; total: number }>>();
+  for (const r of results) by.set(r.referrer_id, [...(by.get(r.referrer_id) ?? []), r]);
+  return [...by].map(([referrerId, rows]) => ({ referrerId, balances: toBalances(rows, shop.currency) }));
 }
 
+/** The shop's totals per bucket, over every referrer. */
+export async function shopBalances(db: D1Database, shop: { id: string; currency: string }) {
+  const { results } = await db
+    .prepare('SELECT bucket, SUM(amount_minor) AS total FROM ledger_entries WHERE shop_id = ? GROUP BY bucket')
+    .bind(shop.id)
+    .all<{ bucket: Bucket; total: number }>();
+  return toBalances(results, shop.currency);
+}
+
+/** A page of the shop's entries in write order, after the entry `startingAfter` (an entry id). */
 export async function listLedger(
   db: D1Database,
   shopId: string,
-  opts: { limit: number; afterSeq?: number; referrerId?: string },
+  opts: { limit: number; startingAfter?: string; referrerId?: string },
 ) {
-  const where = ['shop_id = ?'];
-  const args: unknown[] = [shopId];
+  const where = ['shop_id = ?1'];
+  const args: unknown[] = [shopId, opts.limit];
   if (opts.referrerId) {
-    where.push('referrer_id = ?');
     args.push(opts.referrerId);
+    where.push(`referrer_id = ?${args.length}`);
   }
-  if (opts.afterSeq !== undefined) {
-    where.push('seq > ?');
-    args.push(opts.afterSeq);
+  if (opts.startingAfter !== undefined) {
+    args.push(opts.startingAfter);
+    where.push(`seq > COALESCE((SELECT seq FROM ledger_entries WHERE id = ?${args.length} AND shop_id = ?1), 9e18)`);
   }
   const { results } = await db
-    .prepare(`SELECT * FROM ledger_entries WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
-    .bind(...args, opts.limit)
+    .prepare(`SELECT * FROM ledger_entries WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?2`)
+    .bind(...args)
     .all<LedgerRow>();
   return results;
 }

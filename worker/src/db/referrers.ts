@@ -52,12 +52,50 @@ export function insertReferrerStatement(db: D1Database, r: ReferrerRow): D1Prepa
     );
 }
 
-export async function listReferrers(db: D1Database, shopId: string, limit: number, before?: string) {
+/** A page of the shop's referrers, newest first, after `startingAfter` (a referrer id); reads `limit` rows. */
+export async function listReferrers(db: D1Database, shopId: string, page: { limit: number; startingAfter?: string }) {
   const { results } = await db
-    .prepare(`SELECT * FROM referrers WHERE shop_id = ? ${before ? 'AND id < ?' : ''} ORDER BY id DESC LIMIT ?`)
-    .bind(...(before ? [shopId, before, limit] : [shopId, limit]))
+    .prepare(
+      `SELECT * FROM referrers WHERE shop_id = ?1
+         ${page.startingAfter ? 'AND (created_at, id) < (SELECT created_at, id FROM referrers WHERE id = ?3 AND shop_id = ?1)' : ''}
+       ORDER BY created_at DESC, id DESC LIMIT ?2`,
+    )
+    .bind(shopId, page.limit, ...(page.startingAfter ? [page.startingAfter] : []))
     .all<ReferrerRow>();
   return results;
+}
+
+/** Whether a code is taken as anyone's code or vanity code (any case). */
+export async function isCodeTaken(db: D1Database, code: string): Promise<boolean> {
+  return (await db.prepare('SELECT 1 AS x FROM referrers WHERE vanity_code = ?1 OR code = ?1').bind(code).first()) !== null;
+}
+
+export function updateContactStatement(
+  db: D1Database,
+  id: string,
+  contact: { email: string | null; phone: string | null; displayName: string | null },
+): D1PreparedStatement {
+  return db
+    .prepare('UPDATE referrers SET email = ?, phone = ?, display_name = ? WHERE id = ?')
+    .bind(contact.email, contact.phone, contact.displayName, id);
+}
+
+export async function setReferrerStatus(db: D1Database, id: string, status: ReferrerRow['status']): Promise<void> {
+  await db.prepare('UPDATE referrers SET status = ? WHERE id = ?').bind(status, id).run();
+}
+
+/** A referrer's shares, clicks (flushed to D1) and orders. */
+export async function referrerCounts(db: D1Database, referrerId: string) {
+  return (
+    (await db
+      .prepare(
+        `SELECT (SELECT count(*) FROM shares WHERE referrer_id = ?1) AS shares,
+                (SELECT count(*) FROM clicks WHERE referrer_id = ?1) AS clicks,
+                (SELECT count(*) FROM conversions WHERE referrer_id = ?1) AS orders`,
+      )
+      .bind(referrerId)
+      .first<{ shares: number; clicks: number; orders: number }>()) ?? { shares: 0, clicks: 0, orders: 0 }
+  );
 }
 
 /** Devices kept per referrer for self-referral checks (the most recent ones count). */

@@ -1,5 +1,4 @@
-/** Queries for shops, their API keys, allowed origins, commission program and products. */
-import type { Program, ProductRule } from '../domain/commission.js';
+/** Queries for shops, their API keys and allowed origins. */
 
 export interface ShopRow {
   id: string;
@@ -16,37 +15,6 @@ export interface ShopRow {
   referrer_approval: number;
   verified_buyers_only: number;
   created_at: number;
-}
-
-export interface ProgramRow {
-  shop_id: string;
-  kind: 'percent' | 'flat';
-  rate_bps: number;
-  flat_minor: number;
-  cap_minor: number | null;
-  hold_days: number;
-  window_days: number;
-  model: 'last_click' | 'first_click';
-  friend_reward_kind: 'none' | 'percent' | 'flat';
-  friend_reward_value: number;
-  /** days an unconfirmed browser report's held commission waits before it is voided; null: forever */
-  unverified_expiry_days: number | null;
-  updated_at: number;
-}
-
-export interface ProductRow {
-  shop_id: string;
-  sku: string;
-  name: string;
-  names: string;
-  price_minor: number;
-  currency: string;
-  url: string | null;
-  image_url: string | null;
-  active: number;
-  override_kind: 'percent' | 'flat' | null;
-  override_value: number | null;
-  updated_at: number;
 }
 
 export interface KeyRow {
@@ -105,80 +73,54 @@ export async function listOrigins(db: D1Database, shopId: string): Promise<strin
   return results.map((r) => r.origin);
 }
 
-export function getProgramRow(db: D1Database, shopId: string): Promise<ProgramRow | null> {
-  return db.prepare('SELECT * FROM commission_programs WHERE shop_id = ?').bind(shopId).first<ProgramRow>();
-}
-
-export function toProgram(row: ProgramRow): Program {
-  return {
-    kind: row.kind,
-    rateBps: row.rate_bps,
-    flatMinor: row.flat_minor,
-    capMinor: row.cap_minor,
-    holdDays: row.hold_days,
-    windowDays: row.window_days,
-    model: row.model,
-    friendRewardKind: row.friend_reward_kind,
-    friendRewardValue: row.friend_reward_value,
-  };
-}
-
-/** The shop's program; a shop always has one (created with the shop). */
-export async function getProgram(db: D1Database, shopId: string): Promise<Program> {
-  const row = await getProgramRow(db, shopId);
-  if (!row) throw new Error(`shop ${shopId} has no commission program`);
-  return toProgram(row);
-}
-
-export async function listProducts(db: D1Database, shopId: string, { activeOnly = false } = {}): Promise<ProductRow[]> {
-  const { results } = await db
-    .prepare(`SELECT * FROM products WHERE shop_id = ? ${activeOnly ? 'AND active = 1' : ''} ORDER BY sku`)
-    .bind(shopId)
-    .all<ProductRow>();
-  return results;
-}
-
-export function toProductRule(row: ProductRow): ProductRule {
-  return { sku: row.sku, overrideKind: row.override_kind, overrideValue: row.override_value };
-}
-
-export function upsertProductStatement(
-  db: D1Database,
-  shopId: string,
-  p: {
-    sku: string;
-    name: string;
-    names?: Record<string, string>;
-    priceMinor: number;
-    currency: string;
-    url?: string | null;
-    imageUrl?: string | null;
-    active?: boolean;
-    override?: { kind: 'percent' | 'flat'; value: number } | null;
-  },
-  now: number,
-): D1PreparedStatement {
+export function insertShopStatement(db: D1Database, shop: ShopRow): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO products (shop_id, sku, name, names, price_minor, currency, url, image_url, active, override_kind, override_value, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (shop_id, sku) DO UPDATE SET name = excluded.name, names = excluded.names,
-         price_minor = excluded.price_minor, currency = excluded.currency, url = excluded.url,
-         image_url = excluded.image_url, active = excluded.active, override_kind = excluded.override_kind,
-         override_value = excluded.override_value, updated_at = excluded.updated_at`,
+      `INSERT INTO shops (id, name, currency, locale, site_url, webhook_url, webhook_secret, disclosure_text,
+         allow_browser_conversions, referrer_approval, verified_buyers_only, created_at, claim_secret)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
-      shopId,
-      p.sku,
-      p.name,
-      JSON.stringify(p.names ?? {}),
-      p.priceMinor,
-      p.currency,
-      p.url ?? null,
-      p.imageUrl ?? null,
-      p.active === false ? 0 : 1,
-      p.override?.kind ?? null,
-      p.override?.value ?? null,
-      now,
+      shop.id,
+      shop.name,
+      shop.currency,
+      shop.locale,
+      shop.site_url,
+      shop.webhook_url,
+      shop.webhook_secret,
+      shop.disclosure_text,
+      shop.allow_browser_conversions,
+      shop.referrer_approval,
+      shop.verified_buyers_only,
+      shop.created_at,
+      shop.claim_secret,
     );
+}
+
+/** Revokes the shop's live key of `kind` and inserts the new one (its lookup: pk itself, or sha256 of sk). */
+export function replaceKeyStatements(
+  db: D1Database,
+  key: { id: string; shopId: string; kind: 'publishable' | 'secret'; lookup: string; hint: string; now: number },
+): D1PreparedStatement[] {
+  return [
+    db
+      .prepare('UPDATE api_keys SET revoked_at = ? WHERE shop_id = ? AND kind = ? AND revoked_at IS NULL')
+      .bind(key.now, key.shopId, key.kind),
+    db
+      .prepare('INSERT INTO api_keys (id, shop_id, kind, lookup, hint, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .bind(key.id, key.shopId, key.kind, key.lookup, key.hint, key.now),
+  ];
+}
+
+/** The shop's allowed origins become exactly `origins`. */
+export function replaceOriginsStatements(
+  db: D1Database,
+  shopId: string,
+  origins: string[],
+  replace = true,
+): D1PreparedStatement[] {
+  return [
+    ...(replace ? [db.prepare('DELETE FROM allowed_origins WHERE shop_id = ?').bind(shopId)] : []),
+    ...origins.map((o) => db.prepare('INSERT OR IGNORE INTO allowed_origins (shop_id, origin) VALUES (?, ?)').bind(shopId, o)),
+  ];
 }

@@ -244,3 +244,14 @@ export class KeyedLimiter {
     return verdict;
   }
 }
+
+/**
+ * The keys one client is counted under: its IP hash (and, in the first minute after the IP-hash key
+ * rotated, its hash under the previous key), else its visitor hash.
+ *
+ * @example clientKeys({ ipHash: 'a1…', ipHashPrevious: null, visitorHash: null }); // ['a1…']
+ */
+export function clientKeys(c: { ipHash: string | null; ipHashPrevious?: string | null; visitorHash: string | null }): string[] {
+  if (c.ipHash) return c.ipHashPrevious ? [c.ipHash, c.ipHashPrevious] : [c.ipHash];
+  return [c.visitorHash ?? 'anonymous'];
+}

@@ -27,8 +27,9 @@ import { computeCommission } from '../domain/commission.js';
 import type { CommissionResult, OrderItem, Program } from '../domain/commission.js';
 import { commissionEntries, cumulativeReversalMinor, withdrawEntries } from '../domain/ledger.js';
 import { detectSelfReferral, normalizeEmail, normalizePhone } from '../domain/self-referral.js';
-import type { ShopRow, ProductRow, ProgramRow } from '../db/shops.js';
-import { toProductRule, toProgram } from '../db/shops.js';
+import type { ShopRow } from '../db/shops.js';
+import type { ProductRow, ProgramRow } from '../db/catalog.js';
+import { toProductRule, toProgram } from '../db/catalog.js';
 import type { ReferrerRow } from '../db/referrers.js';
 import { findReferrersWithDevices } from '../db/referrers.js';
 import type { ClickRow } from '../db/clicks.js';
@@ -38,9 +39,9 @@ import {
   addToShopTotalStatement,
   fitsShopLimit,
   insertConversionStatement,
-  refundsOf,
   upgradeConversionStatement,
 } from '../db/conversions.js';
+import { refundsOf } from '../db/refunds.js';
 import { clearSettledDueStatement, conversionBalancesForRefund, dueStatement, insertEntryStatements } from '../db/ledger.js';
 import { outboxStatement } from '../db/outbox.js';
 import { sha256Hex } from '../lib/crypto.js';

@@ -7,7 +7,8 @@
  */
 import { createMiddleware } from 'hono/factory';
 import type { Context } from 'hono';
-import type { AppEnv, KeyKind } from '../app-env.js';
+import type { AppEnv } from '../app-env.js';
+import type { ShopRow } from '../db/shops.js';
 import { ApiError } from '../errors.js';
 import { findLiveKey, isOriginAllowed } from '../db/shops.js';
 import { sha256Hex, timingSafeEqualStr } from '../lib/crypto.js';
@@ -43,13 +44,13 @@ async function cachedOriginAllowed(db: D1Database, shopId: string, origin: strin
   return ok;
 }
 
-/** Test hook: forget cached keys and origins (after a rotation or origin change in the same isolate). */
+/** Forget cached keys and origins (the isolate that rotates keys or changes origins calls it at once). */
 export function clearKeyCache(): void {
   keyCache.clear();
   originCache.clear();
 }
 
-function bearer(c: Context<AppEnv>): string | null {
+function bearer(c: Context): string | null {
   const header = c.req.header('Authorization');
   if (!header) return null;
   const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
@@ -57,15 +58,27 @@ function bearer(c: Context<AppEnv>): string | null {
 }
 
 /** The origin the browser is calling from, or null for a non-browser or same-origin GET. */
-function requestOrigin(c: Context<AppEnv>): string | null {
+function requestOrigin(c: Context): string | null {
   const origin = c.req.header('Origin');
   if (origin && origin !== 'null') return origin.toLowerCase();
   return null;
 }
 
-/** Accepts only the listed key kinds. @example app.use(requireKey('secret')) */
-export function requireKey(...kinds: Exclude<KeyKind, 'admin'>[]) {
-  return createMiddleware<AppEnv & { Variables: { corsOrigin?: string } }>(async (c, next) => {
+export type ApiKeyKind = 'publishable' | 'secret';
+
+/** What a key middleware adds to the request: the key's shop and which kind of key it was. */
+export interface KeyEnv extends AppEnv {
+  Variables: AppEnv['Variables'] & { shop: ShopRow; keyKind: ApiKeyKind };
+}
+
+/** What the admin middleware adds: that the admin token was checked. */
+export interface AdminEnv extends AppEnv {
+  Variables: AppEnv['Variables'] & { keyKind: 'admin' };
+}
+
+/** Accepts only the listed key kinds. @example createRoute({ …, middleware: [requireKey('secret')] }) */
+export function requireKey(...kinds: ApiKeyKind[]) {
+  return createMiddleware<KeyEnv>(async (c, next) => {
     const token = bearer(c);
     if (!token) throw new ApiError(401, 'unauthorized', 'Send your key as Authorization: Bearer pk_… or sk_….');
     let kind: 'publishable' | 'secret';
@@ -110,12 +123,12 @@ export function requireKey(...kinds: Exclude<KeyKind, 'admin'>[]) {
  * Browsers omit Origin on same-origin GETs; they do send `Sec-Fetch-Site: same-origin`, in which case
  * the page's origin is the worker's own.
  */
-function sameOriginFallback(c: Context<AppEnv>): string | null {
+function sameOriginFallback(c: Context): string | null {
   if (c.req.header('Sec-Fetch-Site') === 'same-origin') return new URL(c.req.url).origin.toLowerCase();
   return null;
 }
 
-export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+export const requireAdmin = createMiddleware<AdminEnv>(async (c, next) => {
   const token = bearer(c);
   const expected = c.env.ADMIN_TOKEN;
   if (!expected || expected.length < 16) {

@@ -4,12 +4,12 @@
  * `idempotency_mismatch` and runs nothing. Errors (4xx/5xx) free the key so a corrected retry works.
  */
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../app-env.js';
+import type { KeyEnv } from './auth.js';
 import { ApiError } from '../errors.js';
 import { releaseKey, reserveKey, storeResponse } from '../db/idempotency.js';
 import { requestFingerprint } from '../lib/pseudonyms.js';
 
-export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
+export const idempotent = createMiddleware<KeyEnv>(async (c, next) => {
   const key = c.req.header('Idempotency-Key');
   if (!key) return next();
   if (key.length < 1 || key.length > 255) throw new ApiError(400, 'invalid_request', 'Idempotency-Key is 1 to 255 characters.');

@@ -2,13 +2,14 @@
  * The API's front door: `GET /v1/` (and `/v1`) says what this is and where its reference lives, so the
  * base URL that `npm start` prints answers something useful instead of a 404. No key needed.
  */
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
-import { validationHook } from '../lib/validation.js';
+import { errorResponses } from '../contract/common.js';
 import { VERSION } from '../version.js';
+import { createRouter, openRoute } from './router.js';
 
-export const apiIndex = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const apiIndex = createRouter();
 
 /** Where to go next, as paths on this worker. */
 export const API_LINKS = {
@@ -37,14 +38,15 @@ const index = (c: Context<AppEnv>) => c.json({ name: 'ShareCart API' as const, v
 
 // Mounted at the root: Hono's routing is strict about the trailing slash, and both spellings answer.
 apiIndex.openapi(
-  createRoute({
+  openRoute({
     method: 'get',
     path: '/v1',
     operationId: 'getApiIndex',
-    tags: ['Public'],
+    tags: ['Meta'],
     summary: 'What this API is, its version and where its reference lives',
     responses: {
       200: { description: 'The API index.', content: { 'application/json': { schema: ApiIndexSchema } } },
+      ...errorResponses(405),
     },
   }),
   index,

@@ -1,164 +1,79 @@
-/** The commission program and the product catalogue (secret key). Prices live here, not in the page. */
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../app-env.js';
-import { ApiError } from '../errors.js';
-import { requireKey } from '../middleware/auth.js';
-import { validationHook } from '../lib/validation.js';
-import { ProductInput, ProductSchema, ProgramSchema, Sku, errorResponses } from '../schemas.js';
-import { getProgramRow, listProducts, toProductRule, toProgram, upsertProductStatement } from '../db/shops.js';
-import type { ProgramRow } from '../db/shops.js';
-import { clickBuffer } from '../db/clicks.js';
-import { earnPerUnit } from '../domain/commission.js';
-import type { Program } from '../domain/commission.js';
-import { presentProduct } from '../lib/present.js';
-import { productUrlChecks, refuseBadUrls } from '../lib/url-checks.js';
+/** The catalogue (secret key): `/v1/program` and `/v1/products`. Prices live here, not in the page. */
+import { z } from '@hono/zod-openapi';
+import { PageQuery, Sku, errorResponses, listOf } from '../contract/common.js';
+import { ProductSchema, ProductUpdateSchema } from '../contract/products.js';
+import { ProgramSchema, ProgramUpdateSchema } from '../contract/program.js';
+import { changeProgram, listProducts, putProduct, readProgram } from '../services/catalog.js';
+import { createRouter, secretRoute } from './router.js';
 
-export const catalog = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const program = createRouter();
+export const products = createRouter();
 
-async function programOf(db: D1Database, shopId: string): Promise<ProgramRow> {
-  const row = await getProgramRow(db, shopId);
-  if (!row) throw new Error(`shop ${shopId} has no commission program`);
-  return row;
-}
+const ProgramResult = z.object({ program: ProgramSchema }).openapi('ProgramResult');
+const ProductResult = z.object({ product: ProductSchema }).openapi('ProductResult');
 
-function presentProgram(row: ProgramRow) {
-  const p = toProgram(row);
-  return {
-    kind: p.kind,
-    rateBps: p.rateBps,
-    flatMinor: p.flatMinor,
-    capMinor: p.capMinor,
-    holdDays: p.holdDays,
-    windowDays: p.windowDays,
-    model: p.model,
-    friendReward: { kind: p.friendRewardKind, value: p.friendRewardValue },
-    unverifiedExpiryDays: row.unverified_expiry_days,
-  };
-}
-
-catalog.openapi(
-  createRoute({
+program.openapi(
+  secretRoute({
     method: 'get',
-    path: '/program',
+    path: '/',
+    operationId: 'getProgram',
     tags: ['Catalog'],
     summary: 'The commission program',
-    middleware: [requireKey('secret')] as const,
-    security: [{ secretKey: [] }],
     responses: {
-      200: { description: 'The program.', content: { 'application/json': { schema: z.object({ program: ProgramSchema }) } } },
+      200: { description: 'The program.', content: { 'application/json': { schema: ProgramResult } } },
       ...errorResponses(401, 403),
     },
   }),
-  async (c) => c.json({ program: presentProgram(await programOf(c.env.DB, c.get('shop').id)) }, 200),
+  async (c) => c.json(await readProgram(c.env.DB, c.get('shop').id), 200),
 );
 
-catalog.openapi(
-  createRoute({
+program.openapi(
+  secretRoute({
     method: 'put',
-    path: '/program',
+    path: '/',
+    operationId: 'updateProgram',
     tags: ['Catalog'],
     summary: 'Change the commission program (applies to orders reported from now on)',
-    middleware: [requireKey('secret')] as const,
-    security: [{ secretKey: [] }],
-    request: { body: { content: { 'application/json': { schema: ProgramSchema.partial() } }, required: true } },
+    request: { body: { content: { 'application/json': { schema: ProgramUpdateSchema } }, required: true } },
     responses: {
-      200: { description: 'The program.', content: { 'application/json': { schema: z.object({ program: ProgramSchema }) } } },
+      200: { description: 'The program.', content: { 'application/json': { schema: ProgramResult } } },
       ...errorResponses(400, 401, 403),
     },
   }),
-  async (c) => {
-    const shop = c.get('shop');
-    const curRow = await programOf(c.env.DB, shop.id);
-    const cur = toProgram(curRow);
-    const b = c.req.valid('json');
-    const unverifiedExpiryDays = b.unverifiedExpiryDays === undefined ? curRow.unverified_expiry_days : b.unverifiedExpiryDays;
-    const next: Program = {
-      kind: b.kind ?? cur.kind,
-      rateBps: b.rateBps ?? cur.rateBps,
-      flatMinor: b.flatMinor ?? cur.flatMinor,
-      capMinor: b.capMinor === undefined ? cur.capMinor : b.capMinor,
-      holdDays: b.holdDays ?? cur.holdDays,
-      windowDays: b.windowDays ?? cur.windowDays,
-      model: b.model ?? cur.model,
-      friendRewardKind: b.friendReward?.kind ?? cur.friendRewardKind,
-      friendRewardValue: b.friendReward?.value ?? cur.friendRewardValue,
-    };
-    await c.env.DB.prepare(
-      `UPDATE commission_programs SET kind = ?, rate_bps = ?, flat_minor = ?, cap_minor = ?, hold_days = ?, window_days = ?,
-         model = ?, friend_reward_kind = ?, friend_reward_value = ?, unverified_expiry_days = ?, updated_at = ? WHERE shop_id = ?`,
-    )
-      .bind(
-        next.kind,
-        next.rateBps,
-        next.flatMinor,
-        next.capMinor,
-        next.holdDays,
-        next.windowDays,
-        next.model,
-        next.friendRewardKind,
-        next.friendRewardValue,
-        unverifiedExpiryDays,
-        c.get('now'),
-        shop.id,
-      )
-      .run();
-    await clickBuffer(c.env, shop.id).invalidate('program');
-    return c.json({ program: presentProgram(await programOf(c.env.DB, shop.id)) }, 200);
-  },
+  async (c) => c.json(await changeProgram(c.env, c.get('shop').id, c.req.valid('json'), c.get('now')), 200),
 );
 
-catalog.openapi(
-  createRoute({
+products.openapi(
+  secretRoute({
     method: 'get',
-    path: '/products',
+    path: '/',
+    operationId: 'listProducts',
     tags: ['Catalog'],
-    summary: 'All products with what one sale earns a referrer',
-    middleware: [requireKey('secret')] as const,
-    security: [{ secretKey: [] }],
+    summary: 'Products in sku order, with what one sale earns a referrer',
+    request: { query: PageQuery },
     responses: {
-      200: { description: 'Products.', content: { 'application/json': { schema: z.object({ data: z.array(ProductSchema) }) } } },
-      ...errorResponses(401, 403),
+      200: { description: 'A page of products.', content: { 'application/json': { schema: listOf(ProductSchema) } } },
+      ...errorResponses(400, 401, 403),
     },
   }),
-  async (c) => {
-    const shop = c.get('shop');
-    const program = toProgram(await programOf(c.env.DB, shop.id));
-    const rows = await listProducts(c.env.DB, shop.id);
-    return c.json({ data: rows.map((p) => presentProduct(p, earnPerUnit(p.price_minor, program, toProductRule(p)))) }, 200);
-  },
+  async (c) => c.json(await listProducts(c.env.DB, c.get('shop').id, c.req.valid('query')), 200),
 );
 
-catalog.openapi(
-  createRoute({
+products.openapi(
+  secretRoute({
     method: 'put',
-    path: '/products/{sku}',
+    path: '/{sku}',
+    operationId: 'putProduct',
     tags: ['Catalog'],
     summary: 'Create or replace a product (price, names, per-product commission override)',
-    middleware: [requireKey('secret')] as const,
-    security: [{ secretKey: [] }],
     request: {
       params: z.object({ sku: Sku }),
-      body: { content: { 'application/json': { schema: ProductInput.omit({ sku: true }) } }, required: true },
+      body: { content: { 'application/json': { schema: ProductUpdateSchema } }, required: true },
     },
     responses: {
-      200: { description: 'The product.', content: { 'application/json': { schema: z.object({ product: ProductSchema }) } } },
+      200: { description: 'The product.', content: { 'application/json': { schema: ProductResult } } },
       ...errorResponses(400, 401, 403),
     },
   }),
-  async (c) => {
-    const shop = c.get('shop');
-    const { sku } = c.req.valid('param');
-    const body = c.req.valid('json');
-    refuseBadUrls(
-      c.env,
-      productUrlChecks([body], () => ''),
-    );
-    await upsertProductStatement(c.env.DB, shop.id, { ...body, sku, currency: shop.currency }, c.get('now')).run();
-    // the conversion desk caches the catalogue: the next order must use this price and override
-    await clickBuffer(c.env, shop.id).invalidate('products');
-    const program = toProgram(await programOf(c.env.DB, shop.id));
-    const row = (await listProducts(c.env.DB, shop.id)).find((p) => p.sku === sku);
-    if (!row) throw new ApiError(404, 'not_found');
-    return c.json({ product: presentProduct(row, earnPerUnit(row.price_minor, program, toProductRule(row))) }, 200);
-  },
+  async (c) => c.json(await putProduct(c.env, c.get('shop'), c.req.valid('param').sku, c.req.valid('json'), c.get('now')), 200),
 );

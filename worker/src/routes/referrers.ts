@@ -1,204 +1,174 @@
-/** Secret-key management of referrers: list with balances, approve, block, release holds. */
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../app-env.js';
-import { ApiError } from '../errors.js';
-import { requireKey } from '../middleware/auth.js';
-import { validationHook } from '../lib/validation.js';
-import { BalancesSchema, PageQuery, ReferrerSchema, errorResponses } from '../schemas.js';
-import { getReferrer, listReferrers } from '../db/referrers.js';
-import { clickBuffer } from '../db/clicks.js';
+/**
+ * Referrers (`/v1/referrers`): created from the browser (publishable key) or by the shop (secret
+ * key); the referrer's own stats and claim (its token); the shop's list, approval, blocking,
+ * balances, and the release of a held commission.
+ */
+import { z } from '@hono/zod-openapi';
+import { PageQuery, errorResponses, listOf } from '../contract/common.js';
+import { ReferrerBalancesSchema } from '../contract/ledger.js';
+import { HoldReleasedSchema } from '../contract/conversions.js';
 import {
-  clearSettledDueStatement,
-  conversionBalances,
-  conversionLedgerState,
-  dueStatement,
-  insertEntryStatements,
-  referrerBalances,
-  unchangedSince,
-} from '../db/ledger.js';
-import { DAY_MS } from '../domain/attribution.js';
-import { getConversion } from '../db/conversions.js';
-import { getProgram } from '../db/shops.js';
-import { approveHoldEntries } from '../domain/ledger.js';
-import { newId } from '../lib/ids.js';
-import { baseUrlOf, presentReferrer } from '../lib/present.js';
+  ManagedReferrerSchema,
+  ReferrerClaimSchema,
+  ReferrerCreateSchema,
+  ReferrerCreatedSchema,
+  ReferrerResultSchema,
+  ReferrerStatsSchema,
+  ReferrerTokenHeader,
+} from '../contract/referrers.js';
+import { releaseHold } from '../services/holds.js';
+import { balancesOf, claimReferrer, createReferrer, listReferrers, myReferrerStats, setStatus } from '../services/referrers.js';
+import { baseUrlOf, createRouter, eitherKeyRoute, publishableRoute, rateLimitNote, requester, secretRoute } from './router.js';
 
-export const referrers = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const referrers = createRouter();
 
-const ManagedReferrer = ReferrerSchema.extend({
-  email: z.string().nullable(),
-  phone: z.string().nullable(),
-  customerRef: z.string().nullable(),
-  createdAt: z.number(),
-}).openapi('ManagedReferrer');
+const json = <T>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
+const IdParam = z.object({ id: z.string().max(64) });
 
 referrers.openapi(
-  createRoute({
-    method: 'get',
+  eitherKeyRoute({
+    method: 'post',
     path: '/',
+    operationId: 'createReferrer',
     tags: ['Referrers'],
-    summary: 'List referrers, newest first',
-    middleware: [requireKey('secret')] as const,
-    security: [{ secretKey: [] }],
-    request: { query: PageQuery },
+    summary: 'Create a referrer (returns its code and bearer token)',
+    description:
+      'With the publishable key: an anonymous referrer from the browser. With the secret key: also a KOL with a vanity code, contact and status.' +
+      rateLimitNote('referrer').replace('Rate-limited', 'With the publishable key, rate-limited'),
+    request: { body: json(ReferrerCreateSchema) },
     responses: {
-      200: {
-        description: 'A page of referrers.',
-        content: {
-          'application/json': { schema: z.object({ data: z.array(ManagedReferrer), nextCursor: z.string().nullable() }) },
-        },
+      201: {
+        description: 'The referrer and its token (shown once).',
+        content: { 'application/json': { schema: ReferrerCreatedSchema } },
       },
+      ...errorResponses(400, 401, 403, 409, 413, 415, 429),
+    },
+  }),
+  async (c) =>
+    c.json(
+      await createReferrer(c.env, c.get('shop'), {
+        body: c.req.valid('json'),
+        secret: c.get('keyKind') === 'secret',
+        requester: requester(c),
+        now: c.get('now'),
+        baseUrl: baseUrlOf(c),
+      }),
+      201,
+    ),
+);
+
+referrers.openapi(
+  publishableRoute({
+    method: 'get',
+    path: '/me',
+    operationId: 'getMyReferrer',
+    tags: ['Referrers'],
+    summary: "The referrer's own link, stats and earnings",
+    request: { headers: ReferrerTokenHeader },
+    responses: {
+      200: { description: 'Stats and balances.', content: { 'application/json': { schema: ReferrerStatsSchema } } },
       ...errorResponses(400, 401, 403),
     },
   }),
-  async (c) => {
-    const q = c.req.valid('query');
-    const rows = await listReferrers(c.env.DB, c.get('shop').id, q.limit, q.before);
-    const base = baseUrlOf(c.req.url);
-    return c.json(
-      {
-        data: rows.map((r) => ({
-          ...presentReferrer(r, base),
-          email: r.email,
-          phone: r.phone,
-          customerRef: r.customer_ref,
-          createdAt: r.created_at,
-        })),
-        nextCursor: rows.length === q.limit ? rows.at(-1)!.id : null,
-      },
-      200,
-    );
-  },
+  async (c) => c.json(await myReferrerStats(c.env, c.get('shop'), c.req.header('X-Referrer-Token'), baseUrlOf(c)), 200),
 );
 
-const IdParam = z.object({ id: z.string().max(64) });
+referrers.openapi(
+  publishableRoute({
+    method: 'post',
+    path: '/me/claim',
+    operationId: 'claimMyReferrer',
+    tags: ['Referrers'],
+    summary: 'Claim the anonymous referrer with an email or phone (to see earnings and get paid)',
+    description: rateLimitNote('claim'),
+    request: { headers: ReferrerTokenHeader, body: json(ReferrerClaimSchema) },
+    responses: {
+      200: { description: 'The claimed referrer.', content: { 'application/json': { schema: ReferrerResultSchema } } },
+      ...errorResponses(400, 401, 403, 429),
+    },
+  }),
+  async (c) =>
+    c.json(
+      await claimReferrer(c.env, c.get('shop'), {
+        token: c.req.header('X-Referrer-Token'),
+        body: c.req.valid('json'),
+        requester: requester(c),
+        now: c.get('now'),
+        baseUrl: baseUrlOf(c),
+      }),
+      200,
+    ),
+);
 
-for (const action of ['approve', 'block'] as const) {
+referrers.openapi(
+  secretRoute({
+    method: 'get',
+    path: '/',
+    operationId: 'listReferrers',
+    tags: ['Referrers'],
+    summary: 'List referrers, newest first',
+    request: { query: PageQuery },
+    responses: {
+      200: { description: 'A page of referrers.', content: { 'application/json': { schema: listOf(ManagedReferrerSchema) } } },
+      ...errorResponses(400, 401, 403),
+    },
+  }),
+  async (c) => c.json(await listReferrers(c.env.DB, c.get('shop').id, c.req.valid('query'), baseUrlOf(c)), 200),
+);
+
+for (const [action, status, operationId, summary] of [
+  ['approve', 'active', 'approveReferrer', 'Approve a pending (or blocked) referrer'],
+  ['block', 'blocked', 'blockReferrer', 'Block a referrer: its links stop earning'],
+] as const) {
   referrers.openapi(
-    createRoute({
+    secretRoute({
       method: 'post',
       path: `/{id}/${action}`,
+      operationId,
       tags: ['Referrers'],
-      summary: action === 'approve' ? 'Approve a pending (or blocked) referrer' : 'Block a referrer: its links stop earning',
-      middleware: [requireKey('secret')] as const,
-      security: [{ secretKey: [] }],
+      summary,
       request: { params: IdParam },
       responses: {
-        200: {
-          description: 'The referrer.',
-          content: { 'application/json': { schema: z.object({ referrer: ReferrerSchema }) } },
-        },
-        ...errorResponses(401, 403, 404),
+        200: { description: 'The referrer.', content: { 'application/json': { schema: ReferrerResultSchema } } },
+        ...errorResponses(400, 401, 403, 404),
       },
     }),
-    async (c) => {
-      const shop = c.get('shop');
-      const referrer = await getReferrer(c.env.DB, shop.id, c.req.valid('param').id);
-      if (!referrer) throw new ApiError(404, 'not_found', 'No such referrer in this shop.');
-      const status = action === 'approve' ? 'active' : 'blocked';
-      await c.env.DB.prepare('UPDATE referrers SET status = ? WHERE id = ?').bind(status, referrer.id).run();
-      await clickBuffer(c.env, shop.id).forgetReferrer(referrer.id);
-      return c.json({ referrer: presentReferrer({ ...referrer, status }, baseUrlOf(c.req.url)) }, 200);
-    },
+    async (c) => c.json(await setStatus(c.env, c.get('shop').id, c.req.valid('param').id, status, baseUrlOf(c)), 200),
   );
 }
 
 referrers.openapi(
-  createRoute({
+  secretRoute({
     method: 'get',
     path: '/{id}/balances',
+    operationId: 'getReferrerBalances',
     tags: ['Referrers'],
     summary: "A referrer's balances (sums of ledger entries)",
-    middleware: [requireKey('secret')] as const,
-    security: [{ secretKey: [] }],
     request: { params: IdParam },
     responses: {
-      200: {
-        description: 'Balances.',
-        content: { 'application/json': { schema: z.object({ referrerId: z.string(), balances: BalancesSchema }) } },
-      },
-      ...errorResponses(401, 403, 404),
+      200: { description: 'Balances.', content: { 'application/json': { schema: ReferrerBalancesSchema } } },
+      ...errorResponses(400, 401, 403, 404),
     },
   }),
-  async (c) => {
-    const shop = c.get('shop');
-    const referrer = await getReferrer(c.env.DB, shop.id, c.req.valid('param').id);
-    if (!referrer) throw new ApiError(404, 'not_found', 'No such referrer in this shop.');
-    return c.json({ referrerId: referrer.id, balances: await referrerBalances(c.env.DB, referrer.id, shop.currency) }, 200);
-  },
+  async (c) => c.json(await balancesOf(c.env.DB, c.get('shop'), c.req.valid('param').id), 200),
 );
 
 referrers.openapi(
-  createRoute({
+  secretRoute({
     method: 'post',
     path: '/holds/{conversionId}/release',
+    operationId: 'releaseHeldCommission',
     tags: ['Referrers'],
     summary:
       'Release a commission held for review (self-referral, pending referrer, unverified browser report) into the normal hold period',
-    middleware: [requireKey('secret')] as const,
-    security: [{ secretKey: [] }],
     request: { params: z.object({ conversionId: z.string().max(64) }) },
     responses: {
       200: {
         description: 'The conversion balances after the release.',
-        content: { 'application/json': { schema: z.object({ conversionId: z.string(), balances: BalancesSchema }) } },
+        content: { 'application/json': { schema: HoldReleasedSchema } },
       },
-      ...errorResponses(401, 403, 404, 409),
+      ...errorResponses(400, 401, 403, 404, 409),
     },
   }),
-  async (c) => {
-    const shop = c.get('shop');
-    const conversion = await getConversion(c.env.DB, shop.id, c.req.valid('param').conversionId);
-    if (!conversion || !conversion.referrer_id) throw new ApiError(404, 'not_found', 'No such attributed conversion.');
-    const { balances, lastSeq } = await conversionLedgerState(c.env.DB, conversion.id, conversion.currency);
-    const program = await getProgram(c.env.DB, shop.id);
-    const drafts = approveHoldEntries({
-      conversionId: conversion.id,
-      conversionBalances: balances,
-      now: c.get('now'),
-      holdDays: program.holdDays,
-      afterSeq: lastSeq,
-    });
-    if (drafts.length === 0) throw new ApiError(409, 'nothing_on_hold');
-    const txnId = newId('txn');
-    const now = c.get('now');
-    const dueAt = now + program.holdDays * DAY_MS;
-    const [moved] = await c.env.DB.batch([
-      ...insertEntryStatements(
-        c.env.DB,
-        {
-          shopId: shop.id,
-          referrerId: conversion.referrer_id,
-          currency: conversion.currency,
-          txnId,
-          conversionId: conversion.id,
-          now,
-        },
-        drafts,
-        unchangedSince(conversion.id, lastSeq, txnId),
-      ),
-      dueStatement(
-        c.env.DB,
-        {
-          conversionId: conversion.id,
-          action: 'release',
-          shopId: shop.id,
-          referrerId: conversion.referrer_id,
-          currency: conversion.currency,
-          dueAt,
-        },
-        { sql: 'EXISTS (SELECT 1 FROM ledger_entries WHERE txn_id = ?)', args: [txnId] },
-      ),
-      // an approved browser report no longer expires
-      clearSettledDueStatement(c.env.DB, conversion.id),
-    ]);
-    // a refund voided (part of) the hold meanwhile: moving the amount we read would overdraw on_hold
-    if (!moved || moved.meta.changes === 0)
-      throw new ApiError(409, 'nothing_on_hold', 'The held commission changed meanwhile; read it again.');
-    await clickBuffer(c.env, shop.id).scheduleDue(shop.id, dueAt);
-    return c.json(
-      { conversionId: conversion.id, balances: await conversionBalances(c.env.DB, conversion.id, conversion.currency) },
-      200,
-    );
-  },
+  async (c) => c.json(await releaseHold(c.env, c.get('shop'), c.req.valid('param').conversionId, c.get('now')), 200),
 );

@@ -6,7 +6,7 @@
  */
 import { ApiError } from '../errors.js';
 import { productUrlProblem, webhookUrlProblem } from '../domain/urls.js';
-import { isLocal } from './environment.js';
+import { isLocal } from '../lib/environment.js';
 
 export interface UrlCheck {
   /** where the URL is in the body, e.g. "products.2.imageUrl" */

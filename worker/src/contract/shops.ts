@@ -1,0 +1,63 @@
+/** Shops, their keys and allowed origins (admin token). */
+import { z } from '@hono/zod-openapi';
+import { Currency, LocaleSchema, Origin, WebhookUrl } from './common.js';
+import { ProductInput } from './products.js';
+import { ProgramSchema } from './program.js';
+
+const SiteUrl = z
+  .string()
+  .max(2048)
+  .refine((u) => (u.startsWith('/') ? !u.startsWith('//') : /^https?:\/\//.test(u)), {
+    message: 'An absolute http(s) URL, or a path on this worker (e.g. /shop/).',
+  })
+  .openapi({ example: 'https://shop.example.hk/' });
+
+export const ShopCreateSchema = z
+  .strictObject({
+    name: z.string().min(1).max(120),
+    currency: Currency,
+    locale: LocaleSchema.default('en'),
+    siteUrl: SiteUrl,
+    allowedOrigins: z.array(Origin).max(50).default([]),
+    webhookUrl: WebhookUrl.nullable().optional(),
+    disclosure: z.string().max(500).nullable().optional(),
+    allowBrowserConversions: z.boolean().default(false),
+    referrerApproval: z.boolean().default(false),
+    verifiedBuyersOnly: z.boolean().default(false),
+    program: ProgramSchema.partial().optional(),
+    products: z.array(ProductInput).max(1000).optional(),
+  })
+  .openapi('ShopCreate');
+export type ShopCreate = z.infer<typeof ShopCreateSchema>;
+
+export const ShopSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    currency: z.string(),
+    locale: z.string(),
+    siteUrl: z.string(),
+    webhookUrl: z.string().nullable(),
+    disclosure: z.string().nullable(),
+    allowBrowserConversions: z.boolean(),
+    referrerApproval: z.boolean(),
+    verifiedBuyersOnly: z.boolean(),
+    allowedOrigins: z.array(z.string()),
+    createdAt: z.number(),
+  })
+  .openapi('Shop');
+export type Shop = z.infer<typeof ShopSchema>;
+
+export const ShopKeysSchema = z
+  .object({
+    publishableKey: z.string().optional(),
+    secretKey: z.string().optional().openapi({ description: 'Shown once. Store it on your server.' }),
+    webhookSecret: z.string().optional(),
+  })
+  .openapi('ShopKeys');
+
+export const ShopCreatedSchema = ShopKeysSchema.extend({ shop: ShopSchema }).openapi('ShopCreated');
+export const ShopResultSchema = z.object({ shop: ShopSchema }).openapi('ShopResult');
+
+export const KeyRotationSchema = z.strictObject({ kind: z.enum(['publishable', 'secret', 'both']) }).openapi('KeyRotation');
+export const OriginsSchema = z.strictObject({ origins: z.array(Origin).max(50) }).openapi('Origins');

@@ -1,0 +1,85 @@
+/** Shops, for the worker's operator (admin token): create, rotate keys, set origins, read. */
+import { z } from '@hono/zod-openapi';
+import { errorResponses } from '../contract/common.js';
+import {
+  KeyRotationSchema,
+  OriginsSchema,
+  ShopCreateSchema,
+  ShopCreatedSchema,
+  ShopKeysSchema,
+  ShopResultSchema,
+} from '../contract/shops.js';
+import { createShop, readShop, replaceOrigins, rotateKeys } from '../services/shops.js';
+import { adminRoute, createRouter } from './router.js';
+
+export const shops = createRouter();
+
+const ShopParam = z.object({ shopId: z.string().max(64) });
+const json = <T>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
+
+shops.openapi(
+  adminRoute({
+    method: 'post',
+    path: '/',
+    operationId: 'createShop',
+    tags: ['Shops'],
+    summary: 'Create a shop with its keys, program and products',
+    request: { body: json(ShopCreateSchema) },
+    responses: {
+      201: {
+        description: 'The shop and its keys (the secret key is shown only here).',
+        content: { 'application/json': { schema: ShopCreatedSchema } },
+      },
+      ...errorResponses(400, 401, 403, 413, 415),
+    },
+  }),
+  async (c) => c.json(await createShop(c.env, c.req.valid('json'), c.get('now')), 201),
+);
+
+shops.openapi(
+  adminRoute({
+    method: 'post',
+    path: '/{shopId}/keys/rotate',
+    operationId: 'rotateShopKeys',
+    tags: ['Shops'],
+    summary: 'Rotate keys: the old key stops working at once',
+    request: { params: ShopParam, body: json(KeyRotationSchema) },
+    responses: {
+      200: { description: 'The new keys.', content: { 'application/json': { schema: ShopKeysSchema } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => c.json(await rotateKeys(c.env.DB, c.req.valid('param').shopId, c.req.valid('json').kind, c.get('now')), 200),
+);
+
+shops.openapi(
+  adminRoute({
+    method: 'put',
+    path: '/{shopId}/origins',
+    operationId: 'setShopOrigins',
+    tags: ['Shops'],
+    summary: "Replace the shop's allowed origins",
+    request: { params: ShopParam, body: json(OriginsSchema) },
+    responses: {
+      200: { description: 'The shop.', content: { 'application/json': { schema: ShopResultSchema } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => c.json(await replaceOrigins(c.env.DB, c.req.valid('param').shopId, c.req.valid('json').origins), 200),
+);
+
+shops.openapi(
+  adminRoute({
+    method: 'get',
+    path: '/{shopId}',
+    operationId: 'getShop',
+    tags: ['Shops'],
+    summary: 'Read a shop',
+    request: { params: ShopParam },
+    responses: {
+      200: { description: 'The shop.', content: { 'application/json': { schema: ShopResultSchema } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => c.json(await readShop(c.env.DB, c.req.valid('param').shopId), 200),
+);
