@@ -28,7 +28,7 @@ import { VERSION } from './version.js';
 
 // Durable Object classes must be exported from the entry module; nothing else may be (workerd
 // treats every named export as an entrypoint).
-export { ClickBuffer } from './durable/click-buffer.js';
+export { ShopObject } from './durable/shop-object.js';
 
 const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 

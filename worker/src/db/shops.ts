@@ -138,6 +138,15 @@ export async function listProducts(db: D1Database, shopId: string, { activeOnly 
   return results;
 }
 
+/** The shop's products with these skus (any state), in one query; unknown skus are simply missing. */
+export async function findProducts(db: D1Database, shopId: string, skus: readonly string[]): Promise<ProductRow[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM products WHERE shop_id = ? AND sku IN (SELECT value FROM json_each(?))')
+    .bind(shopId, JSON.stringify(skus))
+    .all<ProductRow>();
+  return results;
+}
+
 export function toProductRule(row: ProductRow): ProductRule {
   return { sku: row.sku, overrideKind: row.override_kind, overrideValue: row.override_value };
 }

@@ -7,11 +7,11 @@ import {
   balancesOf,
   commissionEntries,
   cumulativeReversalMinor,
-  payoutEntries,
   refundEntries,
   releaseEntries,
 } from './ledger.js';
-import { DAY_MS } from './attribution.js';
+import { payoutEntries } from './payouts.js';
+import { DAY_MS } from './time.js';
 
 const T = Date.UTC(2026, 0, 1);
 const zero: Balances = { onHold: 0, pending: 0, available: 0, paid: 0 };
@@ -567,92 +567,6 @@ describe('refundEntries', () => {
           refundId: 'rf',
           refundMinor: 1,
           conversionBalances: zero,
-        }),
-      'invalid_amount',
-    );
-  });
-});
-
-describe('payoutEntries', () => {
-  it('moves available to paid', () => {
-    expect(
-      payoutEntries({
-        payoutId: 'po_1',
-        referrerBalances: { ...zero, available: 5000 },
-        amountMinor: 3000,
-      }),
-    ).toEqual([
-      {
-        type: 'payout',
-        bucket: 'available',
-        amountMinor: -3000,
-        reason: 'payout',
-        dedupeKey: 'payout:po_1:available',
-      },
-      {
-        type: 'payout',
-        bucket: 'paid',
-        amountMinor: 3000,
-        reason: 'payout',
-        dedupeKey: 'payout:po_1:paid',
-      },
-    ]);
-  });
-
-  it('may pay out everything available', () => {
-    const entries = payoutEntries({
-      payoutId: 'po_1',
-      referrerBalances: { ...zero, available: 5000 },
-      amountMinor: 5000,
-    });
-    expect(balancesOf(entries)).toEqual({ ...zero, available: -5000, paid: 5000 });
-  });
-
-  it('refuses more than available, and pending money is not available', () => {
-    expectLedgerError(
-      () =>
-        payoutEntries({
-          payoutId: 'po',
-          referrerBalances: { ...zero, available: 5000, pending: 9000 },
-          amountMinor: 5001,
-        }),
-      'insufficient_available',
-    );
-  });
-
-  it('nets a clawback: a negative available balance pays nothing', () => {
-    expectLedgerError(
-      () =>
-        payoutEntries({
-          payoutId: 'po',
-          referrerBalances: { ...zero, available: -100 },
-          amountMinor: 1,
-        }),
-      'insufficient_available',
-    );
-  });
-
-  it('refuses zero and negative amounts', () => {
-    for (const amountMinor of [0, -1]) {
-      expectLedgerError(
-        () =>
-          payoutEntries({
-            payoutId: 'po',
-            referrerBalances: { ...zero, available: 5000 },
-            amountMinor,
-          }),
-        'insufficient_available',
-      );
-    }
-  });
-
-  it('refuses non-integer amounts', () => {
-    expectLedgerError(
-      () =>
-        payoutEntries({
-          payoutId: 'po',
-          referrerBalances: { ...zero, available: 5000 },
-          amountMinor: 1.5,
         }),
       'invalid_amount',
     );

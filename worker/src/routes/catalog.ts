@@ -7,7 +7,7 @@ import { validationHook } from '../lib/validation.js';
 import { ProductInput, ProductSchema, ProgramSchema, Sku, errorResponses } from '../schemas.js';
 import { getProgramRow, listProducts, toProductRule, toProgram, upsertProductStatement } from '../db/shops.js';
 import type { ProgramRow } from '../db/shops.js';
-import { clickBuffer } from '../db/clicks.js';
+import { shopObject } from '../durable/shop-object-stub.js';
 import { earnPerUnit } from '../domain/commission.js';
 import type { Program } from '../domain/commission.js';
 import { presentProduct } from '../lib/present.js';
@@ -102,7 +102,7 @@ catalog.openapi(
         shop.id,
       )
       .run();
-    await clickBuffer(c.env, shop.id).invalidate('program');
+    await shopObject(c.env, shop.id).invalidate('program');
     return c.json({ program: presentProgram(await programOf(c.env.DB, shop.id)) }, 200);
   },
 );
@@ -155,7 +155,7 @@ catalog.openapi(
     );
     await upsertProductStatement(c.env.DB, shop.id, { ...body, sku, currency: shop.currency }, c.get('now')).run();
     // the conversion desk caches the catalogue: the next order must use this price and override
-    await clickBuffer(c.env, shop.id).invalidate('products');
+    await shopObject(c.env, shop.id).invalidate('products');
     const program = toProgram(await programOf(c.env.DB, shop.id));
     const row = (await listProducts(c.env.DB, shop.id)).find((p) => p.sku === sku);
     if (!row) throw new ApiError(404, 'not_found');

@@ -23,7 +23,7 @@ import {
   errorResponses,
 } from '../schemas.js';
 import type { ShopRow } from '../db/shops.js';
-import { clickBuffer } from '../db/clicks.js';
+import { shopObject } from '../durable/shop-object-stub.js';
 import type { ConversionRow } from '../db/conversions.js';
 import { getConversion, listConversions } from '../db/conversions.js';
 import type { ReportOutcome } from '../durable/conversion-desk.js';
@@ -149,7 +149,7 @@ export async function reportConversion(
   report: Report,
   opts: { verified: boolean; now: number; client?: string[] },
 ): Promise<{ row: ConversionRow; outcome: ReportOutcome; retryAfterMs?: number }> {
-  const result = await clickBuffer(env, shop.id).report(shop, report, opts);
+  const result = await shopObject(env, shop.id).report(shop, report, opts);
   if (!result.ok) {
     throw new ApiError(result.status, result.code, result.message, undefined, result.retryAfterMs);
   }

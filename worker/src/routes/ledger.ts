@@ -8,7 +8,8 @@ import { validationHook } from '../lib/validation.js';
 import { BalancesSchema, LedgerEntrySchema, PositiveMinorAmount, errorResponses } from '../schemas.js';
 import { insertEntryStatements, listLedger, referrerBalances, shopBalancesByReferrer } from '../db/ledger.js';
 import { getReferrer } from '../db/referrers.js';
-import { LedgerRuleError, payoutEntries } from '../domain/ledger.js';
+import { LedgerRuleError } from '../domain/ledger.js';
+import { payoutEntries } from '../domain/payouts.js';
 import { newId } from '../lib/ids.js';
 import { presentLedgerEntry } from '../lib/present.js';
 

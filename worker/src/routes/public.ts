@@ -13,8 +13,8 @@ import { BalancesSchema, ChannelSchema, ReferralCode, ReferrerSchema, Sku, error
 import { getProgram, listProducts, toProductRule } from '../db/shops.js';
 import type { ReferrerRow } from '../db/referrers.js';
 import { findReferrerByTokenHash, referrerDeviceStatement } from '../db/referrers.js';
-import { clickBuffer } from '../db/clicks.js';
-import { clientKeys } from '../durable/click-buffer.js';
+import { shopObject } from '../durable/shop-object-stub.js';
+import { clientKeys } from '../domain/rate-limits.js';
 import type { RateKind } from '../domain/rate-limits.js';
 import { RATE_LIMITS } from '../domain/rate-limits.js';
 import { referrerBalances } from '../db/ledger.js';
@@ -56,7 +56,7 @@ export async function clientOf(c: Context<AppEnv>, visitorId?: string) {
 
 /** Counts one publishable-key write against the shop's limits, or answers 429 with Retry-After. */
 async function rateLimit(c: Context<AppEnv>, kind: Exclude<RateKind, 'click'>, keys: string[]): Promise<void> {
-  const verdict = await clickBuffer(c.env, c.get('shop').id).limit(kind, keys, c.get('now'));
+  const verdict = await shopObject(c.env, c.get('shop').id).limit(kind, keys, c.get('now'));
   if (!verdict.ok) {
     throw new ApiError(
       429,
@@ -270,7 +270,7 @@ publicApi.openapi(
       throw error;
     }
     // the shop's object may remember this vanity code as unknown
-    if (row.vanity_code) await clickBuffer(c.env, shop.id).forgetReferrer(null, row.vanity_code);
+    if (row.vanity_code) await shopObject(c.env, shop.id).forgetReferrer(null, row.vanity_code);
     const out: ReferrerCreated = { referrer: presentReferrer(row, baseUrlOf(c.req.url)), token };
     return c.json(out, 201);
   },
@@ -325,7 +325,7 @@ publicApi.openapi(
         )
         .bind(referrer.id)
         .first<{ shares: number; clicks: number; orders: number }>(),
-      clickBuffer(c.env, shop.id).unflushedClicksOf(referrer.id),
+      shopObject(c.env, shop.id).unflushedClicksOf(referrer.id),
       referrerBalances(db, referrer.id, shop.currency),
       db
         .prepare(
@@ -413,7 +413,7 @@ publicApi.openapi(
     ]);
     // the conversion desk keeps referrers in memory: the next order must see the new contact and
     // device (self-referral), not the cached ones — this referrer only, not the whole shop
-    await clickBuffer(c.env, referrer.shop_id).forgetReferrer(referrer.id);
+    await shopObject(c.env, referrer.shop_id).forgetReferrer(referrer.id);
     return c.json(
       { referrer: presentReferrer({ ...referrer, email, phone, display_name: displayName }, baseUrlOf(c.req.url)) },
       200,
@@ -469,7 +469,7 @@ publicApi.openapi(
       ...deviceOf(c, referrer, client.visitorHash),
     ]);
     // a browser this referrer had not shared from before: the desk must see it
-    if (device && device.meta.changes > 0) await clickBuffer(c.env, referrer.shop_id).forgetReferrer(referrer.id);
+    if (device && device.meta.changes > 0) await shopObject(c.env, referrer.shop_id).forgetReferrer(referrer.id);
     return c.json({ id, channel }, 201);
   },
 );
@@ -495,7 +495,7 @@ export async function recordClick(
   const now = c.get('now');
   const id = newId('clk');
   const [client, uaHash] = await Promise.all([clientOf(c, input.visitorId), uaPseudonym(salt, c.req.header('User-Agent'), now)]);
-  const result = await clickBuffer(c.env, shopId).record({
+  const result = await shopObject(c.env, shopId).record({
     id,
     shopId,
     code: input.code,

@@ -6,7 +6,7 @@ import { requireKey } from '../middleware/auth.js';
 import { validationHook } from '../lib/validation.js';
 import { BalancesSchema, PageQuery, ReferrerSchema, errorResponses } from '../schemas.js';
 import { getReferrer, listReferrers } from '../db/referrers.js';
-import { clickBuffer } from '../db/clicks.js';
+import { shopObject } from '../durable/shop-object-stub.js';
 import {
   clearSettledDueStatement,
   conversionBalances,
@@ -16,7 +16,7 @@ import {
   referrerBalances,
   unchangedSince,
 } from '../db/ledger.js';
-import { DAY_MS } from '../domain/attribution.js';
+import { DAY_MS } from '../domain/time.js';
 import { getConversion } from '../db/conversions.js';
 import { getProgram } from '../db/shops.js';
 import { approveHoldEntries } from '../domain/ledger.js';
@@ -97,7 +97,7 @@ for (const action of ['approve', 'block'] as const) {
       if (!referrer) throw new ApiError(404, 'not_found', 'No such referrer in this shop.');
       const status = action === 'approve' ? 'active' : 'blocked';
       await c.env.DB.prepare('UPDATE referrers SET status = ? WHERE id = ?').bind(status, referrer.id).run();
-      await clickBuffer(c.env, shop.id).forgetReferrer(referrer.id);
+      await shopObject(c.env, shop.id).forgetReferrer(referrer.id);
       return c.json({ referrer: presentReferrer({ ...referrer, status }, baseUrlOf(c.req.url)) }, 200);
     },
   );
@@ -195,7 +195,7 @@ referrers.openapi(
     // a refund voided (part of) the hold meanwhile: moving the amount we read would overdraw on_hold
     if (!moved || moved.meta.changes === 0)
       throw new ApiError(409, 'nothing_on_hold', 'The held commission changed meanwhile; read it again.');
-    await clickBuffer(c.env, shop.id).scheduleDue(shop.id, dueAt);
+    await shopObject(c.env, shop.id).scheduleDue(shop.id, dueAt);
     return c.json(
       { conversionId: conversion.id, balances: await conversionBalances(c.env.DB, conversion.id, conversion.currency) },
       200,
