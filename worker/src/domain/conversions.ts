@@ -324,6 +324,7 @@ function explanation(d: {
   verified: boolean;
 }) {
   const { program, now, verified, holdReason, commissionMinor } = d;
+  const { kind, rateBps, flatMinor, capMinor, holdDays, windowDays, model } = program;
   const expiryDays = d.facts.unverifiedExpiryDays;
   return {
     attribution: d.attribution,
@@ -337,17 +338,9 @@ function explanation(d: {
             : {}),
         }
       : commissionMinor > 0
-        ? { until: now + program.holdDays * DAY_MS, holdDays: program.holdDays }
+        ? { until: now + holdDays * DAY_MS, holdDays }
         : null,
-    program: {
-      kind: program.kind,
-      rateBps: program.rateBps,
-      flatMinor: program.flatMinor,
-      capMinor: program.capMinor,
-      holdDays: program.holdDays,
-      windowDays: program.windowDays,
-      model: program.model,
-    },
+    program: { kind, rateBps, flatMinor, capMinor, holdDays, windowDays, model },
     reportedAmountMinor: d.facts.report.amountMinor,
     verified,
     ...(!verified ? { pricedFrom: 'catalogue' } : {}),

@@ -21,27 +21,10 @@ const pay = (amountMinor: number, balances: Partial<Balances>) =>
 
 describe('payoutEntries', () => {
   it('moves available to paid', () => {
-    expect(
-      payoutEntries({
-        payoutId: 'po_1',
-        referrerBalances: { ...zero, available: 5000 },
-        amountMinor: 3000,
-      }),
-    ).toEqual([
-      {
-        type: 'payout',
-        bucket: 'available',
-        amountMinor: -3000,
-        reason: 'payout',
-        dedupeKey: 'payout:po_1:available',
-      },
-      {
-        type: 'payout',
-        bucket: 'paid',
-        amountMinor: 3000,
-        reason: 'payout',
-        dedupeKey: 'payout:po_1:paid',
-      },
+    const entries = payoutEntries({ payoutId: 'po_1', referrerBalances: { ...zero, available: 5000 }, amountMinor: 3000 });
+    expect(entries).toEqual([
+      { type: 'payout', bucket: 'available', amountMinor: -3000, reason: 'payout', dedupeKey: 'payout:po_1:available' },
+      { type: 'payout', bucket: 'paid', amountMinor: 3000, reason: 'payout', dedupeKey: 'payout:po_1:paid' },
     ]);
   });
 
