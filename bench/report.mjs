@@ -79,7 +79,7 @@ ${rows.join('\n')}
   script tag and one share button, median of 7 fresh contexts; \`sdk.task_ms\` is all main-thread task time
   of that page load; \`sdk.script_to_interactive_ms\` runs from the loader's request start to a rendered,
   enabled share button and includes the \`/v1/config\` round trip.
-- **Clicks** go through the shop's ClickBuffer Durable Object: validated against cached referrers,
+- **Clicks** go through the shop's Durable Object (ShopObject): validated against cached referrers,
   rate-limited, written to the object's SQLite storage (concurrent clicks share one commit) before the
   answer, and flushed to D1 as one \`INSERT … SELECT FROM json_each\` per 500 clicks. The per-client rate
   limit is raised for the run so that one load generator is not throttled.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 
-import { DAY_MS } from '../worker/src/domain/attribution';
+import { DAY_MS } from '../worker/src/domain/time';
 import { cumulativeReversalMinor } from '../worker/src/domain/ledger';
 import { DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY, PROGRAM } from './catalog';
 import { CLICK_COUNT, CONVERSION_COUNT, HISTORY_DAYS, SHARE_COUNT, TABLE_COLUMNS, generateSeed } from './generate';

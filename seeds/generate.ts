@@ -19,15 +19,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { DAY_MS, attribute } from '../worker/src/domain/attribution';
+import { attribute } from '../worker/src/domain/attribution';
 import type { AttributionDecision, ClickFact, ReferrerFact } from '../worker/src/domain/attribution';
 import { computeCommission, friendDiscountMinor } from '../worker/src/domain/commission';
 import type { CommissionResult, OrderItem, Program, ProductRule } from '../worker/src/domain/commission';
-import { balancesOf, commissionEntries, payoutEntries, refundEntries, releaseEntries } from '../worker/src/domain/ledger';
+import { balancesOf, commissionEntries, refundEntries, releaseEntries } from '../worker/src/domain/ledger';
+import { payoutEntries } from '../worker/src/domain/payouts';
 import type { Balances, EntryDraft } from '../worker/src/domain/ledger';
 import { detectSelfReferral } from '../worker/src/domain/self-referral';
 import type { SelfReferralVerdict } from '../worker/src/domain/self-referral';
 import type { Channel } from '../worker/src/contract/common';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../worker/src/domain/time';
 import {
   CHANNEL_WEIGHTS,
   CURRENCY,
@@ -63,8 +65,6 @@ const COUPON_ORDER_COUNT = 10;
 const EXPIRED_CLICK_ORDER_COUNT = 8;
 const OUTBOX_EVENT_COUNT = 6;
 
-const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
 /** the worker's cron runs every 5 minutes; releases are written on its ticks */
 const CRON_MS = 5 * MINUTE_MS;
 /** Hong Kong is UTC+8 all year */

@@ -9,7 +9,7 @@ import { runMaintenance } from './services/maintenance.js';
 
 // Durable Object classes must be exported from the entry module; nothing else may be (workerd
 // treats every named export as an entrypoint).
-export { ClickBuffer } from './durable/click-buffer.js';
+export { ShopObject } from './durable/shop-object.js';
 
 export default {
   fetch: app.fetch,

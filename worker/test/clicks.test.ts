@@ -1,7 +1,7 @@
 /**
  * Guarantee 14 (click integrity) and the click path's durability: clicks are rate-limited per
  * code and client (CLICK_RATE_LIMIT_PER_MINUTE = 20), a flood neither inflates stats beyond the
- * limit nor moves attribution; an acknowledged click survives the shop's ClickBuffer being
+ * limit nor moves attribution; an acknowledged click survives the shop's Durable Object (ShopObject) being
  * evicted or its D1 flush failing, and reaches D1 exactly once; short links redirect only to the
  * shop's own origins.
  */
@@ -10,12 +10,12 @@ import { env } from 'cloudflare:workers';
 import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { call, click, createReferrer, createShop, ORIGIN, type TestShop } from './helpers';
 import { T0, clickId, count, reportOrder } from './fixtures';
-import { clickBuffer } from '../src/db/clicks';
+import { shopObject } from '../src/durable/shop-object-stub';
 
 const LIMIT = 20;
 
 function stub(shop: TestShop) {
-  return clickBuffer(env, shop.shopId);
+  return shopObject(env, shop.shopId);
 }
 
 async function d1Clicks(referrerId: string): Promise<number> {
@@ -137,7 +137,7 @@ describe('an acknowledged click is never lost nor duplicated', () => {
     return results.map((r) => r.id).sort();
   }
 
-  it('clicks acknowledged before the ClickBuffer is evicted are all in D1 exactly once after the flush', async () => {
+  it('clicks acknowledged before the shop object is evicted are all in D1 exactly once after the flush', async () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop);
     const ids = await recordClicks(shop, referrer.code, 50);

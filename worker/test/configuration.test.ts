@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { ADMIN, ORIGIN, call, createReferrer, createShop } from './helpers';
 import { T0, dbFingerprint } from './fixtures';
-import { clickBuffer } from '../src/db/clicks';
+import { shopObject } from '../src/durable/shop-object-stub';
 import { sha256Hex } from '../src/lib/crypto';
 import { ipHashes, uaHash, visitorHash } from '../src/lib/pseudonyms';
 
@@ -25,7 +25,7 @@ describe('IP_HASH_SALT is required', () => {
       const shop = await createShop();
       const { referrer } = await createReferrer(shop);
       const before = await dbFingerprint();
-      const pendingBefore = await clickBuffer(env, shop.shopId).pendingCount();
+      const pendingBefore = await shopObject(env, shop.shopId).pendingCount();
       const requests: Array<[string, Parameters<typeof call>[1]]> = [
         ['/v1/clicks', { key: shop.pk, origin: ORIGIN, body: { code: referrer.code, visitorId: 'visitor-0001' } }],
         [`/r/${referrer.code}`, { headers: { 'CF-Connecting-IP': '192.0.2.1' } }],
@@ -48,7 +48,7 @@ describe('IP_HASH_SALT is required', () => {
         expect(res.body.error.requestId).toMatch(/^req_/);
       }
       expect(await dbFingerprint()).toBe(before);
-      expect(await clickBuffer(env, shop.shopId).pendingCount()).toBe(pendingBefore);
+      expect(await shopObject(env, shop.shopId).pendingCount()).toBe(pendingBefore);
     },
   );
 
@@ -82,7 +82,7 @@ describe('what a click stores', () => {
       headers: { 'CF-Connecting-IP': ip, 'User-Agent': ua },
     });
     expect(res.status).toBe(201);
-    await clickBuffer(env, shop.shopId).flush();
+    await shopObject(env, shop.shopId).flush();
     const row = await env.DB.prepare('SELECT ip_hash, ua_hash, visitor_hash FROM clicks WHERE id = ?')
       .bind(res.body.clickId)
       .first<{ ip_hash: string; ua_hash: string; visitor_hash: string }>();

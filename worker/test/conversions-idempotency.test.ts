@@ -7,7 +7,7 @@ import { env } from 'cloudflare:workers';
 import { call, createReferrer, createShop, tableCounts, DAY } from './helpers';
 import { T0, clickId, count, dbFingerprint, ledgerOf, reportOrder } from './fixtures';
 import { IDEMPOTENCY_TTL_MS, purgeExpiredKeys } from '../src/db/idempotency';
-import { clickBuffer } from '../src/db/clicks';
+import { shopObject } from '../src/durable/shop-object-stub';
 import { evictDurableObject } from 'cloudflare:test';
 
 const HOUR = 3_600_000;
@@ -117,7 +117,7 @@ describe('the uniqueness constraint is the last line of defence', () => {
     const { shop, body } = await attributedOrder('ORD-EVICT');
     const first = await reportOrder(shop, body);
     expect(first.status).toBe(201);
-    await evictDurableObject(clickBuffer(env, shop.shopId));
+    await evictDurableObject(shopObject(env, shop.shopId));
     const [same, changed] = await Promise.all([reportOrder(shop, body), reportOrder(shop, { ...body, amountMinor: 1 })]);
     expect(same.status).toBe(201);
     expect(same.body).toEqual(first.body);

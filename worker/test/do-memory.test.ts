@@ -1,6 +1,6 @@
 /**
  * Guarantee 18, bounded memory: whatever the input, the shop's Durable Object keeps bounded caches
- * (durable/conversion-desk.ts, domain/rate-limits.ts) — recent orders by bytes (2 MiB), referrers
+ * (durable/conversion-desk.ts, durable/shop-cache.ts, domain/rate-limits.ts) — recent orders by bytes (2 MiB), referrers
  * (5,000), unknown codes (10,000), products (2,000) and rate-limited clients (10,000 per kind) —
  * and what falls out of a cache is read again from D1, so answers do not change. Sizes come from
  * the object's own `metrics()`. Real D1 and Durable Objects, injected clock.
@@ -11,8 +11,9 @@ import { runInDurableObject } from 'cloudflare:test';
 import { call, createShop, type TestShop } from './helpers';
 import { T0, reportOrder } from './fixtures';
 import { shopObject } from './money-path';
-import type { ClickBuffer, ClickInput } from '../src/durable/click-buffer';
+import type { ClickInput, ShopObject } from '../src/durable/shop-object';
 import { ConversionDesk } from '../src/durable/conversion-desk';
+import { ShopCache } from '../src/durable/shop-cache';
 
 async function secretReferrer(shop: TestShop) {
   const res = await call('/v1/referrers', { key: shop.sk, body: {} });
@@ -35,8 +36,8 @@ function clickInput(shop: TestShop, code: string, ipHash: string): ClickInput {
 }
 
 /** Runs `work(i)` for i in [0, n) inside the shop's object, `width` at a time. */
-async function inObject<T>(shop: TestShop, n: number, width: number, work: (instance: ClickBuffer, i: number) => Promise<T>) {
-  return runInDurableObject(shopObject(shop), async (instance: ClickBuffer) => {
+async function inObject<T>(shop: TestShop, n: number, width: number, work: (instance: ShopObject, i: number) => Promise<T>) {
+  return runInDurableObject(shopObject(shop), async (instance: ShopObject) => {
     const out: T[] = [];
     for (let start = 0; start < n; start += width) {
       out.push(...(await Promise.all(Array.from({ length: Math.min(width, n - start) }, (_, j) => work(instance, start + j)))));
@@ -70,7 +71,7 @@ describe("the shop object's memory is bounded (guarantee 18)", () => {
     expect(desk.recentOrderBytes).toBeLessThanOrEqual(ConversionDesk.RECENT_BYTES);
     expect(desk.recentOrders).toBeGreaterThan(0);
     expect(desk.recentOrders).toBeLessThan(300);
-    expect(desk.products).toBe(ConversionDesk.MAX_PRODUCTS);
+    expect(desk.products).toBe(ShopCache.MAX_PRODUCTS);
 
     // the last order is remembered: its replay costs no D1 statement
     const d1 = async () => (await stub.metrics()).d1.statements;
@@ -108,13 +109,13 @@ describe("the shop object's memory is bounded (guarantee 18)", () => {
     );
     expect(results.filter((r) => r.ok)).toHaveLength(N);
     const stub = shopObject(shop);
-    expect((await stub.metrics()).desk.referrers).toBe(ConversionDesk.MAX_REFERRERS);
+    expect((await stub.metrics()).desk.referrers).toBe(ShopCache.MAX_REFERRERS);
 
     const s = (await stub.metrics()).d1.statements;
     const again = await stub.record(clickInput(shop, 'mem00000', 'another-client'));
     expect(again).toMatchObject({ ok: true, referrerId: 'ref_mem00000' });
     expect((await stub.metrics()).d1.statements).toBe(s + 1);
-    expect((await stub.metrics()).desk.referrers).toBe(ConversionDesk.MAX_REFERRERS);
+    expect((await stub.metrics()).desk.referrers).toBe(ShopCache.MAX_REFERRERS);
   });
 
   it('unknown codes: 12,000 distinct ones keep at most 10,000 cached, each read once; evicted ones are read again', async () => {
@@ -125,7 +126,7 @@ describe("the shop object's memory is bounded (guarantee 18)", () => {
     const results = await inObject(shop, 12_000, 500, (instance, i) => instance.record(clickInput(shop, code(i), `client-${i}`)));
     expect(results.every((r) => !r.ok && r.reason === 'referrer_not_found')).toBe(true);
     const m = await stub.metrics();
-    expect(m.desk.unknownCodes).toBe(ConversionDesk.MAX_UNKNOWN_CODES);
+    expect(m.desk.unknownCodes).toBe(ShopCache.MAX_UNKNOWN_CODES);
     expect(m.desk.referrers).toBe(0);
     expect(m.d1.statements - s0).toBe(12_000);
     expect(m.rateLimitedClients).toBe(0);
@@ -135,7 +136,7 @@ describe("the shop object's memory is bounded (guarantee 18)", () => {
     expect((await stub.metrics()).d1.statements - s0).toBe(12_000);
     await inObject(shop, 100, 100, (instance, i) => instance.record(clickInput(shop, code(i), 'again')));
     expect((await stub.metrics()).d1.statements - s0).toBe(12_100);
-    expect((await stub.metrics()).desk.unknownCodes).toBe(ConversionDesk.MAX_UNKNOWN_CODES);
+    expect((await stub.metrics()).desk.unknownCodes).toBe(ShopCache.MAX_UNKNOWN_CODES);
   });
 
   it('rate limits: 12,000 distinct clients of each kind keep at most 10,000 per kind, and still limit the newest', async () => {

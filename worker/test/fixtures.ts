@@ -6,6 +6,7 @@
 import { env } from 'cloudflare:workers';
 import { TABLES, call, click, type CallOptions, type TestShop } from './helpers';
 import { settleDue } from '../src/db/ledger';
+import type { ConversionReportInput } from '../src/domain/conversions';
 
 /**
  * 2031-01-15T00:00:00Z: every test runs on an injected clock from here (X-ShareCart-Test-Now). It lies
@@ -16,18 +17,8 @@ export const T0 = Date.UTC(2031, 0, 15);
 
 export const db = (): D1Database => env.DB;
 
-export interface OrderReport {
-  orderId: string;
-  amountMinor: number;
-  currency: string;
-  items?: Array<{ sku: string; quantity: number; unitPriceMinor: number }>;
-  clickId?: string;
-  referralCode?: string;
-  couponCode?: string;
-  visitorId?: string;
-  customer?: { ref?: string; email?: string; phone?: string; referrerToken?: string };
-  occurredAt?: number;
-}
+/** An order as a shop reports it (the body of POST /v1/conversions). */
+export type OrderReport = ConversionReportInput;
 
 /** POST /v1/conversions with the shop's secret key. */
 export function reportOrder(shop: TestShop, body: OrderReport | Record<string, unknown>, opts: CallOptions = {}) {

@@ -14,7 +14,7 @@ import worker from '../src/index';
 import { ERROR_CODES } from '../src/errors';
 import { ADMIN, BASE, call, createReferrer, createShop, ORIGIN, type TestShop } from './helpers';
 import { T0, clickId, dbFingerprint, reportOrder } from './fixtures';
-import { clickBuffer } from '../src/db/clicks';
+import { shopObject } from '../src/durable/shop-object-stub';
 
 const SEED = 20260115;
 const RUNS = 25;
@@ -166,7 +166,7 @@ beforeAll(async () => {
   referrerToken = created.token;
   const clk = await clickId(shop, created.referrer.code);
   expect((await reportOrder(shop, { orderId: 'FZ-BASE', amountMinor: 16800, currency: 'HKD', clickId: clk })).status).toBe(201);
-  await clickBuffer(env, shop.shopId).flush();
+  await shopObject(env, shop.shopId).flush();
 
   doc = (await call('/openapi.json')).body;
   operations = [];

@@ -7,7 +7,7 @@ import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import { ORIGIN, call, type TestShop } from './helpers';
 import { T0 } from './fixtures';
-import { clickBuffer } from '../src/db/clicks';
+import { shopObject as shopObjectOf } from '../src/durable/shop-object-stub';
 
 export const OOLONG = { sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 };
 
@@ -54,7 +54,7 @@ export async function balances(shop: TestShop, referrerId: string, now = T0) {
 
 /** The shop's Durable Object (click buffer, conversion desk, rate limits, due ledger work). */
 export function shopObject(shop: TestShop) {
-  return clickBuffer(env, shop.shopId);
+  return shopObjectOf(env, shop.shopId);
 }
 
 /** Ledger entries of a conversion with the columns that matter for the money path, in write order. */

@@ -13,7 +13,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { call, click, createReferrer, createShop, ORIGIN, type TestShop } from './helpers';
 import { T0, count } from './fixtures';
 import { expectRateLimited, shopObject } from './money-path';
-import type { ClickBuffer } from '../src/durable/click-buffer';
+import type { ShopObject } from '../src/durable/shop-object';
 import { findReferrersWithDevices } from '../src/db/referrers';
 
 type Res = Awaited<ReturnType<typeof call>>;
@@ -166,7 +166,7 @@ describe('per-shop limits of publishable-key writes', () => {
 
   it('referrers, shares and browser reports: exactly the per-shop limit of distinct clients is admitted in a minute', async () => {
     const shop = await createShop();
-    await runInDurableObject(shopObject(shop), async (instance: ClickBuffer) => {
+    await runInDurableObject(shopObject(shop), async (instance: ShopObject) => {
       for (const [kind, perShop] of [
         ['referrer', 1_200],
         ['share', 6_000],
@@ -308,7 +308,7 @@ describe('a cold burst', () => {
     const shop = await createShop();
     const stub = shopObject(shop);
     const s0 = (await stub.metrics()).d1.statements;
-    const results = await runInDurableObject(stub, (instance: ClickBuffer) =>
+    const results = await runInDurableObject(stub, (instance: ShopObject) =>
       Promise.all(
         Array.from({ length: 200 }, (_, i) =>
           instance.record({

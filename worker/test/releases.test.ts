@@ -14,7 +14,7 @@ import { T0, count, dbFingerprint, ledgerOf, reportOrder, settle, sumBuckets } f
 import { balances, outboxOf, payout, refund, shopObject } from './money-path';
 import { settleDue } from '../src/db/ledger';
 import { meteredD1 } from '../src/durable/d1-meter';
-import type { ClickBuffer } from '../src/durable/click-buffer';
+import type { ShopObject } from '../src/durable/shop-object';
 
 const HOLD = 30 * DAY;
 const ZERO = { onHold: 0, pending: 0, available: 0, paid: 0 };
@@ -262,8 +262,8 @@ describe('the shop alarm and the cron release on their own', () => {
 
     // the alarm again, run directly and as the runtime would: nothing changes
     const before = await dbFingerprint();
-    await runInDurableObject(shopObject(shop), (instance: ClickBuffer) => instance.alarm());
-    await runInDurableObject(shopObject(shop), (_instance: ClickBuffer, state) => state.storage.setAlarm(Date.now() + 3_600_000));
+    await runInDurableObject(shopObject(shop), (instance: ShopObject) => instance.alarm());
+    await runInDurableObject(shopObject(shop), (_instance: ShopObject, state) => state.storage.setAlarm(Date.now() + 3_600_000));
     expect(await runDurableObjectAlarm(shopObject(shop))).toBe(true);
     expect(await dbFingerprint()).toBe(before);
   });

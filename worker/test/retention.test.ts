@@ -2,7 +2,7 @@
  * Issue 8 (privacy), retention: a click's landing URL and its IP, user-agent and visitor hashes are
  * dropped after the shop's attribution window + RETENTION_MARGIN_DAYS — in D1 by the cron (in
  * bounded batches, through a partial index, a second run touching nothing) and in the shop's
- * ClickBuffer, whose local copy of such clicks is deleted. The click itself stays for stats.
+ * ShopObject, whose local copy of such clicks is deleted. The click itself stays for stats.
  */
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
@@ -16,7 +16,7 @@ import {
 import worker from '../src/index';
 import { DAY, ORIGIN, call, createReferrer, createShop, type TestShop } from './helpers';
 import { T0, dbFingerprint } from './fixtures';
-import { clickBuffer } from '../src/db/clicks';
+import { shopObject } from '../src/durable/shop-object-stub';
 import { RETENTION_BATCH_ROWS, pruneClickPersonalData } from '../src/db/retention';
 import { RETENTION_MARGIN_DAYS } from '../src/domain/retention';
 
@@ -69,7 +69,7 @@ function expectKept(c: StoredClick) {
 
 async function localClicks(shop: TestShop): Promise<StoredClick[]> {
   return runInDurableObject(
-    clickBuffer(env, shop.shopId),
+    shopObject(env, shop.shopId),
     (_instance, state) => state.storage.sql.exec('SELECT * FROM click_log ORDER BY seq').toArray() as unknown as StoredClick[],
   );
 }
@@ -91,8 +91,8 @@ describe('D1: personal click fields are pruned after the window + margin', () =>
       shortOld: await personalClick(short, other.referrer.code, NOW - 10 * DAY - 1),
       shortRecent: await personalClick(short, other.referrer.code, NOW - 9 * DAY),
     };
-    await clickBuffer(env, shop.shopId).flush();
-    await clickBuffer(env, short.shopId).flush();
+    await shopObject(env, shop.shopId).flush();
+    await shopObject(env, short.shopId).flush();
     const before = await d1Click(ids.old);
 
     const first = await pruneClickPersonalData(env.DB, NOW);
@@ -129,8 +129,8 @@ describe('D1: personal click fields are pruned after the window + margin', () =>
     const aIds = [];
     for (let i = 0; i < 5; i++) aIds.push(await personalClick(a, ra.referrer.code, at - 60 * DAY + i));
     const bId = await personalClick(b, rb.referrer.code, at - 40 * DAY);
-    await clickBuffer(env, a.shopId).flush();
-    await clickBuffer(env, b.shopId).flush();
+    await shopObject(env, a.shopId).flush();
+    await shopObject(env, b.shopId).flush();
     // the other tests' clicks are due at this clock too: prune them first, so the counts below are ours
     while ((await pruneClickPersonalData(env.DB, at - 59 * DAY - 1)).clicks > 0);
 
@@ -161,7 +161,7 @@ describe('D1: personal click fields are pruned after the window + margin', () =>
     const shop = await createShop();
     const { referrer } = await createReferrer(shop);
     const id = await personalClick(shop, referrer.code, Date.now() - 40 * DAY);
-    await clickBuffer(env, shop.shopId).flush();
+    await shopObject(env, shop.shopId).flush();
     expectKept(await d1Click(id));
     const ctx = createExecutionContext();
     await worker.scheduled!(createScheduledController(), { ...env, IP_HASH_SALT: undefined } as never, ctx);
@@ -170,22 +170,22 @@ describe('D1: personal click fields are pruned after the window + margin', () =>
   });
 });
 
-describe("the ClickBuffer's local copy follows the same retention", () => {
+describe("the shop object's local copy follows the same retention", () => {
   it('flushed clicks older than window + margin are deleted from the object; newer and unflushed ones stay', async () => {
     const shop = await createShop(); // window 30 days
     const { referrer } = await createReferrer(shop);
     const cutoff = NOW - 37 * DAY;
     const old = await personalClick(shop, referrer.code, cutoff - DAY);
     const recent = await personalClick(shop, referrer.code, NOW - DAY);
-    await clickBuffer(env, shop.shopId).flush();
+    await shopObject(env, shop.shopId).flush();
     const unflushedOld = await personalClick(shop, referrer.code, cutoff - 2 * DAY);
     expect((await localClicks(shop)).map((c) => c.id)).toEqual([old, recent, unflushedOld]);
 
-    await clickBuffer(env, shop.shopId).pruneLocalClicks(NOW);
+    await shopObject(env, shop.shopId).pruneLocalClicks(NOW);
     expect((await localClicks(shop)).map((c) => c.id)).toEqual([recent, unflushedOld]);
     // flushed, then pruned: it reaches D1 (where the cron nulls its fields) and leaves the object
-    await clickBuffer(env, shop.shopId).flush();
-    await clickBuffer(env, shop.shopId).pruneLocalClicks(NOW);
+    await shopObject(env, shop.shopId).flush();
+    await shopObject(env, shop.shopId).pruneLocalClicks(NOW);
     expect((await localClicks(shop)).map((c) => c.id)).toEqual([recent]);
     expectKept((await localClicks(shop))[0]!);
     await pruneClickPersonalData(env.DB, NOW);
@@ -198,8 +198,8 @@ describe("the ClickBuffer's local copy follows the same retention", () => {
     const { referrer } = await createReferrer(shop);
     const old = await personalClick(shop, referrer.code, NOW - 10 * DAY - 1);
     const kept = await personalClick(shop, referrer.code, NOW - 9 * DAY);
-    await clickBuffer(env, shop.shopId).flush();
-    await clickBuffer(env, shop.shopId).pruneLocalClicks(NOW);
+    await shopObject(env, shop.shopId).flush();
+    await shopObject(env, shop.shopId).pruneLocalClicks(NOW);
     const left = (await localClicks(shop)).map((c) => c.id);
     expect(left).toContain(kept);
     expect(left).not.toContain(old);
@@ -208,7 +208,7 @@ describe("the ClickBuffer's local copy follows the same retention", () => {
   it('an object holding clicks keeps an alarm for its next daily prune, and a new click still flushes promptly', async () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop);
-    const stub = clickBuffer(env, shop.shopId);
+    const stub = shopObject(env, shop.shopId);
     await personalClick(shop, referrer.code, Date.now());
     expect(await runDurableObjectAlarm(stub)).toBe(true); // flush + first prune
     const prune = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());

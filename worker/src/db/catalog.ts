@@ -174,3 +174,12 @@ export async function listProductsPage(
 export function getProduct(db: D1Database, shopId: string, sku: string): Promise<ProductRow | null> {
   return db.prepare('SELECT * FROM products WHERE shop_id = ? AND sku = ?').bind(shopId, sku).first<ProductRow>();
 }
+
+/** The shop's products with these skus (any state), in one query; unknown skus are simply missing. */
+export async function findProducts(db: D1Database, shopId: string, skus: readonly string[]): Promise<ProductRow[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM products WHERE shop_id = ? AND sku IN (SELECT value FROM json_each(?))')
+    .bind(shopId, JSON.stringify(skus))
+    .all<ProductRow>();
+  return results;
+}

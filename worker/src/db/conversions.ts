@@ -1,5 +1,17 @@
-/** Queries for conversions (reported orders) and the shop's running order total. */
+/**
+ * Queries for conversions (reported orders) and the shop's running order total, and the
+ * batches that record a decided conversion (domain/conversions.ts) with its ledger entries, due
+ * work and webhook event.
+ */
+import type { ConversionDecision } from '../domain/conversions.js';
+import { commissionEntries, withdrawEntries } from '../domain/ledger.js';
+import type { Balances } from '../domain/ledger.js';
 import { MAX_SHOP_ORDERS_MINOR } from '../domain/money.js';
+import { DAY_MS } from '../domain/time.js';
+import { newId } from '../lib/ids.js';
+import { clearSettledDueStatement, dueStatement, insertEntryStatements } from './ledger.js';
+import { outboxStatement } from './outbox.js';
+
 export interface ConversionRow {
   id: string;
   shop_id: string;
@@ -20,11 +32,21 @@ export interface ConversionRow {
 }
 
 export function getConversionByOrder(db: D1Database, shopId: string, orderId: string): Promise<ConversionRow | null> {
-  return db.prepare('SELECT * FROM conversions WHERE shop_id = ? AND order_id = ?').bind(shopId, orderId).first<ConversionRow>();
+  return conversionByOrderStatement(db, shopId, orderId).first<ConversionRow>();
 }
 
 export function getConversion(db: D1Database, shopId: string, id: string): Promise<ConversionRow | null> {
-  return db.prepare('SELECT * FROM conversions WHERE shop_id = ? AND id = ?').bind(shopId, id).first<ConversionRow>();
+  return conversionStatement(db, shopId, id).first<ConversionRow>();
+}
+
+/** Reads the shop's conversion of an order; put last in a batch to read what the batch left. */
+export function conversionByOrderStatement(db: D1Database, shopId: string, orderId: string): D1PreparedStatement {
+  return db.prepare('SELECT * FROM conversions WHERE shop_id = ? AND order_id = ?').bind(shopId, orderId);
+}
+
+/** Reads one conversion of the shop; put last in a batch to read what the batch left. */
+export function conversionStatement(db: D1Database, shopId: string, id: string): D1PreparedStatement {
+  return db.prepare('SELECT * FROM conversions WHERE shop_id = ? AND id = ?').bind(shopId, id);
 }
 
 const COLUMNS = `id, shop_id, order_id, amount_minor, currency, items, referrer_id, click_id, source, verified,
@@ -162,4 +184,157 @@ export async function recentConversionsOf(db: D1Database, referrerId: string, li
     .bind(referrerId, limit)
     .all<Pick<ConversionRow, 'id' | 'created_at' | 'amount_minor' | 'currency' | 'commission_minor' | 'commission_status'>>();
   return results;
+}
+
+/** A guard for the statements of one batch: SQL evaluated in each statement, with its arguments. */
+type Guard = { sql: string; args: unknown[] };
+
+/**
+ * The ledger and due-work statements that credit a decision's commission, written only under
+ * `ours`: the commission (on hold or pending), its release when it is pending, and the expiry of
+ * an unconfirmed browser report's hold.
+ */
+function creditStatements(
+  db: D1Database,
+  decision: ConversionDecision,
+  now: number,
+  ours: Guard,
+  credit: 'first' | 'verified',
+): D1PreparedStatement[] {
+  const { row, referrer, program, holdReason } = decision;
+  if (!referrer || row.commission_minor === 0) return [];
+  const drafts = commissionEntries({
+    conversionId: row.id,
+    commissionMinor: row.commission_minor,
+    onHold: holdReason !== null,
+    holdReason: holdReason ?? undefined,
+    now,
+    holdDays: program.holdDays,
+    credit,
+  });
+  const statements = insertEntryStatements(
+    db,
+    { shopId: row.shop_id, referrerId: referrer.id, currency: row.currency, txnId: newId('txn'), conversionId: row.id, now },
+    drafts,
+    ours,
+  );
+  const due = { conversionId: row.id, shopId: row.shop_id, referrerId: referrer.id, currency: row.currency };
+  if (holdReason === null) {
+    statements.push(dueStatement(db, { ...due, action: 'release', dueAt: now + program.holdDays * DAY_MS }, ours));
+  }
+  const expiry = decision.unverifiedExpiryDays;
+  if (row.verified === 0 && expiry) {
+    statements.push(dueStatement(db, { ...due, action: 'expire', dueAt: now + expiry * DAY_MS }, ours));
+  }
+  return statements;
+}
+
+/**
+ * One batch that records a new conversion: the row (unless the order is already recorded or the
+ * shop's limit refuses it), the shop's total, the commission with its due work and the
+ * `conversion.attributed` event — all only if our row won. The last statement reads the stored
+ * row of the order, ours or the one that was there.
+ */
+export function newConversionStatements(db: D1Database, decision: ConversionDecision): D1PreparedStatement[] {
+  const { row, referrer } = decision;
+  const now = row.created_at;
+  const ours = { sql: 'EXISTS (SELECT 1 FROM conversions WHERE id = ?)', args: [row.id] };
+  const statements = [
+    insertConversionStatement(db, row),
+    addToShopTotalStatement(db, row.shop_id, row.amount_minor, ours),
+    ...creditStatements(db, decision, now, ours, 'first'),
+  ];
+  if (referrer) {
+    statements.push(
+      outboxStatement(db, {
+        shopId: row.shop_id,
+        type: 'conversion.attributed',
+        payload: {
+          conversionId: row.id,
+          orderId: row.order_id,
+          referrerId: referrer.id,
+          amountMinor: row.amount_minor,
+          currency: row.currency,
+          commissionMinor: row.commission_minor,
+          commissionStatus: row.commission_status,
+          verified: row.verified === 1,
+        },
+        dedupeKey: `conversion.attributed:${row.id}`,
+        now,
+        onlyIf: ours,
+      }),
+    );
+  }
+  statements.push(conversionByOrderStatement(db, row.shop_id, row.order_id));
+  return statements;
+}
+
+/**
+ * One batch in which the shop's server report supersedes a browser report: the row becomes
+ * verified with the server's numbers (only while unverified and unchanged since `held` was read),
+ * everything the browser's commission still holds is taken back from whichever referrer it was
+ * credited to, the server's commission (`creditedMinor`, after earlier refunds) is credited, the
+ * shop's total grows by `increaseMinor`, and `conversion.verified` is announced — each only if the
+ * upgrade was ours. The last statement reads the row.
+ */
+export function upgradeStatements(
+  db: D1Database,
+  input: {
+    existing: ConversionRow;
+    decision: ConversionDecision;
+    /** what the browser's commission holds (paid as a refund sees it) and the seq it was read at */
+    held: { balances: Balances; lastSeq: number };
+    creditedMinor: number;
+    increaseMinor: number;
+    now: number;
+  },
+): D1PreparedStatement[] {
+  const { existing, decision, held, now } = input;
+  const row = decision.row;
+  const ours = {
+    sql: 'EXISTS (SELECT 1 FROM conversions WHERE id = ? AND verified = 1 AND request_hash = ?)',
+    args: [existing.id, row.request_hash],
+  };
+  const statements = [upgradeConversionStatement(db, row, held.lastSeq, input.increaseMinor)];
+  if (existing.referrer_id) {
+    statements.push(
+      ...insertEntryStatements(
+        db,
+        {
+          shopId: existing.shop_id,
+          referrerId: existing.referrer_id,
+          currency: existing.currency,
+          txnId: newId('txn'),
+          conversionId: existing.id,
+          now,
+        },
+        withdrawEntries({ conversionId: existing.id, action: 'supersede', scope: 'all', balances: held.balances }),
+        ours,
+      ),
+    );
+  }
+  statements.push(
+    ...creditStatements(db, { ...decision, row: { ...row, commission_minor: input.creditedMinor } }, now, ours, 'verified'),
+    addToShopTotalStatement(db, existing.shop_id, input.increaseMinor, ours),
+    clearSettledDueStatement(db, existing.id),
+    outboxStatement(db, {
+      shopId: existing.shop_id,
+      type: 'conversion.verified',
+      payload: {
+        conversionId: existing.id,
+        orderId: existing.order_id,
+        referrerId: row.referrer_id,
+        previousReferrerId: existing.referrer_id,
+        amountMinor: row.amount_minor,
+        currency: row.currency,
+        commissionMinor: input.creditedMinor,
+        commissionStatus: row.commission_status,
+      },
+      dedupeKey: `conversion.verified:${existing.id}`,
+      now,
+      onlyIf: ours,
+    }),
+    conversionStatement(db, existing.shop_id, existing.id),
+  );
+  return statements;
 }

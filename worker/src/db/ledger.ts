@@ -2,8 +2,8 @@
  * The append-only ledger. Entries are only ever inserted (SQLite triggers refuse UPDATE and
  * DELETE); a balance is a SUM. Every insert carries a dedupe key so that a retried write is a no-op.
  */
-import type { Balances, Bucket, EntryDraft, EntryType } from '../domain/ledger.js';
-import { releaseEntries, withdrawEntries } from '../domain/ledger.js';
+import type { Balances, Bucket, DueAction, EntryDraft, EntryType } from '../domain/ledger.js';
+import { balancesForRefund, balancesOf, dueWork } from '../domain/ledger.js';
 import { newId } from '../lib/ids.js';
 import { outboxStatement } from './outbox.js';
 
@@ -77,15 +77,13 @@ export function insertEntryStatements(
   );
 }
 
+/** Balances from per-bucket totals (one row per bucket). */
+function sumBuckets(rows: ReadonlyArray<{ bucket: Bucket; total: number }>): Balances {
+  return balancesOf(rows.map((r) => ({ bucket: r.bucket, amountMinor: r.total })));
+}
+
 function toBalances(rows: Array<{ bucket: Bucket; total: number }>, currency: string): Balances & { currency: string } {
-  const b = { currency, onHold: 0, pending: 0, available: 0, paid: 0 };
-  for (const r of rows) {
-    if (r.bucket === 'on_hold') b.onHold = r.total;
-    else if (r.bucket === 'pending') b.pending = r.total;
-    else if (r.bucket === 'available') b.available = r.total;
-    else if (r.bucket === 'paid') b.paid = r.total;
-  }
-  return b;
+  return { currency, ...sumBuckets(rows) };
 }
 
 export async function conversionBalances(db: D1Database, conversionId: string, currency: string) {
@@ -186,7 +184,7 @@ export async function listLedger(
   return results;
 }
 
-export type DueAction = 'release' | 'expire';
+export type { DueAction };
 
 /**
  * Records work the ledger owes a conversion (see migration 0005): written with the entries that
@@ -279,59 +277,55 @@ export async function settleDue(
       .bind(JSON.stringify(ids))
       .all<{ conversion_id: string; bucket: Bucket; total: number; last_seq: number; available_at: number | null }>();
     const byConversion = new Map<string, { balances: Balances; lastSeq: number; availableAt: number | null }>();
-    for (const id of ids)
-      byConversion.set(id, { balances: { onHold: 0, pending: 0, available: 0, paid: 0 }, lastSeq: 0, availableAt: null });
-    for (const r of state) {
-      const s = byConversion.get(r.conversion_id)!;
-      s.balances[BUCKET_FIELD[r.bucket]] = r.total;
-      s.lastSeq = Math.max(s.lastSeq, r.last_seq);
-      if (r.available_at !== null) s.availableAt = Math.max(s.availableAt ?? 0, r.available_at);
+    for (const id of ids) {
+      const rows = state.filter((r) => r.conversion_id === id);
+      const availableAts = rows.flatMap((r) => (r.available_at === null ? [] : [r.available_at]));
+      byConversion.set(id, {
+        balances: sumBuckets(rows),
+        lastSeq: Math.max(0, ...rows.map((r) => r.last_seq)),
+        availableAt: availableAts.length ? Math.max(0, ...availableAts) : null,
+      });
     }
     const statements: D1PreparedStatement[] = [];
     /** index in the batch of each first ledger insert, to count what was really written */
     const firsts: Array<{ index: number; action: DueAction }> = [];
     for (const d of due) {
       const s = byConversion.get(d.conversion_id)!;
-      const txnId = newId('txn');
-      const ctx: EntryContext = {
-        shopId: d.shop_id,
-        referrerId: d.referrer_id,
-        currency: d.currency,
-        txnId,
-        conversionId: d.conversion_id,
-        now,
-      };
-      const wrote = { sql: 'EXISTS (SELECT 1 FROM ledger_entries WHERE txn_id = ?)', args: [txnId] };
-      if (d.action === 'release') {
-        if (s.balances.pending > 0 && s.availableAt !== null && s.availableAt > now) {
-          // the hold was extended (an approval): wait for its end
-          statements.push(
-            db
-              .prepare('UPDATE ledger_tasks SET due_at = ? WHERE conversion_id = ? AND action = ?')
-              .bind(s.availableAt, d.conversion_id, d.action),
-          );
-          continue;
-        }
-        const drafts = releaseEntries({
+      const work = dueWork({ action: d.action, conversionId: d.conversion_id, dueAt: d.due_at, now, state: s });
+      if (work.kind === 'wait') {
+        // the hold was extended (an approval): wait for its end
+        statements.push(
+          db
+            .prepare('UPDATE ledger_tasks SET due_at = ? WHERE conversion_id = ? AND action = ?')
+            .bind(work.dueAt, d.conversion_id, d.action),
+        );
+        continue;
+      }
+      if (work.kind !== 'drop') {
+        const txnId = newId('txn');
+        const ctx: EntryContext = {
+          shopId: d.shop_id,
+          referrerId: d.referrer_id,
+          currency: d.currency,
+          txnId,
           conversionId: d.conversion_id,
-          conversionBalances: s.balances,
-          availableAt: d.due_at,
           now,
-          afterSeq: s.lastSeq,
-        });
-        if (drafts.length) {
-          firsts.push({ index: statements.length, action: 'release' });
+        };
+        const wrote = { sql: 'EXISTS (SELECT 1 FROM ledger_entries WHERE txn_id = ?)', args: [txnId] };
+        // a refund (void) landing between our read and this write makes the guard false: nothing is
+        // written now, the task stays, and the next run sees the new balances
+        const unchanged = unchangedSince(d.conversion_id, s.lastSeq, txnId);
+        firsts.push({ index: statements.length, action: work.kind });
+        if (work.kind === 'release') {
           statements.push(
-            // a refund (void) landing between our read and this write makes the guard false: nothing
-            // is released now, the row stays, and the next run sees the new balances
-            ...insertEntryStatements(db, ctx, drafts, unchangedSince(d.conversion_id, s.lastSeq, txnId)),
+            ...insertEntryStatements(db, ctx, work.entries, unchanged),
             outboxStatement(db, {
               shopId: d.shop_id,
               type: 'commission.available',
               payload: {
                 conversionId: d.conversion_id,
                 referrerId: d.referrer_id,
-                amountMinor: s.balances.pending,
+                amountMinor: work.amountMinor,
                 currency: d.currency,
               },
               dedupeKey: `commission.available:${d.conversion_id}:${s.lastSeq}`,
@@ -339,29 +333,20 @@ export async function settleDue(
               onlyIf: wrote,
             }),
           );
-        }
-      } else {
-        const drafts = withdrawEntries({
-          conversionId: d.conversion_id,
-          action: 'expire',
-          scope: 'on_hold',
-          balances: s.balances,
-        });
-        if (drafts.length) {
-          firsts.push({ index: statements.length, action: 'expire' });
+        } else {
           const unverified = {
-            sql: `${unchangedSince(d.conversion_id, s.lastSeq, txnId).sql} AND EXISTS (SELECT 1 FROM conversions WHERE id = ? AND verified = 0)`,
-            args: [...unchangedSince(d.conversion_id, s.lastSeq, txnId).args, d.conversion_id],
+            sql: `${unchanged.sql} AND EXISTS (SELECT 1 FROM conversions WHERE id = ? AND verified = 0)`,
+            args: [...unchanged.args, d.conversion_id],
           };
           statements.push(
-            ...insertEntryStatements(db, ctx, drafts, unverified),
+            ...insertEntryStatements(db, ctx, work.entries, unverified),
             outboxStatement(db, {
               shopId: d.shop_id,
               type: 'commission.reversed',
               payload: {
                 conversionId: d.conversion_id,
                 referrerId: d.referrer_id,
-                amountMinor: s.balances.onHold,
+                amountMinor: work.amountMinor,
                 currency: d.currency,
                 reason: 'unverified_expired',
               },
@@ -387,14 +372,10 @@ export async function settleDue(
   return out;
 }
 
-const BUCKET_FIELD = { on_hold: 'onHold', pending: 'pending', available: 'available', paid: 'paid' } as const;
-
 /**
- * A conversion's balances as a refund must see them, with the seq they were read at: payouts
- * are per referrer, so the part of this
- * conversion's released commission that was already paid is found by paying the referrer's
- * conversions oldest-release-first (FIFO). That part is reported as `paid` (a refund claws it
- * back); the rest of `available` is still unpaid (a refund reverses it).
+ * A conversion's balances as a refund must see them, with the seq they were read at: the part of
+ * its released commission already paid out is `paid` (domain/ledger.ts {@link balancesForRefund}
+ * allocates the referrer's payouts oldest-release-first).
  */
 export async function conversionBalancesForRefund(db: D1Database, referrerId: string, conversionId: string, currency: string) {
   const { balances: own, lastSeq } = await conversionLedgerState(db, conversionId, currency);
@@ -415,15 +396,34 @@ export async function conversionBalancesForRefund(db: D1Database, referrerId: st
     .prepare(`SELECT COALESCE(SUM(amount_minor), 0) AS paid FROM ledger_entries WHERE referrer_id = ? AND bucket = 'paid'`)
     .bind(referrerId)
     .first<{ paid: number }>();
-  let remaining = paidRow?.paid ?? 0;
-  for (const r of results) {
-    const payable = Math.max(0, r.released - r.reversed);
-    const paidHere = Math.min(payable, remaining);
-    remaining -= paidHere;
-    if (r.conversion_id === conversionId) {
-      const stillPaid = Math.max(0, paidHere - r.clawed);
-      return { balances: { ...own, available: own.available - stillPaid, paid: stillPaid }, lastSeq };
-    }
-  }
-  return { balances: own, lastSeq };
+  const balances = balancesForRefund({
+    conversionId,
+    own,
+    releases: results.map((r) => ({
+      conversionId: r.conversion_id,
+      releasedMinor: r.released,
+      reversedMinor: r.reversed,
+      clawedMinor: r.clawed,
+    })),
+    referrerPaidMinor: paidRow?.paid ?? 0,
+  });
+  return { balances, lastSeq };
+}
+
+/** The seq of a conversion's last ledger entry (0 when it has none). */
+export async function lastEntrySeq(db: D1Database, conversionId: string): Promise<number> {
+  const row = await db
+    .prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM ledger_entries WHERE conversion_id = ?')
+    .bind(conversionId)
+    .first<{ seq: number }>();
+  return row?.seq ?? 0;
+}
+
+/** When the shop's earliest due ledger work falls due, or null when it owes none. */
+export async function nextDueAt(db: D1Database, shopId: string): Promise<number | null> {
+  const row = await db
+    .prepare('SELECT MIN(due_at) AS at FROM ledger_tasks WHERE shop_id = ?')
+    .bind(shopId)
+    .first<{ at: number | null }>();
+  return row?.at ?? null;
 }

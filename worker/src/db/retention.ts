@@ -6,6 +6,7 @@
  * `clicks_personal_data`, which holds only clicks that still carry such a field.
  */
 import { RETENTION_MARGIN_DAYS } from '../domain/retention.js';
+import { DAY_MS } from '../domain/time.js';
 
 /** Clicks pruned per shop per run. */
 export const RETENTION_BATCH_ROWS = 5_000;
@@ -28,12 +29,12 @@ export async function pruneClickPersonalData(
   const { results } = await db
     .prepare(
       `WITH due AS MATERIALIZED (
-         SELECT p.shop_id, ?1 - (p.window_days + ?2) * 86400000 AS cutoff,
+         SELECT p.shop_id, ?1 - (p.window_days + ?2) * ?4 AS cutoff,
                 (SELECT min(created_at) FROM clicks WHERE shop_id = p.shop_id AND (${HAS_PERSONAL_DATA})) AS oldest
            FROM commission_programs p)
        SELECT shop_id, cutoff FROM due WHERE oldest < cutoff ORDER BY oldest - cutoff LIMIT ?3`,
     )
-    .bind(now, RETENTION_MARGIN_DAYS, limits.shops ?? RETENTION_SHOPS_PER_RUN)
+    .bind(now, RETENTION_MARGIN_DAYS, limits.shops ?? RETENTION_SHOPS_PER_RUN, DAY_MS)
     .all<{ shop_id: string; cutoff: number }>();
   if (results.length === 0) return { shops: 0, clicks: 0 };
   const updated = await db.batch(

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { AttributionInput, ClickFact, ReferrerFact } from './attribution.js';
-import { DAY_MS, attribute, isClickInWindow } from './attribution.js';
+import { attribute, isClickInWindow } from './attribution.js';
+import { DAY_MS } from './time.js';
 
 const T = Date.UTC(2026, 10, 25, 12); // an order placed at this instant
 const active: ReferrerFact = { id: 'ref_a', code: 'alice', status: 'active' };

@@ -21,8 +21,7 @@
  *   conversion's explanation.
  */
 
-/** One day in milliseconds. */
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from './time.js';
 
 export interface ClickFact {
   id: string;

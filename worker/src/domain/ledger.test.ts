@@ -7,11 +7,13 @@ import {
   balancesOf,
   commissionEntries,
   cumulativeReversalMinor,
-  payoutEntries,
   refundEntries,
+  balancesForRefund,
+  dueWork,
   releaseEntries,
 } from './ledger.js';
-import { DAY_MS } from './attribution.js';
+import { payoutEntries } from './payouts.js';
+import { DAY_MS } from './time.js';
 
 const T = Date.UTC(2026, 0, 1);
 const zero: Balances = { onHold: 0, pending: 0, available: 0, paid: 0 };
@@ -573,88 +575,137 @@ describe('refundEntries', () => {
   });
 });
 
-describe('payoutEntries', () => {
-  it('moves available to paid', () => {
-    expect(
-      payoutEntries({
-        payoutId: 'po_1',
-        referrerBalances: { ...zero, available: 5000 },
-        amountMinor: 3000,
+describe('dueWork', () => {
+  const state = (balances: Partial<Balances>, availableAt: number | null = T, lastSeq = 7) => ({
+    balances: { ...zero, ...balances },
+    lastSeq,
+    availableAt,
+  });
+  const release = (s: ReturnType<typeof state>, now = T) =>
+    dueWork({ action: 'release', conversionId: 'c', dueAt: T, now, state: s });
+
+  it('releases a pending commission whose hold ended, keyed by the seq it was read at', () => {
+    expect(release(state({ pending: 1500 }))).toEqual({
+      kind: 'release',
+      amountMinor: 1500,
+      entries: releaseEntries({
+        conversionId: 'c',
+        conversionBalances: { ...zero, pending: 1500 },
+        availableAt: T,
+        now: T,
+        afterSeq: 7,
       }),
-    ).toEqual([
-      {
-        type: 'payout',
-        bucket: 'available',
-        amountMinor: -3000,
-        reason: 'payout',
-        dedupeKey: 'payout:po_1:available',
-      },
-      {
-        type: 'payout',
-        bucket: 'paid',
-        amountMinor: 3000,
-        reason: 'payout',
-        dedupeKey: 'payout:po_1:paid',
-      },
-    ]);
-  });
-
-  it('may pay out everything available', () => {
-    const entries = payoutEntries({
-      payoutId: 'po_1',
-      referrerBalances: { ...zero, available: 5000 },
-      amountMinor: 5000,
     });
-    expect(balancesOf(entries)).toEqual({ ...zero, available: -5000, paid: 5000 });
   });
 
-  it('refuses more than available, and pending money is not available', () => {
-    expectLedgerError(
-      () =>
-        payoutEntries({
-          payoutId: 'po',
-          referrerBalances: { ...zero, available: 5000, pending: 9000 },
-          amountMinor: 5001,
-        }),
-      'insufficient_available',
+  it('waits when an approval extended the hold past now', () => {
+    expect(release(state({ pending: 1500 }, T + DAY_MS))).toEqual({ kind: 'wait', dueAt: T + DAY_MS });
+  });
+
+  it('drops a release with nothing pending (refunded, already released, or still on hold)', () => {
+    expect(release(state({}))).toEqual({ kind: 'drop' });
+    expect(release(state({ available: 1500 }, T + DAY_MS))).toEqual({ kind: 'drop' });
+    expect(release(state({ onHold: 1500 }, null))).toEqual({ kind: 'drop' });
+  });
+
+  it('expires only what is on hold, and drops an expiry with nothing on hold', () => {
+    const expire = (balances: Partial<Balances>) =>
+      dueWork({ action: 'expire', conversionId: 'c', dueAt: T, now: T, state: state(balances) });
+    expect(expire({ onHold: 900, available: 100 })).toEqual({
+      kind: 'expire',
+      amountMinor: 900,
+      entries: [{ type: 'void', bucket: 'on_hold', amountMinor: -900, reason: 'expire', dedupeKey: 'expire:c:on_hold' }],
+    });
+    expect(expire({ pending: 900 })).toEqual({ kind: 'drop' });
+  });
+
+  it('a release that waits writes nothing; a release moves all that is pending, an expiry voids all that is on hold (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('release' as const, 'expire' as const),
+        fc.record({ onHold: fc.integer({ min: -50, max: 5000 }), pending: fc.integer({ min: -50, max: 5000 }) }),
+        fc.option(fc.integer({ min: T - DAY_MS, max: T + DAY_MS }), { nil: null }),
+        (action, b, availableAt) => {
+          const work = dueWork({ action, conversionId: 'c', dueAt: T - DAY_MS, now: T, state: state(b, availableAt) });
+          if (work.kind === 'wait') {
+            expect(action).toBe('release');
+            expect(work.dueAt).toBeGreaterThan(T);
+          } else if (work.kind === 'release') {
+            expect(balancesOf(work.entries)).toEqual({ ...zero, pending: -b.pending, available: b.pending });
+            expect(work.amountMinor).toBe(b.pending);
+          } else if (work.kind === 'expire') {
+            expect(balancesOf(work.entries)).toEqual({ ...zero, onHold: -b.onHold });
+          } else {
+            expect(action === 'release' ? b.pending : b.onHold).toBeLessThanOrEqual(0);
+          }
+        },
+      ),
     );
   });
+});
 
-  it('nets a clawback: a negative available balance pays nothing', () => {
-    expectLedgerError(
-      () =>
-        payoutEntries({
-          payoutId: 'po',
-          referrerBalances: { ...zero, available: -100 },
-          amountMinor: 1,
-        }),
-      'insufficient_available',
-    );
+describe('balancesForRefund', () => {
+  const released = (conversionId: string, releasedMinor: number, reversedMinor = 0, clawedMinor = 0) => ({
+    conversionId,
+    releasedMinor,
+    reversedMinor,
+    clawedMinor,
+  });
+  const own = { ...zero, available: 500 };
+
+  it("pays the referrer's conversions oldest release first", () => {
+    const releases = [released('a', 500), released('b', 500)];
+    expect(balancesForRefund({ conversionId: 'a', own, releases, referrerPaidMinor: 800 })).toEqual({
+      ...zero,
+      available: 0,
+      paid: 500,
+    });
+    expect(balancesForRefund({ conversionId: 'b', own, releases, referrerPaidMinor: 800 })).toEqual({
+      ...zero,
+      available: 200,
+      paid: 300,
+    });
+    expect(balancesForRefund({ conversionId: 'b', own, releases, referrerPaidMinor: 400 })).toEqual({
+      ...zero,
+      available: 500,
+      paid: 0,
+    });
   });
 
-  it('refuses zero and negative amounts', () => {
-    for (const amountMinor of [0, -1]) {
-      expectLedgerError(
-        () =>
-          payoutEntries({
-            payoutId: 'po',
-            referrerBalances: { ...zero, available: 5000 },
-            amountMinor,
-          }),
-        'insufficient_available',
-      );
-    }
+  it('skips what refunds reversed before payout, and what was clawed back is no longer paid', () => {
+    const releases = [released('a', 500, 500), released('b', 500, 0, 100)];
+    expect(balancesForRefund({ conversionId: 'b', own: { ...zero, available: 400 }, releases, referrerPaidMinor: 500 })).toEqual({
+      ...zero,
+      available: 0,
+      paid: 400,
+    });
   });
 
-  it('refuses non-integer amounts', () => {
-    expectLedgerError(
-      () =>
-        payoutEntries({
-          payoutId: 'po',
-          referrerBalances: { ...zero, available: 5000 },
-          amountMinor: 1.5,
+  it('returns a conversion with nothing released as it is, keeping any extra field', () => {
+    const withCurrency = { ...own, currency: 'HKD' };
+    expect(
+      balancesForRefund({ conversionId: 'z', own: withCurrency, releases: [released('a', 500)], referrerPaidMinor: 500 }),
+    ).toBe(withCurrency);
+  });
+
+  it('never reports more paid than the referrer was paid, nor than the conversion released (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ released: fc.nat(5000), reversed: fc.nat(5000), clawed: fc.nat(5000) }), {
+          minLength: 1,
+          maxLength: 6,
         }),
-      'invalid_amount',
+        fc.nat(20000),
+        fc.nat(5),
+        (rows, paidMinor, index) => {
+          const releases = rows.map((r, i) => released(`c${i}`, r.released, r.reversed, r.clawed));
+          const target = releases[index % releases.length]!;
+          const b = balancesForRefund({ conversionId: target.conversionId, own, releases, referrerPaidMinor: paidMinor });
+          expect(b.paid).toBeGreaterThanOrEqual(0);
+          expect(b.paid).toBeLessThanOrEqual(Math.min(paidMinor, Math.max(0, target.releasedMinor - target.reversedMinor)));
+          expect(b.available + b.paid).toBe(own.available);
+        },
+      ),
     );
   });
 });

@@ -20,7 +20,7 @@
  */
 
 import { isMinorAmount, roundHalfEvenDiv } from './money.js';
-import { DAY_MS } from './attribution.js';
+import { DAY_MS } from './time.js';
 
 export type Bucket = 'on_hold' | 'pending' | 'available' | 'paid';
 
@@ -345,43 +345,95 @@ export function refundEntries(input: {
   return { entries, reversedMinor };
 }
 
+/** Work the ledger owes a conversion at a due time: release its pending commission, or expire an unconfirmed hold. */
+export type DueAction = 'release' | 'expire';
+
 /**
- * Pays a referrer out: available → paid.
+ * What one due task comes to at `now`, given the conversion's ledger as read:
+ * - `wait`: the hold was extended (an approval set a later availableAt) — move the due time, write nothing;
+ * - `release`: the hold ended — pending → available, keyed by the seq the balances were read at;
+ * - `expire`: the unconfirmed browser report's held commission is voided (only what is on hold);
+ * - `drop`: nothing is left to do — write nothing and forget the task.
  *
- * @throws LedgerRuleError('insufficient_available') when the amount is not positive or exceeds
- *   the referrer's available balance (which nets earlier clawbacks); ('invalid_amount') when it
- *   is not an integer.
  * @example
- * payoutEntries({ payoutId: 'po_1', referrerBalances: { onHold: 0, pending: 0, available: 5000, paid: 0 },
- *   amountMinor: 5000 });
- * // [{ type: 'payout', bucket: 'available', amountMinor: -5000, dedupeKey: 'payout:po_1:available' },
- * //  { type: 'payout', bucket: 'paid', amountMinor: 5000, dedupeKey: 'payout:po_1:paid' }]
+ * dueWork({ action: 'release', conversionId: 'conv_1', dueAt: 100, now: 100,
+ *   state: { balances: { onHold: 0, pending: 1500, available: 0, paid: 0 }, lastSeq: 7, availableAt: 100 } });
+ * // { kind: 'release', amountMinor: 1500, entries: [pending −1500, available +1500] }
  */
-export function payoutEntries(input: { payoutId: string; referrerBalances: Balances; amountMinor: number }): EntryDraft[] {
-  const { payoutId, referrerBalances, amountMinor } = input;
-  if (typeof amountMinor !== 'number' || !Number.isSafeInteger(amountMinor)) {
-    throw new LedgerRuleError('invalid_amount', 'payout amount must be an integer');
+export function dueWork(input: {
+  action: DueAction;
+  conversionId: string;
+  dueAt: number;
+  now: number;
+  /** the conversion's balances, the seq of its last entry and the latest availableAt of its pending credits */
+  state: { balances: Balances; lastSeq: number; availableAt: number | null };
+}):
+  | { kind: 'wait'; dueAt: number }
+  | { kind: 'release' | 'expire'; entries: EntryDraft[]; amountMinor: number }
+  | { kind: 'drop' } {
+  const { conversionId, now, state } = input;
+  const { balances } = state;
+  if (input.action === 'release') {
+    if (balances.pending > 0 && state.availableAt !== null && state.availableAt > now) {
+      return { kind: 'wait', dueAt: state.availableAt };
+    }
+    const entries = releaseEntries({
+      conversionId,
+      conversionBalances: balances,
+      availableAt: input.dueAt,
+      now,
+      afterSeq: state.lastSeq,
+    });
+    return entries.length ? { kind: 'release', entries, amountMinor: balances.pending } : { kind: 'drop' };
   }
-  if (amountMinor <= 0 || amountMinor > referrerBalances.available) {
-    throw new LedgerRuleError(
-      'insufficient_available',
-      `payout of ${amountMinor} exceeds the available ${referrerBalances.available}`,
-    );
+  const entries = withdrawEntries({ conversionId, action: 'expire', scope: 'on_hold', balances });
+  return entries.length ? { kind: 'expire', entries, amountMinor: balances.onHold } : { kind: 'drop' };
+}
+
+/** One conversion's commission in a referrer's `available` bucket, as the refund allocation reads it. */
+export interface ReleasedCommission {
+  conversionId: string;
+  /** moved to available by releases */
+  releasedMinor: number;
+  /** taken back from available while unpaid (refund reversals, supersede), as a positive amount */
+  reversedMinor: number;
+  /** clawed back after it was paid, as a positive amount */
+  clawedMinor: number;
+}
+
+/**
+ * A conversion's balances as a refund must see them. Payouts are per referrer, so the part of this
+ * conversion's released commission that was already paid is found by paying the referrer's
+ * conversions oldest-release-first (FIFO) out of everything the referrer was paid. That part,
+ * less what was already clawed back, is reported as `paid` (a refund claws it back); the rest of
+ * `available` is still unpaid (a refund reverses it). A conversion with nothing released is
+ * returned as it is.
+ *
+ * @example
+ * balancesForRefund({ conversionId: 'b', own: { onHold: 0, pending: 0, available: 500, paid: 0 },
+ *   referrerPaidMinor: 800, releases: [
+ *     { conversionId: 'a', releasedMinor: 500, reversedMinor: 0, clawedMinor: 0 },
+ *     { conversionId: 'b', releasedMinor: 500, reversedMinor: 0, clawedMinor: 0 }] });
+ * // { onHold: 0, pending: 0, available: 200, paid: 300 }
+ */
+export function balancesForRefund<B extends Balances>(input: {
+  conversionId: string;
+  /** the conversion's own balances (its `paid` is always 0: payouts are the referrer's) */
+  own: B;
+  /** the referrer's conversions in the order of their first `available` entry */
+  releases: readonly ReleasedCommission[];
+  /** everything the referrer was paid out */
+  referrerPaidMinor: number;
+}): B {
+  let remaining = input.referrerPaidMinor;
+  for (const r of input.releases) {
+    const payable = Math.max(0, r.releasedMinor - r.reversedMinor);
+    const paidHere = Math.min(payable, remaining);
+    remaining -= paidHere;
+    if (r.conversionId === input.conversionId) {
+      const stillPaid = Math.max(0, paidHere - r.clawedMinor);
+      return { ...input.own, available: input.own.available - stillPaid, paid: stillPaid };
+    }
   }
-  return [
-    {
-      type: 'payout',
-      bucket: 'available',
-      amountMinor: -amountMinor,
-      reason: 'payout',
-      dedupeKey: `payout:${payoutId}:available`,
-    },
-    {
-      type: 'payout',
-      bucket: 'paid',
-      amountMinor,
-      reason: 'payout',
-      dedupeKey: `payout:${payoutId}:paid`,
-    },
-  ];
+  return input.own;
 }

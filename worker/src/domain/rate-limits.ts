@@ -11,7 +11,9 @@
  * {@link KeyedLimiter} keeps at most `maxKeys` clients, forgetting the least recently seen first.
  */
 
-export const RATE_WINDOW_MS = 60_000;
+import { MINUTE_MS } from './time.js';
+
+export const RATE_WINDOW_MS = MINUTE_MS;
 
 export type RateKind = 'click' | 'referrer' | 'share' | 'claim' | 'browser_report';
 
@@ -62,6 +64,19 @@ export function rateLimits(overrides?: string | null, clickPerClient?: number): 
     }
   }
   return out;
+}
+
+/**
+ * The keys one client is counted under: its IP hash (and the previous one after the daily key
+ * rotation), else its visitor hash.
+ *
+ * @example
+ * clientKeys({ ipHash: 'a', ipHashPrevious: 'b', visitorHash: 'v' }); // ['a', 'b']
+ * clientKeys({ ipHash: null, visitorHash: null });                     // ['anonymous']
+ */
+export function clientKeys(c: { ipHash: string | null; ipHashPrevious?: string | null; visitorHash: string | null }): string[] {
+  if (c.ipHash) return c.ipHashPrevious ? [c.ipHash, c.ipHashPrevious] : [c.ipHash];
+  return [c.visitorHash ?? 'anonymous'];
 }
 
 export interface Verdict {
@@ -243,15 +258,4 @@ export class KeyedLimiter {
     if (verdict.ok) this.record(keys, now);
     return verdict;
   }
-}
-
-/**
- * The keys one client is counted under: its IP hash (and, in the first minute after the IP-hash key
- * rotated, its hash under the previous key), else its visitor hash.
- *
- * @example clientKeys({ ipHash: 'a1…', ipHashPrevious: null, visitorHash: null }); // ['a1…']
- */
-export function clientKeys(c: { ipHash: string | null; ipHashPrevious?: string | null; visitorHash: string | null }): string[] {
-  if (c.ipHash) return c.ipHashPrevious ? [c.ipHash, c.ipHashPrevious] : [c.ipHash];
-  return [c.visitorHash ?? 'anonymous'];
 }

@@ -4,11 +4,10 @@
  * attribution window has passed, plus a margin for orders reported late (`occurredAt` in the past)
  * and for the cron's own pace. The click itself (id, referrer, channel, time) stays for stats.
  */
+import { DAY_MS } from './time.js';
 
 /** Days personal click fields are kept beyond the shop's attribution window. */
 export const RETENTION_MARGIN_DAYS = 7;
-
-const DAY_MS = 86_400_000;
 
 /**
  * Clicks created before this moment lose their personal fields.

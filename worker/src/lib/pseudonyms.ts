@@ -14,13 +14,13 @@
  *
  * A leaf module: Web Crypto only, no imports from db/ or app-env.
  */
+import { MINUTE_MS, DAY_MS } from '../domain/time.js';
 
 /** The shortest `IP_HASH_SALT` accepted. */
 export const SALT_MIN_LENGTH = 32;
 /** The rate-limit window: for this long after a UTC midnight, `ipHashes` also gives yesterday's hash. */
-export const IP_HASH_OVERLAP_MS = 60_000;
+export const IP_HASH_OVERLAP_MS = MINUTE_MS;
 
-const DAY_MS = 86_400_000;
 const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const;
 const encoder = new TextEncoder();
 

@@ -11,7 +11,7 @@ import type { ClickInput, ClickRecorded } from '../contract/clicks.js';
 import { ApiError } from '../errors.js';
 import { findReferrerByCode } from '../db/referrers.js';
 import { getShop, isOriginAllowed } from '../db/shops.js';
-import { DAY_MS } from '../domain/attribution.js';
+import { DAY_MS } from '../domain/time.js';
 import { shopObject } from '../durable/shop-object-stub.js';
 import { REFERRAL_CODE_PATTERN, newId } from '../lib/ids.js';
 import { clientOf } from './clients.js';

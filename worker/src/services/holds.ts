@@ -17,7 +17,7 @@ import {
   unchangedSince,
 } from '../db/ledger.js';
 import { approveHoldEntries } from '../domain/ledger.js';
-import { DAY_MS } from '../domain/attribution.js';
+import { DAY_MS } from '../domain/time.js';
 import { shopObject } from '../durable/shop-object-stub.js';
 import { newId } from '../lib/ids.js';
 

@@ -8,7 +8,8 @@ import type { ShopRow } from '../db/shops.js';
 import { getReferrer } from '../db/referrers.js';
 import { getPayout, insertPayoutStatement } from '../db/payouts.js';
 import { insertEntryStatements, referrerBalances } from '../db/ledger.js';
-import { LedgerRuleError, payoutEntries } from '../domain/ledger.js';
+import { LedgerRuleError } from '../domain/ledger.js';
+import { payoutEntries } from '../domain/payouts.js';
 import { newId } from '../lib/ids.js';
 
 export async function payReferrer(

@@ -1,0 +1,223 @@
+/**
+ * ShopObject: one Durable Object per shop (named by its shop id; get its stub with
+ * `shopObject(env, shopId)` from shop-object-stub.ts). It takes click ingest off D1's write path,
+ * rate-limits the shop's publishable-key writes, decides the shop's conversions next to its
+ * clicks, and runs the shop's due ledger work on time. The class only wires and delegates:
+ *
+ * - shop-cache.ts: the program, products and referrers it has seen (bounded, invalidated on change);
+ * - click-log.ts: its own copy of the shop's clicks — group-committed writes, flushes to D1, prune;
+ * - rate-limiter.ts: the per-client and per-shop limits on publishable-key writes;
+ * - conversion-desk.ts: the order workflow, deciding with domain/conversions.ts;
+ * - ledger-schedule.ts: when the ledger next owes the shop work.
+ *
+ * A click is validated against the cached referrers (unknown codes are cached too), rate-limited,
+ * and kept in the object's storage before the caller gets its click id. One alarm flushes new
+ * clicks to D1, prunes old local clicks daily and releases commissions whose hold ended; the cron
+ * catches anything else. Memory is bounded whatever the input (see `metrics()`).
+ */
+import { DurableObject } from 'cloudflare:workers';
+import type { ShopRow } from '../db/shops.js';
+import { clientKeys, rateLimits } from '../domain/rate-limits.js';
+import type { RateKind, Verdict } from '../domain/rate-limits.js';
+import { SECOND_MS, MINUTE_MS } from '../domain/time.js';
+import { ClickLog } from './click-log.js';
+import type { ClickInput } from './click-log.js';
+import { ConversionDesk } from './conversion-desk.js';
+import type { ConversionReportInput, DeskResult, RecentOrderSizes } from './conversion-desk.js';
+import { meteredD1 } from './d1-meter.js';
+import type { D1Counts } from './d1-meter.js';
+import { LedgerSchedule } from './ledger-schedule.js';
+import { ShopRateLimiter } from './rate-limiter.js';
+import { ShopCache } from './shop-cache.js';
+import type { CachedPart, ShopCacheSizes } from './shop-cache.js';
+
+export type { ClickInput };
+
+export interface ProgramSummary {
+  windowDays: number;
+  friendRewardKind: 'none' | 'percent' | 'flat';
+  friendRewardValue: number;
+}
+
+export type RecordResult =
+  | { ok: true; referrerId: string; code: string; displayName: string | null; program: ProgramSummary }
+  | { ok: false; reason: 'referrer_not_found' | 'rate_limited'; retryAfterMs?: number };
+
+export interface ShopObjectMetrics {
+  d1: D1Counts;
+  /** the conversion desk's recent orders and the shop cache's entries */
+  desk: RecentOrderSizes & ShopCacheSizes;
+  rateLimitedClients: number;
+  unflushedClicks: number;
+  nextDueAt: number | null;
+}
+
+export class ShopObject extends DurableObject<Env> {
+  private readonly d1Counts: D1Counts = { statements: 0, calls: 0 };
+  private readonly cache: ShopCache;
+  private readonly clicks: ClickLog;
+  private readonly limiter: ShopRateLimiter;
+  private readonly ledger: LedgerSchedule;
+  private readonly desk: ConversionDesk;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const db = meteredD1(env.DB, this.d1Counts);
+    const vars = env as Env & { RATE_LIMITS?: string };
+    this.cache = new ShopCache(db);
+    this.clicks = new ClickLog(ctx.storage, db);
+    this.ledger = new LedgerSchedule(ctx.storage.sql, db);
+    this.limiter = new ShopRateLimiter(rateLimits(vars.RATE_LIMITS, Number(env.CLICK_RATE_LIMIT_PER_MINUTE)), (since) =>
+      this.clicks.recent(since),
+    );
+    this.desk = new ConversionDesk(
+      env,
+      db,
+      this.cache,
+      this.clicks,
+      (at) => void this.noteDue(at).catch((error) => console.error('scheduling ledger work failed', error)),
+    );
+  }
+
+  /** Decides and records a reported order (see conversion-desk.ts). Browser reports are rate-limited. */
+  async report(
+    shop: ShopRow,
+    report: ConversionReportInput,
+    opts: { verified: boolean; now: number; client?: string[] },
+  ): Promise<DeskResult> {
+    this.ledger.rememberShop(shop.id);
+    if (!opts.verified) {
+      const verdict = this.limiter.take('browser_report', opts.client ?? ['anonymous'], opts.now);
+      if (!verdict.ok) {
+        return {
+          ok: false,
+          status: 429,
+          code: 'rate_limited',
+          message: 'Too many orders reported from this browser or for this shop; try again later.',
+          retryAfterMs: verdict.retryAfterMs,
+        };
+      }
+    }
+    return this.desk.report(shop, report, opts);
+  }
+
+  /** Counts one publishable-key write of `kind` by `client` (its keys) at `now`, or refuses it. */
+  async limit(kind: Exclude<RateKind, 'click'>, client: string[], now: number): Promise<Verdict> {
+    return this.limiter.take(kind, client, now);
+  }
+
+  /** Forget cached program, products and/or referrers (after the shop changed them). */
+  async invalidate(what: CachedPart = 'all'): Promise<void> {
+    this.cache.invalidate(what);
+  }
+
+  /** Forget one referrer (approved, blocked, claimed, a new device) or an unknown code that now exists. */
+  async forgetReferrer(id: string | null, code?: string | null): Promise<void> {
+    this.cache.forgetReferrer(id, code);
+  }
+
+  /** Clicks of a referrer acknowledged but not yet flushed to D1 (stats add them to D1's count). */
+  async unflushedClicksOf(referrerId: string): Promise<number> {
+    return this.clicks.unflushedOf(referrerId);
+  }
+
+  /** What this object costs and holds: D1 statements run, cache sizes, rate-limit clients. */
+  async metrics(): Promise<ShopObjectMetrics> {
+    return {
+      d1: { ...this.d1Counts },
+      desk: { ...this.desk.sizes(), ...this.cache.sizes() },
+      rateLimitedClients: this.limiter.clientCount,
+      unflushedClicks: this.clicks.pendingCount(),
+      nextDueAt: this.ledger.nextDueAt,
+    };
+  }
+
+  /** The ledger will owe this shop work at `at` (a hold ends): make sure the alarm runs by then. */
+  async scheduleDue(shopId: string, at: number): Promise<void> {
+    this.ledger.rememberShop(shopId);
+    await this.noteDue(at);
+  }
+
+  /** Validates, rate-limits and durably buffers one click. */
+  async record(click: ClickInput): Promise<RecordResult> {
+    this.ledger.rememberShop(click.shopId);
+    const referrer = await this.cache.referrerByCode(click.shopId, click.code, click.createdAt);
+    if (!referrer || referrer.status === 'blocked') return { ok: false, reason: 'referrer_not_found' };
+    const keys = clientKeys(click).map((k) => `${referrer.id}:${k}`);
+    const verdict = this.limiter.take('click', keys, click.createdAt);
+    if (!verdict.ok) return { ok: false, reason: 'rate_limited', retryAfterMs: verdict.retryAfterMs };
+    const { pending, recounted } = await this.clicks.write({ ...click, referrerId: referrer.id });
+    if (pending >= (Number(this.env.CLICK_FLUSH_MAX) || 200)) {
+      this.ctx.waitUntil(this.flush());
+    } else if (pending === 1 || recounted) {
+      await this.alarmBy(Date.now() + (Number(this.env.CLICK_FLUSH_MS) || SECOND_MS));
+    }
+    const program = await this.cache.programRow(click.shopId, click.createdAt);
+    return {
+      ok: true,
+      referrerId: referrer.id,
+      code: referrer.code,
+      displayName: referrer.display_name,
+      program: {
+        windowDays: program.window_days,
+        friendRewardKind: program.friend_reward_kind,
+        friendRewardValue: program.friend_reward_value,
+      },
+    };
+  }
+
+  /** Number of clicks waiting to be written to D1. */
+  async pendingCount(): Promise<number> {
+    return this.clicks.pendingCount();
+  }
+
+  /** Writes every buffered click to D1 (idempotent). Returns how many. */
+  async flush(): Promise<number> {
+    return this.clicks.flush();
+  }
+
+  /** Deletes flushed local clicks older than the shop's attribution window + margin, as of `now`. */
+  async pruneLocalClicks(now: number): Promise<void> {
+    await this.clicks.prune(now, (shopId) => this.windowDays(shopId, now));
+  }
+
+  private async windowDays(shopId: string, now: number): Promise<number> {
+    return (await this.cache.programRow(shopId, now)).window_days;
+  }
+
+  private async noteDue(at: number): Promise<void> {
+    if (this.ledger.note(at)) await this.alarmBy(at);
+  }
+
+  /** Makes the alarm run no later than `at`. */
+  private async alarmBy(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  override async alarm(): Promise<void> {
+    try {
+      await this.flush();
+    } catch (error) {
+      // keep the clicks and try again shortly; the alarm is retried by the runtime as well
+      console.error('click flush failed', error);
+      await this.ctx.storage.setAlarm(Date.now() + 5 * SECOND_MS);
+      return;
+    }
+    const now = Date.now();
+    await this.clicks.pruneDaily(now, (shopId) => this.windowDays(shopId, now));
+    try {
+      await this.ledger.settle(Date.now());
+    } catch (error) {
+      // the cron settles every shop too; try again in a minute
+      console.error('ledger settle failed', error);
+      await this.alarmBy(Date.now() + MINUTE_MS);
+    }
+    if (this.clicks.pendingCount() > 0) await this.alarmBy(Date.now() + 100);
+    const nextDueAt = this.ledger.nextDueAt;
+    if (nextDueAt !== null) await this.alarmBy(Math.max(nextDueAt, Date.now() + 100));
+    // an object that keeps flushed clicks keeps a daily prune, even if no click comes any more
+    const pruneAt = this.clicks.nextPruneAt();
+    if (pruneAt !== null) await this.alarmBy(Math.max(pruneAt, Date.now() + SECOND_MS));
+  }
+}
