@@ -12,7 +12,7 @@
 //      Chromium (@web/test-runner) and the end-to-end flows (playwright-core) against it
 // Prints one closing line: "N passed, N failed".
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureChromium, ensureDependencies } from './lib/prepare.mjs';
@@ -104,16 +104,14 @@ if (want('deploy'))
   ok = (await step('deploy bundle (wrangler deploy --dry-run)', 'node', ['scripts/deploy-check.mjs', 'bundle'])) && ok;
 if (want('unit')) {
   ok =
-    (await step('unit: domain rules (node)', bin('vitest'), ['run', '--config', 'worker/src/domain/vitest.config.ts'], {
+    (await step('unit: domain rules and libraries (node)', bin('vitest'), ['run', '--project', 'unit'], {
       count: vitestCount,
     })) && ok;
-  ok =
-    (await step('unit: seeds (node)', bin('vitest'), ['run', '--config', 'seeds/vitest.config.ts'], { count: vitestCount })) &&
-    ok;
+  ok = (await step('unit: seeds (node)', bin('vitest'), ['run', '--project', 'seeds'], { count: vitestCount })) && ok;
 }
 if (want('worker'))
   ok =
-    (await step('worker (workerd, D1, Durable Objects)', bin('vitest'), ['run', '--config', 'worker/vitest.config.ts'], {
+    (await step('worker (workerd, D1, Durable Objects)', bin('vitest'), ['run', '--project', 'worker'], {
       count: vitestCount,
     })) && ok;
 
@@ -135,14 +133,12 @@ if (want('sdk') || want('e2e')) {
           { env, count: wtrCount },
         )) && ok;
     }
-    if (want('e2e') && existsSync(resolve(ROOT, 'examples/e2e/vitest.config.ts'))) {
+    if (want('e2e')) {
       ok =
-        (await step(
-          'end to end (playwright-core + Chromium)',
-          bin('vitest'),
-          ['run', '--config', 'examples/e2e/vitest.config.ts'],
-          { env, count: vitestCount },
-        )) && ok;
+        (await step('end to end (playwright-core + Chromium)', bin('vitest'), ['run', '--project', 'e2e'], {
+          env,
+          count: vitestCount,
+        })) && ok;
     }
   } catch (error) {
     console.error(error);

@@ -750,7 +750,7 @@ export interface components {
         };
         ProductConfig: {
             currency: string;
-            /** @description What a referrer earns when a friend buys one unit at list price. */
+            /** @description What one unit sold at list price earns a referrer. */
             earnMinor: number;
             imageUrl: string | null;
             name: string;

@@ -1,19 +1,10 @@
 /** GET /v1/config: what the widgets render. Amounts are computed server-side. */
 import { z } from '@hono/zod-openapi';
 import { LocaleSchema } from './common.js';
+import { ProductSchema } from './products.js';
 
-export const ProductConfigSchema = z
-  .object({
-    sku: z.string(),
-    name: z.string(),
-    names: z.record(z.string(), z.string()),
-    priceMinor: z.number().int(),
-    currency: z.string(),
-    url: z.string().nullable(),
-    imageUrl: z.string().nullable(),
-    earnMinor: z.number().int().openapi({ description: 'What a referrer earns when a friend buys one unit at list price.' }),
-  })
-  .openapi('ProductConfig');
+/** A product as the widgets see it: the catalogue's product without its commission settings. */
+export const ProductConfigSchema = ProductSchema.omit({ active: true, override: true }).openapi('ProductConfig');
 export type ProductConfig = z.infer<typeof ProductConfigSchema>;
 
 export const ShopConfigSchema = z

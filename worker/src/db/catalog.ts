@@ -113,11 +113,17 @@ export function upsertProductStatement(
 /** The program fields a shop sets (row form, without shop and time). */
 export type ProgramFields = Omit<ProgramRow, 'shop_id' | 'updated_at'>;
 
-export function insertProgramStatement(db: D1Database, shopId: string, p: ProgramFields, now: number): D1PreparedStatement {
+/** Writes the shop's program: creates it with the shop, replaces it when the shop changes it. */
+export function programStatement(db: D1Database, shopId: string, p: ProgramFields, now: number): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO commission_programs (shop_id, kind, rate_bps, flat_minor, cap_minor, hold_days, window_days, model,
-         friend_reward_kind, friend_reward_value, unverified_expiry_days, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         friend_reward_kind, friend_reward_value, unverified_expiry_days, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (shop_id) DO UPDATE SET kind = excluded.kind, rate_bps = excluded.rate_bps, flat_minor = excluded.flat_minor,
+         cap_minor = excluded.cap_minor, hold_days = excluded.hold_days, window_days = excluded.window_days,
+         model = excluded.model, friend_reward_kind = excluded.friend_reward_kind,
+         friend_reward_value = excluded.friend_reward_value, unverified_expiry_days = excluded.unverified_expiry_days,
+         updated_at = excluded.updated_at`,
     )
     .bind(
       shopId,
@@ -133,29 +139,6 @@ export function insertProgramStatement(db: D1Database, shopId: string, p: Progra
       p.unverified_expiry_days,
       now,
     );
-}
-
-export async function updateProgram(db: D1Database, shopId: string, p: ProgramFields, now: number): Promise<void> {
-  await db
-    .prepare(
-      `UPDATE commission_programs SET kind = ?, rate_bps = ?, flat_minor = ?, cap_minor = ?, hold_days = ?, window_days = ?,
-         model = ?, friend_reward_kind = ?, friend_reward_value = ?, unverified_expiry_days = ?, updated_at = ? WHERE shop_id = ?`,
-    )
-    .bind(
-      p.kind,
-      p.rate_bps,
-      p.flat_minor,
-      p.cap_minor,
-      p.hold_days,
-      p.window_days,
-      p.model,
-      p.friend_reward_kind,
-      p.friend_reward_value,
-      p.unverified_expiry_days,
-      now,
-      shopId,
-    )
-    .run();
 }
 
 /** A page of products in sku order, after `startingAfter` (a sku); one more than `limit` tells if more follow. */

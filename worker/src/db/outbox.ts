@@ -1,7 +1,7 @@
 /**
  * The webhook outbox: an event row written in the same batch as the change it announces, so that an
- * event exists exactly when its change does. Delivery (signing, retries with backoff) reads this
- * table; the dedupe key makes a retried write a no-op.
+ * event exists exactly when its change does; the dedupe key makes a retried write a no-op. Nothing
+ * delivers the events yet: the rows wait for webhook delivery (signing, retries with backoff).
  */
 import { newId } from '../lib/ids.js';
 

@@ -16,7 +16,7 @@ import {
   listProductsPage,
   toProductRule,
   toProgram,
-  updateProgram,
+  programStatement,
   upsertProductStatement,
 } from '../db/catalog.js';
 import { earnPerUnit } from '../domain/commission.js';
@@ -79,7 +79,7 @@ export async function changeProgram(env: Bindings, shopId: string, b: ProgramUpd
     friend_reward_value: b.friendReward?.value ?? cur.friend_reward_value,
     unverified_expiry_days: b.unverifiedExpiryDays === undefined ? cur.unverified_expiry_days : b.unverifiedExpiryDays,
   };
-  await updateProgram(env.DB, shopId, next, now);
+  await programStatement(env.DB, shopId, next, now).run();
   await shopObject(env, shopId).invalidate('program');
   return readProgram(env.DB, shopId);
 }

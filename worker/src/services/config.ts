@@ -2,10 +2,9 @@
 import type { ShopConfig } from '../contract/config.js';
 import type { Locale } from '../contract/common.js';
 import type { ShopRow } from '../db/shops.js';
-import { listProducts, toProductRule, toProgram } from '../db/catalog.js';
-import { earnPerUnit } from '../domain/commission.js';
+import { listProducts, toProgram } from '../db/catalog.js';
 import { currencyExponent } from '../domain/money.js';
-import { programRowOf } from './catalog.js';
+import { presentProduct, programRowOf } from './catalog.js';
 
 export async function shopConfig(db: D1Database, shop: ShopRow): Promise<ShopConfig> {
   const [programRow, products] = await Promise.all([programRowOf(db, shop.id), listProducts(db, shop.id, { activeOnly: true })]);
@@ -30,15 +29,9 @@ export async function shopConfig(db: D1Database, shop: ShopRow): Promise<ShopCon
       windowDays: program.windowDays,
       friendReward: { kind: program.friendRewardKind, value: program.friendRewardValue },
     },
-    products: products.map((p) => ({
-      sku: p.sku,
-      name: p.name,
-      names: JSON.parse(p.names) as Record<string, string>,
-      priceMinor: p.price_minor,
-      currency: p.currency,
-      url: p.url,
-      imageUrl: p.image_url,
-      earnMinor: earnPerUnit(p.price_minor, program, toProductRule(p)),
-    })),
+    products: products.map((p) => {
+      const { active: _active, override: _override, ...shown } = presentProduct(p, program);
+      return shown;
+    }),
   };
 }

@@ -8,7 +8,7 @@ import type { ShopCreate, Shop } from '../contract/shops.js';
 import { ApiError } from '../errors.js';
 import type { ShopRow } from '../db/shops.js';
 import { getShop, insertShopStatement, listOrigins, replaceKeyStatements, replaceOriginsStatements } from '../db/shops.js';
-import { insertProgramStatement, upsertProductStatement } from '../db/catalog.js';
+import { programStatement, upsertProductStatement } from '../db/catalog.js';
 import { clearKeyCache } from '../middleware/auth.js';
 import { sha256Hex } from '../lib/crypto.js';
 import { newClaimSecret, newId, newPublishableKey, newSecretKey, newWebhookSecret } from '../lib/ids.js';
@@ -75,7 +75,7 @@ export async function createShop(env: Bindings, body: ShopCreate, now: number) {
   const keys = await newKeys(db, shop.id, now, ['publishable', 'secret']);
   await db.batch([
     insertShopStatement(db, shop),
-    insertProgramStatement(
+    programStatement(
       db,
       shop.id,
       {
