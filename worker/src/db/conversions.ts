@@ -11,6 +11,7 @@ import { DAY_MS } from '../domain/time.js';
 import { newId } from '../lib/ids.js';
 import { clearSettledDueStatement, dueStatement, insertEntryStatements } from './ledger.js';
 import { outboxStatement } from './outbox.js';
+import { shopListWhere } from './lists.js';
 
 export interface ConversionRow {
   id: string;
@@ -157,18 +158,17 @@ export async function listConversions(
   shopId: string,
   opts: { limit: number; startingAfter?: string; referrerId?: string },
 ) {
-  const where = ['shop_id = ?1'];
-  const args: unknown[] = [shopId, opts.limit];
-  if (opts.referrerId) {
-    args.push(opts.referrerId);
-    where.push(`referrer_id = ?${args.length}`);
-  }
-  if (opts.startingAfter) {
-    args.push(opts.startingAfter);
-    where.push(`(created_at, id) < (SELECT created_at, id FROM conversions WHERE id = ?${args.length} AND shop_id = ?1)`);
-  }
+  const { where, args } = shopListWhere(shopId, opts.limit, {
+    referrerId: opts.referrerId,
+    cursor: opts.startingAfter
+      ? {
+          value: opts.startingAfter,
+          sql: (p) => `(created_at, id) < (SELECT created_at, id FROM conversions WHERE id = ${p} AND shop_id = ?1)`,
+        }
+      : undefined,
+  });
   const { results } = await db
-    .prepare(`SELECT * FROM conversions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?2`)
+    .prepare(`SELECT * FROM conversions WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ?2`)
     .bind(...args)
     .all<ConversionRow>();
   return results;

@@ -6,6 +6,7 @@ import type { Balances, Bucket, DueAction, EntryDraft, EntryType } from '../doma
 import { balancesForRefund, balancesOf, dueWork } from '../domain/ledger.js';
 import { newId } from '../lib/ids.js';
 import { outboxStatement } from './outbox.js';
+import { shopListWhere } from './lists.js';
 
 export interface LedgerRow {
   seq: number;
@@ -167,18 +168,18 @@ export async function listLedger(
   shopId: string,
   opts: { limit: number; startingAfter?: string; referrerId?: string },
 ) {
-  const where = ['shop_id = ?1'];
-  const args: unknown[] = [shopId, opts.limit];
-  if (opts.referrerId) {
-    args.push(opts.referrerId);
-    where.push(`referrer_id = ?${args.length}`);
-  }
-  if (opts.startingAfter !== undefined) {
-    args.push(opts.startingAfter);
-    where.push(`seq > COALESCE((SELECT seq FROM ledger_entries WHERE id = ?${args.length} AND shop_id = ?1), 9e18)`);
-  }
+  const { where, args } = shopListWhere(shopId, opts.limit, {
+    referrerId: opts.referrerId,
+    cursor:
+      opts.startingAfter !== undefined
+        ? {
+            value: opts.startingAfter,
+            sql: (p) => `seq > COALESCE((SELECT seq FROM ledger_entries WHERE id = ${p} AND shop_id = ?1), 9e18)`,
+          }
+        : undefined,
+  });
   const { results } = await db
-    .prepare(`SELECT * FROM ledger_entries WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?2`)
+    .prepare(`SELECT * FROM ledger_entries WHERE ${where} ORDER BY seq LIMIT ?2`)
     .bind(...args)
     .all<LedgerRow>();
   return results;
