@@ -79,8 +79,8 @@ export function wrangler(args, { persistTo } = {}) {
 }
 
 /** Applies the D1 migrations to the local database. Idempotent. */
-export function applyMigrations({ persistTo } = {}) {
-  return wrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { persistTo });
+export function applyMigrations({ persistTo, config } = {}) {
+  return wrangler(['d1', 'migrations', 'apply', 'DB', '--local', ...(config ? ['--config', config] : [])], { persistTo });
 }
 
 /** Executes a SQL file against the local database. */
@@ -90,7 +90,7 @@ export function executeSqlFile(file, { persistTo } = {}) {
 
 /**
  * Starts `wrangler dev` on 127.0.0.1 and resolves once it answers /healthz.
- * @param {{ port?: number, persistTo?: string, vars?: Record<string,string>, logLevel?: string, inherit?: boolean, timeoutMs?: number }} opts
+ * @param {{ port?: number, persistTo?: string, vars?: Record<string,string>, logLevel?: string, inherit?: boolean, timeoutMs?: number, config?: string, inspectorPort?: number }} opts
  * @returns {Promise<{ url: string, port: number, stop: () => Promise<void>, child: import('node:child_process').ChildProcess }>}
  */
 export async function startWranglerDev(opts = {}) {
@@ -110,6 +110,8 @@ export async function startWranglerDev(opts = {}) {
     '--show-interactive-dev-session=false',
   ];
   if (opts.persistTo) args.push('--persist-to', opts.persistTo);
+  if (opts.inspectorPort) args.push('--inspector-port', String(opts.inspectorPort));
+  if (opts.config) args.push('--config', opts.config);
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
   const child = spawn(WRANGLER, args, {
     cwd: ROOT,

@@ -230,46 +230,6 @@ function creditStatements(
 }
 
 /**
- * One batch that records a new conversion: the row (unless the order is already recorded or the
- * shop's limit refuses it), the shop's total, the commission with its due work and the
- * `conversion.attributed` event — all only if our row won. The last statement reads the stored
- * row of the order, ours or the one that was there.
- */
-export function newConversionStatements(db: D1Database, decision: ConversionDecision): D1PreparedStatement[] {
-  const { row, referrer } = decision;
-  const now = row.created_at;
-  const ours = { sql: 'EXISTS (SELECT 1 FROM conversions WHERE id = ?)', args: [row.id] };
-  const statements = [
-    insertConversionStatement(db, row),
-    addToShopTotalStatement(db, row.shop_id, row.amount_minor, ours),
-    ...creditStatements(db, decision, now, ours, 'first'),
-  ];
-  if (referrer) {
-    statements.push(
-      outboxStatement(db, {
-        shopId: row.shop_id,
-        type: 'conversion.attributed',
-        payload: {
-          conversionId: row.id,
-          orderId: row.order_id,
-          referrerId: referrer.id,
-          amountMinor: row.amount_minor,
-          currency: row.currency,
-          commissionMinor: row.commission_minor,
-          commissionStatus: row.commission_status,
-          verified: row.verified === 1,
-        },
-        dedupeKey: `conversion.attributed:${row.id}`,
-        now,
-        onlyIf: ours,
-      }),
-    );
-  }
-  statements.push(conversionByOrderStatement(db, row.shop_id, row.order_id));
-  return statements;
-}
-
-/**
  * One batch in which the shop's server report supersedes a browser report: the row becomes
  * verified with the server's numbers (only while unverified and unchanged since `held` was read),
  * everything the browser's commission still holds is taken back from whichever referrer it was
@@ -337,4 +297,155 @@ export function upgradeStatements(
     conversionStatement(db, existing.shop_id, existing.id),
   );
   return statements;
+}
+
+/** The rows of several new conversions, as one JSON parameter of a batch statement. */
+const conversionColumns = COLUMNS.split(',').map((c) => c.trim());
+const fromJson = (columns: string[]) => columns.map((c) => `value ->> '$.${c}'`).join(', ');
+
+/**
+ * One batch that records a GROUP of new conversions of one shop, in six statements whatever the
+ * group's size (D1 pays per statement): the rows (each unless its order is already recorded, and
+ * only while the shop's running total — this group's rows counted in order — fits
+ * MAX_SHOP_ORDERS_MINOR), the shop's total grown by the rows written, each commission's ledger
+ * entry and due work and each `conversion.attributed` event — each only if its conversion row was
+ * written. The last statement reads the stored rows of the group's orders (ours, or those that
+ * were there); `readConversions` maps them back to the decisions.
+ */
+export function newConversionsStatements(db: D1Database, decisions: ConversionDecision[]): D1PreparedStatement[] {
+  const shopId = decisions[0]!.row.shop_id;
+  const rows = decisions.map((d) => d.row);
+  const entries: Array<Record<string, unknown>> = [];
+  const tasks: Array<Record<string, unknown>> = [];
+  const events: Array<Record<string, unknown>> = [];
+  for (const decision of decisions) {
+    const { row, referrer, program, holdReason } = decision;
+    const now = row.created_at;
+    if (!referrer) continue;
+    if (row.commission_minor > 0) {
+      const txnId = newId('txn');
+      for (const d of commissionEntries({
+        conversionId: row.id,
+        commissionMinor: row.commission_minor,
+        onHold: holdReason !== null,
+        holdReason: holdReason ?? undefined,
+        now,
+        holdDays: program.holdDays,
+        credit: 'first',
+      })) {
+        entries.push({
+          id: newId('le'),
+          shop_id: row.shop_id,
+          referrer_id: referrer.id,
+          txn_id: txnId,
+          type: d.type,
+          bucket: d.bucket,
+          amount_minor: d.amountMinor,
+          currency: row.currency,
+          conversion_id: row.id,
+          available_at: d.availableAt ?? null,
+          reason: d.reason ?? null,
+          dedupe_key: d.dedupeKey ?? null,
+          created_at: now,
+        });
+      }
+      const due = { conversion_id: row.id, shop_id: row.shop_id, referrer_id: referrer.id, currency: row.currency };
+      if (holdReason === null) tasks.push({ ...due, action: 'release', due_at: now + program.holdDays * DAY_MS });
+      if (row.verified === 0 && decision.unverifiedExpiryDays) {
+        tasks.push({ ...due, action: 'expire', due_at: now + decision.unverifiedExpiryDays * DAY_MS });
+      }
+    }
+    events.push({
+      id: newId('evt'),
+      shop_id: row.shop_id,
+      type: 'conversion.attributed',
+      payload: JSON.stringify({
+        conversionId: row.id,
+        orderId: row.order_id,
+        referrerId: referrer.id,
+        amountMinor: row.amount_minor,
+        currency: row.currency,
+        commissionMinor: row.commission_minor,
+        commissionStatus: row.commission_status,
+        verified: row.verified === 1,
+      }),
+      dedupe_key: `conversion.attributed:${row.id}`,
+      next_attempt_at: now,
+      created_at: now,
+      conversion_id: row.id,
+    });
+  }
+  const ours = `EXISTS (SELECT 1 FROM conversions WHERE id = value ->> '$.conversion_id')`;
+  const ledgerColumns = [
+    'id',
+    'shop_id',
+    'referrer_id',
+    'txn_id',
+    'type',
+    'bucket',
+    'amount_minor',
+    'currency',
+    'conversion_id',
+    'available_at',
+    'reason',
+    'dedupe_key',
+    'created_at',
+  ];
+  const taskColumns = ['conversion_id', 'action', 'shop_id', 'referrer_id', 'currency', 'due_at'];
+  const eventColumns = ['id', 'shop_id', 'type', 'payload', 'dedupe_key', 'next_attempt_at', 'created_at'];
+  return [
+    db
+      .prepare(
+        `WITH fresh AS (
+           SELECT key, value FROM json_each(?1)
+            WHERE NOT EXISTS (SELECT 1 FROM conversions c WHERE c.shop_id = value ->> '$.shop_id' AND c.order_id = value ->> '$.order_id')
+         ), running AS (
+           SELECT key, value, SUM(value ->> '$.amount_minor') OVER (ORDER BY key) AS run FROM fresh
+         )
+         INSERT INTO conversions (${COLUMNS})
+         SELECT ${fromJson(conversionColumns)} FROM running
+          WHERE COALESCE((SELECT orders_minor FROM shop_totals WHERE shop_id = ?2), 0) + run <= ?3
+          ORDER BY key
+         ON CONFLICT (shop_id, order_id) DO NOTHING`,
+      )
+      .bind(JSON.stringify(rows), shopId, MAX_SHOP_ORDERS_MINOR),
+    db
+      .prepare(
+        `INSERT INTO shop_totals (shop_id, orders_minor)
+         SELECT shop_id, SUM(amount_minor) FROM conversions WHERE id IN (SELECT value FROM json_each(?1)) GROUP BY shop_id
+         ON CONFLICT (shop_id) DO UPDATE SET orders_minor = orders_minor + excluded.orders_minor`,
+      )
+      .bind(JSON.stringify(rows.map((r) => r.id))),
+    db
+      .prepare(
+        `INSERT INTO ledger_entries (${ledgerColumns.join(', ')})
+         SELECT ${fromJson(ledgerColumns)} FROM json_each(?1) WHERE ${ours}
+         ON CONFLICT (dedupe_key) DO NOTHING`,
+      )
+      .bind(JSON.stringify(entries)),
+    db
+      .prepare(
+        `INSERT INTO ledger_tasks (${taskColumns.join(', ')})
+         SELECT ${fromJson(taskColumns)} FROM json_each(?1) WHERE ${ours}
+         ON CONFLICT (conversion_id, action) DO UPDATE SET due_at = max(ledger_tasks.due_at, excluded.due_at),
+           referrer_id = excluded.referrer_id`,
+      )
+      .bind(JSON.stringify(tasks)),
+    db
+      .prepare(
+        `INSERT INTO outbox_events (${eventColumns.join(', ')})
+         SELECT ${fromJson(eventColumns)} FROM json_each(?1) WHERE ${ours}
+         ON CONFLICT (dedupe_key) DO NOTHING`,
+      )
+      .bind(JSON.stringify(events)),
+    db
+      .prepare('SELECT * FROM conversions WHERE shop_id = ?1 AND order_id IN (SELECT value FROM json_each(?2))')
+      .bind(shopId, JSON.stringify(rows.map((r) => r.order_id))),
+  ];
+}
+
+/** The stored row of each decision's order after {@link newConversionsStatements} ran (null: refused by the limit). */
+export function readConversions(decisions: ConversionDecision[], results: D1Result[]): Array<ConversionRow | null> {
+  const stored = new Map((results.at(-1)!.results as ConversionRow[]).map((r) => [r.order_id, r]));
+  return decisions.map((d) => stored.get(d.row.order_id) ?? null);
 }

@@ -35,7 +35,7 @@ import { toProgram } from '../db/catalog.js';
 import type { ClickRow } from '../db/clicks.js';
 import { getClick } from '../db/clicks.js';
 import type { ConversionRow } from '../db/conversions.js';
-import { fitsShopLimit, newConversionStatements, upgradeStatements } from '../db/conversions.js';
+import { fitsShopLimit, newConversionsStatements, readConversions, upgradeStatements } from '../db/conversions.js';
 import { refundsOf } from '../db/refunds.js';
 import { conversionBalancesForRefund, lastEntrySeq } from '../db/ledger.js';
 import { sha256Hex } from '../lib/crypto.js';
@@ -127,8 +127,8 @@ export class ConversionDesk {
     maxBytes: ConversionDesk.RECENT_BYTES,
     sizeOf: (r) => 400 + r.items.length + r.explanation.length + r.order_id.length,
   });
-  /** new conversions: each report's batch, written together with the others of its group */
-  private readonly writes: GroupCommit<D1PreparedStatement[], ConversionRow | null>;
+  /** new conversions: the decisions that arrive together, written in one batch of six statements */
+  private readonly writes: GroupCommit<ConversionDecision, ConversionRow | null>;
 
   constructor(
     private readonly env: Env & { IP_HASH_SALT?: string },
@@ -142,15 +142,7 @@ export class ConversionDesk {
       maxGroup: MAX_GROUP,
       // one bad write must not sink the others
       isolateFailures: true,
-      commit: async (batches) => {
-        const results = await db.batch(batches.flat());
-        let offset = 0;
-        return batches.map((statements) => {
-          offset += statements.length;
-          // each batch ends with the read of its order's stored row
-          return (results[offset - 1]!.results[0] as ConversionRow | undefined) ?? null;
-        });
-      },
+      commit: async (decisions) => readConversions(decisions, await db.batch(newConversionsStatements(db, decisions))),
     });
   }
 
@@ -195,7 +187,7 @@ export class ConversionDesk {
     const known = this.recent.get(report.orderId);
     if (known) return this.answerExisting(shop, known, report, opts, requestHash);
     const decision = await this.decide(shop, report, opts, newId('conv'), requestHash);
-    const stored = await this.writes.add(newConversionStatements(this.db, decision));
+    const stored = await this.writes.add(decision);
     if (!stored) throw shopLimitReached();
     this.recent.set(stored.order_id, stored);
     if (stored.id === decision.row.id) {

@@ -1,0 +1,77 @@
+/**
+ * A bench-only build of the click path, cut into stages (`npm run bench` serves it with `wrangler
+ * dev --config bench/stages/wrangler.toml` and drives each route like the real click route): every
+ * route adds one stage of POST /v1/clicks to the one before, with the production modules, so the
+ * difference between two routes' throughput is what that stage costs. Never deployed.
+ *
+ *   GET  /healthz            the bare route
+ *   POST /stage/body         + request id, clock, configuration check, CORS, the JSON body guard
+ *   POST /stage/auth         + the publishable key and its origin (cached per isolate)
+ *   POST /stage/validate     + the request schema (zod, through @hono/zod-openapi)
+ *   POST /stage/hash         + the client's pseudonyms (IP, user agent, visitor: HMAC-SHA256)
+ *   POST /stage/hop          + one RPC to a Durable Object that answers at once
+ *   POST /stage/lookup       + the hop to the shop's ShopObject, which finds the code in its cache
+ *                              and counts the rate limit, but stores nothing
+ *   POST /v1/clicks          + the storage commit and the answer: the real route (app.ts)
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { createRoute } from '@hono/zod-openapi';
+import type { AppEnv } from '../../worker/src/app-env.js';
+import { app } from '../../worker/src/app.js';
+import { ClickInputSchema } from '../../worker/src/contract/clicks.js';
+import { clock, cors, jsonBody, requestId } from '../../worker/src/middleware/common.js';
+import { requireConfiguration } from '../../worker/src/middleware/configuration.js';
+import { requireKey } from '../../worker/src/middleware/auth.js';
+import { createRouter, requester } from '../../worker/src/routes/router.js';
+import { clientOf } from '../../worker/src/services/clients.js';
+import { shopObject } from '../../worker/src/durable/shop-object-stub.js';
+
+export { ShopObject } from '../../worker/src/durable/shop-object.js';
+
+/** The cheapest Durable Object there is: one RPC method that answers at once. */
+export class Echo extends DurableObject<Env> {
+  async ping(n: number): Promise<number> {
+    return n;
+  }
+}
+
+const stages = createRouter();
+stages.use('/stage/*', requestId, clock, requireConfiguration, cors, jsonBody);
+stages.post('/stage/body', (c) => c.json({ ok: true }, 201));
+stages.post('/stage/auth', requireKey('publishable'), (c) => c.json({ ok: true }, 201));
+
+const route = (path: string) =>
+  createRoute({
+    method: 'post',
+    path,
+    middleware: [requireKey('publishable')] as [ReturnType<typeof requireKey>],
+    request: { body: { content: { 'application/json': { schema: ClickInputSchema } }, required: true } },
+    responses: { 201: { description: 'ok' } },
+  });
+
+stages.openapi(route('/stage/validate'), (c) => {
+  c.req.valid('json');
+  return c.json({ ok: true }, 201);
+});
+stages.openapi(route('/stage/hash'), async (c) => {
+  const input = c.req.valid('json');
+  await clientOf(c.env, requester(c), c.get('now'), input.visitorId);
+  return c.json({ ok: true }, 201);
+});
+stages.openapi(route('/stage/hop'), async (c) => {
+  const input = c.req.valid('json');
+  await clientOf(c.env, requester(c), c.get('now'), input.visitorId);
+  const env = c.env as AppEnv['Bindings'] & { ECHO: DurableObjectNamespace<Echo> };
+  await env.ECHO.get(env.ECHO.idFromName(c.get('shop').id)).ping(1);
+  return c.json({ ok: true }, 201);
+});
+stages.openapi(route('/stage/lookup'), async (c) => {
+  const input = c.req.valid('json');
+  const client = await clientOf(c.env, requester(c), c.get('now'), input.visitorId);
+  await shopObject(c.env, c.get('shop').id).limit('share', client.keys, c.get('now'));
+  return c.json({ ok: true }, 201);
+});
+
+stages.route('/', app);
+
+export default { fetch: stages.fetch };
