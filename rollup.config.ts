@@ -2,8 +2,8 @@
  * Rollup builds of the SDK (run by `scripts/build/bundle.mjs`; `scripts/build.mjs` composes the
  * whole build: types, manifest, pages, sizes):
  * 1. the script-tag build in `dist/public/sdk/`: `sharecart.js` (the loader) and `chunks/`, one chunk
- *    per rule in `chunkOf()` below; Lit's production build, `DEV_MODE` replaced by `false` so terser
- *    drops development code;
+ *    per rule in `chunkOf()` below; Lit's production build less what ShareCart never runs
+ *    (`LIT_UNUSED`), `DEV_MODE` replaced by `false` so terser drops development code;
  * 2. the npm build in `sdk/dist/npm/`: ESM modules mirroring `sdk/src` (lit and uqr left external),
  *    one entry per component folder's registration module.
  */
@@ -28,7 +28,7 @@ export const componentFolders: string[] = readdirSync(join(SRC, 'components')).f
   existsSync(join(SRC, `components/${name}/${name}.ts`)),
 );
 
-/** The component nearly every page shows: its class rides in the `lit` chunk; it defines "first paint". */
+/** The component nearly every page shows: it rides in the `lit` chunk; it defines "first paint". */
 export const FIRST_PAINT = 'share-button';
 
 /** Packages bundled into the script-tag build, and their chunk. */
@@ -50,6 +50,8 @@ const SHARED_CHUNKS: Record<string, string> = {
   // referral links and the copy-link + QR piece: used by the share sheet and the referrer dashboard
   'internal/share-links.ts': 'share-links',
   'internal/copy-link.ts': 'share-links',
+  // `.sr-only`, kept out of first paint: the same two components use it
+  'internal/sr-only.ts': 'share-links',
   'internal/qr.ts': 'qr',
   'internal/api-referrer.ts': 'api-referrer',
   'internal/i18n-discount.ts': 'i18n-discount',
@@ -74,11 +76,13 @@ let graph: { info: GetModuleInfo; loader: Set<string>; firstPaint: Set<string> }
  * (Rollup would otherwise pull a module into whichever manual chunk imports it first):
  * 1. `sharecart` — the loader: the entry and everything it imports statically (derived from the
  *    module graph: runtime state, storage, build constants, lazy loading). No Lit.
- * 2. `lit` — Lit, and everything the first-paint component's class imports statically (derived):
- *    the base class, events, i18n, shared styles, the API core, the share controller and the share
- *    button's class, styles and strings. One file instead of two saves bytes on every page with a
- *    component; the price is that the capture chunk (referral landings only) pulls it in too, after
- *    the page has loaded. Lit's decorators are refused: components declare `static properties`.
+ * 2. `lit` — Lit, and the first-paint component's registration module with everything it imports
+ *    statically (derived): the base class, events, i18n, shared styles, the API core, the share
+ *    controller and the share button's class, styles and strings. One file instead of three saves
+ *    bytes on every page with a component; the price is that the capture chunk (referral landings
+ *    only) pulls it in too, after the page has loaded, and that loading the chunk defines
+ *    `<sc-share-button>` whichever component asked for it (harmless: an element nobody uses).
+ *    Lit's decorators are refused: components declare `static properties`.
  * 3. `sc-<folder>` — each component folder (its registration module, class, styles, strings); a
  *    module there that is only imported lazily (a locale table) is its own chunk. Adding a component
  *    folder needs no edit here.
@@ -89,7 +93,7 @@ function chunkOf(id: string, { getModuleInfo: info }: { getModuleInfo: GetModule
     graph = {
       info,
       loader: staticClosure(join(SRC, 'sharecart.ts'), info),
-      firstPaint: staticClosure(join(SRC, `components/${FIRST_PAINT}/${FIRST_PAINT}.component.ts`), info),
+      firstPaint: staticClosure(join(SRC, `components/${FIRST_PAINT}/${FIRST_PAINT}.ts`), info),
     };
   }
   const path = id.replaceAll('\\', '/');
@@ -177,6 +181,84 @@ const minifyTemplates = (): Plugin => ({
   },
 });
 
+/**
+ * Code in Lit's production build that the script-tag build never runs, cut out of it by
+ * `trimLit()` (about 370 B gzip of every first paint). Each cut is an exact piece of Lit's published,
+ * minified module (lit is pinned in package-lock.json); a piece that is not there exactly once (a
+ * Lit upgrade) fails the build, to be checked against the new release rather than shipped blind.
+ * - the hooks of Lit's ShadyDOM/ShadyCSS polyfill support (`lit/polyfill-support.js`, for browsers
+ *   without Shadow DOM, none of which runs this ES2021 module build) and of SSR hydration
+ *   (`@lit-labs/ssr-client`: our components are never server-rendered, and a shop's hydration
+ *   support would otherwise patch our LitElement too), and the `globalThis.lit*Versions` lists that
+ *   only Lit's development builds read;
+ * - what only decorators use (`addInitializer`, `Symbol.metadata`, `litPropertyMetadata`): the build
+ *   refuses decorators (`chunkOf`), so no class of ours has any; a page that subclasses a script-tag
+ *   element does so without a build step (examples/extend/gift-share-button.js), so with `static
+ *   properties` too — code with a build step uses the npm package and its own, whole Lit;
+ * - the long explanations in two `css` errors, shortened: both still throw.
+ * The npm build leaves lit external, untouched.
+ */
+const LIT_UNUSED: Array<{ module: string; find: string; replace?: string }> = [
+  {
+    module: '@lit/reactive-element/css-tag.js',
+    find: '"CSSResult is not constructable. Use `unsafeCSS` or `css` instead."',
+    replace: '"CSSResult is not constructable"',
+  },
+  {
+    module: '@lit/reactive-element/css-tag.js',
+    find: `"Value passed to 'css' function must be a 'css' function result: "+t+". Use 'unsafeCSS' to pass non-literal values, but take care to ensure page security."`,
+    replace: `"css: not a css result: "+t`,
+  },
+  { module: '@lit/reactive-element/css-tag.js', find: '(void 0===t.ShadyCSS||t.ShadyCSS.nativeShadow)&&' },
+  { module: '@lit/reactive-element/reactive-element.js', find: ',p=a.reactiveElementPolyfillSupport' },
+  {
+    module: '@lit/reactive-element/reactive-element.js',
+    find: ',p?.({ReactiveElement:y}),(a.reactiveElementVersions??=[]).push("2.1.2")',
+  },
+  {
+    module: '@lit/reactive-element/reactive-element.js',
+    find: 'Symbol.metadata??=Symbol("metadata"),a.litPropertyMetadata??=new WeakMap;',
+  },
+  { module: '@lit/reactive-element/reactive-element.js', find: 'static addInitializer(t){this._$Ei(),(this.l??=[]).push(t)}' },
+  { module: '@lit/reactive-element/reactive-element.js', find: ',void 0!==t.l&&(this.l=[...t.l])' },
+  { module: '@lit/reactive-element/reactive-element.js', find: ',this.constructor.l?.forEach(t=>t(this))' },
+  {
+    module: '@lit/reactive-element/reactive-element.js',
+    find: 'const t=this[Symbol.metadata];if(null!==t){const s=litPropertyMetadata.get(t);if(void 0!==s)for(const[t,i]of s)this.elementProperties.set(t,i)}',
+  },
+  { module: 'lit-html/lit-html.js', find: ',B=t.litHtmlPolyfillSupport;B?.(S,k),(t.litHtmlVersions??=[]).push("3.3.3")' },
+  {
+    module: 'lit-element/lit-element.js',
+    find: ',s.litElementHydrateSupport?.({LitElement:i});const o=s.litElementPolyfillSupport;o?.({LitElement:i})',
+  },
+  { module: 'lit-element/lit-element.js', find: '(s.litElementVersions??=[]).push("4.2.2");' },
+];
+
+const trimLit = (): Plugin => {
+  const applied = new Set<number>();
+  return {
+    name: 'sc-trim-lit',
+    buildStart: () => applied.clear(),
+    transform(code, id) {
+      const path = id.replaceAll('\\', '/');
+      let out = code;
+      for (const [i, cut] of LIT_UNUSED.entries()) {
+        if (!path.endsWith(`/node_modules/${cut.module}`)) continue;
+        if (out.split(cut.find).length != 2)
+          this.error(`${cut.module} changed (a Lit upgrade?): LIT_UNUSED in rollup.config.ts expects ${cut.find} once`);
+        out = out.replace(cut.find, () => cut.replace ?? '');
+        applied.add(i);
+      }
+      return out == code ? null : { code: out, map: null };
+    },
+    buildEnd(error) {
+      const missed = LIT_UNUSED.filter((_, i) => !applied.has(i)).map((c) => c.module);
+      if (!error && missed.length)
+        this.error(`LIT_UNUSED in rollup.config.ts: not bundled any more: ${[...new Set(missed)].join(', ')}`);
+    },
+  };
+};
+
 const ts = (outDir: string) =>
   typescript({
     tsconfig: join(root, 'tsconfig.json'),
@@ -193,7 +275,9 @@ export const scriptTag: RollupOptions = {
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
     manualChunks: chunkOf,
-    generatedCode: 'es2015',
+    // the namespace object a dynamic import of a module inside a shared chunk resolves to: a plain object
+    generatedCode: { preset: 'es2015', symbols: false },
+    freeze: false,
   },
   preserveEntrySignatures: 'allow-extension',
   plugins: [
@@ -201,10 +285,12 @@ export const scriptTag: RollupOptions = {
     ts('dist/public/sdk'),
     env(),
     minifyTemplates(),
+    trimLit(),
     terser({
       ecma: 2020,
       module: true,
-      compress: { passes: 3, unsafe: true, unsafe_arrows: true, pure_getters: true },
+      // keep_fargs: nothing in the SDK or Lit reads a function's `length`
+      compress: { passes: 3, unsafe: true, unsafe_arrows: true, pure_getters: true, keep_fargs: false },
       format: { comments: false },
     }),
   ],

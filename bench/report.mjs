@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const FIRST_PAINT_CHUNKS = new Set(['lit', 'sc-share-button']);
+const FIRST_PAINT_CHUNKS = new Set(['lit']);
 
 /**
  * @param {string} key
@@ -14,7 +14,7 @@ const FIRST_PAINT_CHUNKS = new Set(['lit', 'sc-share-button']);
 function target(key, results) {
   const fixed = {
     'sdk.loader.gzip_bytes': ['≤ 2,048', (v) => v <= 2048],
-    'sdk.first_paint.gzip_bytes': ['≤ 10,240', (v) => v <= 10240],
+    'sdk.first_paint.ratio_to_shareon': ['≤ 1', (v) => v <= 1],
     'worker.clicks.ratio_to_bare': ['≥ 0.5', (v) => v >= 0.5],
     'worker.clicks.p99_ms': ['≤ 100', (v) => v <= 100],
     'worker.conversions.ratio_to_bare': ['≥ 0.25', (v) => v >= 0.25],
@@ -23,6 +23,8 @@ function target(key, results) {
     'worker.attribution.ratio_1m_to_10k': ['flat (≤ 1.5)', (v) => v <= 1.5],
   }[key];
   if (fixed) return fixed;
+  const shareon = results['peers.shareon.gzip_bytes'];
+  if (key == 'sdk.first_paint.gzip_bytes' && shareon) return [`≤ ${shareon.toLocaleString('en')} (shareon)`, (v) => v <= shareon];
   // validity checks, not goals: the open-loop generator must have kept to its schedule (on average, and
   // without long stalls) for its latencies to describe the worker rather than this machine
   const rate = results['worker.open_loop.rate_rps'];
@@ -72,7 +74,7 @@ ${rows.join('\n')}
 ## How to read it
 - **Sizes** are gzip -9 of the minified files the browser downloads (\`dist/sizes.json\`, enforced by the
   build). First paint = loader + the \`lit\` chunk (Lit, the base class, i18n, the API core and the share
-  button's class) + the share button's registration chunk. Peers are measured from their npm packages in
+  button), no larger than shareon's JS + CSS (the build's budget). Peers are measured from their npm packages in
   the same run (shareon: IIFE JS + CSS; sharer.js: sharer.min.js; vanilla-sharing: its ESM build minified
   with terser). Peers have no referral tracking and no Asian networks.
 - **\`sdk.main_thread_ms\`** is Chromium's ScriptDuration (CDP Performance metrics) for a page with the

@@ -41,11 +41,8 @@ export class ShareController implements ReactiveController {
   };
 
   hostConnected(): void {
+    // the sheet opens inside the host; a listener on the host itself needs no removing (adding it again is a no-op)
     this.host.addEventListener('sc-share-sheet-toggle', this.idle);
-  }
-
-  hostDisconnected(): void {
-    this.host.removeEventListener('sc-share-sheet-toggle', this.idle);
   }
 
   /** Starts fetching the flow, so a tap opens the sheet at once. Uses no `this`: bind it to hover and focus as it is. */

@@ -1,5 +1,6 @@
 /**
- * Global theming tokens and the host styles every component shares.
+ * Global theming tokens and the host styles every component shares (in the share button's first
+ * paint: a rule only some components use goes in their own styles, or in `sr-only.ts`).
  *
  * Global tokens (set them on `:root` or any ancestor; they inherit through shadow roots):
  * `--sc-color-primary` (#c2410c), `--sc-color-on-primary` (#fff), `--sc-color-text` (inherit),
@@ -34,13 +35,6 @@ export const hostStyles = css`
   button {
     font: inherit;
     cursor: pointer;
-  }
-  .sr-only {
-    position: absolute;
-    clip-path: inset(50%);
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
   }
   .skeleton {
     color: transparent !important;

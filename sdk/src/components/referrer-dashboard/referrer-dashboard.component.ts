@@ -14,6 +14,7 @@ import { CopyLink } from '../../internal/copy-link.js';
 import { formatMoney, translate } from '../../internal/i18n.js';
 import { runtime } from '../../internal/runtime.js';
 import { referralUrl, safeHttpUrl } from '../../internal/share-links.js';
+import { srOnlyStyles } from '../../internal/sr-only.js';
 import { hostStyles } from '../../internal/styles.js';
 import { messages } from './referrer-dashboard.messages.js';
 import styles from './referrer-dashboard.styles.js';
@@ -65,7 +66,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * @cssproperty --sc-referrer-dashboard-min-height - Height reserved while loading. Default `26rem`.
  */
 export class ReferrerDashboard extends ShareCartElement {
-  static override styles = [hostStyles, styles];
+  static override styles = [hostStyles, srOnlyStyles, styles];
   static override properties = {
     url: {},
     maxOrders: { type: Number, attribute: 'max-orders' },

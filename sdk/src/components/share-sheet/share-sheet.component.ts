@@ -13,6 +13,7 @@ import { ShareCartElement } from '../../internal/base-element.js';
 import { CopyLink } from '../../internal/copy-link.js';
 import { translate } from '../../internal/i18n.js';
 import { LINK_CHANNELS, referralUrl, safeHttpUrl, shareHref } from '../../internal/share-links.js';
+import { srOnlyStyles } from '../../internal/sr-only.js';
 import { hostStyles } from '../../internal/styles.js';
 import { messages } from './share-sheet.messages.js';
 import styles from './share-sheet.styles.js';
@@ -43,7 +44,7 @@ import styles from './share-sheet.styles.js';
  * @cssproperty --sc-share-sheet-backdrop - Backdrop colour.
  */
 export class ShareSheet extends ShareCartElement {
-  static override styles = [hostStyles, styles];
+  static override styles = [hostStyles, srOnlyStyles, styles];
   static override properties = {
     link: {},
     code: {},
