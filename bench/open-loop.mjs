@@ -24,7 +24,7 @@ import { Pool } from 'undici';
  * @typedef {{
  *   rate: number, requests: number, achievedRps: number, sendLagP99Ms: number, maxInFlight: number,
  *   p50Ms: number | null, p99Ms: number | null, maxMs: number | null,
- *   ok: number, non2xx: number, errors: number, firstError: string | null,
+ *   ok: number, non2xx: number, errors: number, firstError: string | null, firstNon2xx: string | null,
  * }} OpenLoopResult
  */
 
@@ -81,6 +81,7 @@ export async function openLoop({
   let inFlight = 0;
   let maxInFlight = 0;
   let firstError = null;
+  let firstNon2xx = null; // the status and the start of the body of the first answer that was not 2xx
   let allDone;
   const done = new Promise((r) => (allDone = r));
   let sent = 0;
@@ -96,8 +97,11 @@ export async function openLoop({
     pool
       .request({ path: req.path, method: req.method ?? 'GET', headers: req.headers, body: req.body })
       .then(async (res) => {
-        await res.body.arrayBuffer(); // the response counts once its whole body has arrived
+        const body = await res.body.arrayBuffer(); // the response counts once its whole body has arrived
         status[i] = res.statusCode;
+        if ((res.statusCode < 200 || res.statusCode >= 300) && firstNon2xx === null) {
+          firstNon2xx = `${res.statusCode} ${Buffer.from(body).toString('utf8', 0, 200)}`;
+        }
         latency[i] = performance.now() - due(i);
       })
       .catch((error) => {
@@ -161,5 +165,6 @@ export async function openLoop({
     non2xx,
     errors,
     firstError,
+    firstNon2xx,
   };
 }

@@ -8,6 +8,24 @@ import { fileURLToPath } from 'node:url';
 const FIRST_PAINT_CHUNKS = new Set(['lit']);
 
 /**
+ * The capacity model of bench/SCALE.md, evaluated with a run's storage keys. The shop sizes are
+ * assumptions of the model (the referral traffic of a small, a medium and a large shop), not measurements.
+ */
+export const SHOP_SIZES = [
+  { name: 'small', clicksPerDay: 1_000, ordersPerDay: 20 },
+  { name: 'medium', clicksPerDay: 20_000, ordersPerDay: 400 },
+  { name: 'large', clicksPerDay: 500_000, ordersPerDay: 10_000 },
+];
+/** D1's maximum database size, 10 GB (https://developers.cloudflare.com/d1/platform/limits/), taken as 10^10 bytes */
+export const D1_MAX_BYTES = 10e9;
+/** A SQLite-backed Durable Object's storage, 10 GB of 10^9 bytes (https://developers.cloudflare.com/durable-objects/platform/limits/) */
+export const DO_MAX_BYTES = 10e9;
+/** Idempotency keys are kept at least 24 h and purged after 72 h (worker/README.md) */
+export const IDEMPOTENCY_DAYS = 3;
+/** A shop object keeps its clicks for the attribution window (30 days by default) + 7 days (domain/retention.ts) */
+export const CLICK_LOG_DAYS = 30 + 7;
+
+/**
  * @param {string} key
  * @param {Record<string, any>} results for targets relative to another figure of the same run
  */
@@ -16,6 +34,9 @@ function target(key, results) {
     'sdk.loader.gzip_bytes': ['≤ 2,048', (v) => v <= 2048],
     'sdk.first_paint.ratio_to_shareon': ['≤ 1', (v) => v <= 1],
     'worker.clicks.ratio_to_bare': ['≥ 0.5', (v) => v >= 0.5],
+    'worker.clicks.shops_100.ratio_to_one_shop': ['≥ 0.8', (v) => v >= 0.8],
+    // a validity check: every request of the many-shops run was answered 2xx (no limit refused one)
+    'worker.clicks.shops_100.non2xx': ['0', (v) => v === 0],
     'worker.clicks.p99_ms': ['≤ 100', (v) => v <= 100],
     'worker.conversions.ratio_to_bare': ['≥ 0.25', (v) => v >= 0.25],
     'worker.clicks.p99_ratio_to_bare_at_half_rate': ['≤ 2', (v) => v <= 2],
@@ -36,6 +57,53 @@ function target(key, results) {
   if (chunk && !FIRST_PAINT_CHUNKS.has(chunk[1])) return ['≤ 6,144', (v) => v <= 6144];
   if (chunk) return ['in first paint', () => true];
   return null;
+}
+
+const fmt = (n, digits = 0) =>
+  n == null || !Number.isFinite(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+/**
+ * The capacity table of bench/SCALE.md with a run's figures, or '' without them. Per shop and day, D1
+ * keeps for good what a click leaves after retention and what an order writes; it also holds, at any
+ * time, the last CLICK_LOG_DAYS of clicks at full size and the last IDEMPOTENCY_DAYS of idempotency keys.
+ * @param {Record<string, any>} r
+ */
+export function renderCapacity(r) {
+  const click = r['d1.bytes_per_million_clicks'] / 1e6;
+  const retained = (r['d1.bytes_per_million_clicks_after_retention'] ?? r['d1.bytes_per_million_clicks']) / 1e6;
+  const order = r['d1.bytes_per_million_orders'] / 1e6;
+  const key = (r['d1.bytes_per_million_idempotency_keys'] ?? 0) / 1e6;
+  const doClick = r['do.bytes_per_million_clicks'] / 1e6;
+  if (!(click > 0 && order > 0)) return '';
+  const days = (n) => (n >= 3650 ? '> 10 years' : n >= 365 ? `${fmt(n / 365, 1)} years` : n > 0 ? `${fmt(n)} days` : 'at once');
+  const rows = SHOP_SIZES.map((s) => {
+    const growth = s.clicksPerDay * retained + s.ordersPerDay * order;
+    const recent = s.clicksPerDay * CLICK_LOG_DAYS * (click - retained) + s.ordersPerDay * IDEMPOTENCY_DAYS * key;
+    const fill = (n) => days((D1_MAX_BYTES - n * recent) / (n * growth));
+    const object = s.clicksPerDay * CLICK_LOG_DAYS * doClick;
+    const perD1 = D1_MAX_BYTES / (365 * growth + recent);
+    return (
+      `| ${s.name} | ${fmt(s.clicksPerDay)} | ${fmt(s.ordersPerDay)} | ${fmt(growth / 1e6, 1)} MB | ${fmt(recent / 1e6)} MB ` +
+      `| ${perD1 >= 1 ? fmt(perD1) : '< 1'} | ${fill(1)} | ${fill(10)} | ${fill(100)} | ${fill(1000)} ` +
+      `| ${fmt(object / 1e6)} MB (${fmt((100 * object) / DO_MAX_BYTES, 1)} %) |`
+    );
+  });
+  return `
+## Capacity (the model of bench/SCALE.md with this run's figures)
+
+A D1 database holds ${fmt(D1_MAX_BYTES / 1e9)} GB. A click costs it ${fmt(click)} B as written (\`d1.bytes_per_million_clicks\`) and
+${fmt(retained)} B for good once retention has nulled its personal fields after ${CLICK_LOG_DAYS} days
+(\`d1.bytes_per_million_clicks_after_retention\`); an order ${fmt(order)} B for good (\`d1.bytes_per_million_orders\`, with its release);
+an idempotency key ${fmt(key)} B for ${IDEMPOTENCY_DAYS} days. A shop object keeps ${fmt(doClick)} B per click (\`do.bytes_per_million_clicks\`) for
+${CLICK_LOG_DAYS} days. The shop sizes are the model's assumptions.
+
+| shop | clicks/day | orders/day | D1 growth/day | D1 recent data | shops per D1, one year | D1 full with 1 shop | 10 shops | 100 shops | 1,000 shops | object storage (of 10 GB) |
+|---|---|---|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+One shop object took ${fmt(r['worker.clicks.rps'])} clicks/s (\`worker.clicks.rps\`) and ${fmt(r['worker.conversions.rps'])} orders/s
+(\`worker.conversions.rps\`) on this machine.
+`;
 }
 
 /** @param {Record<string, any>} all results.json's content */
@@ -110,7 +178,20 @@ ${rows.join('\n')}
 - **Attribution** is the median latency of a full \`POST /v1/conversions\` with a click id, measured with
   10 k and then 1 M clicks in D1 (bulk-loaded): lookups are by primary key and indexed visitor hash, so
   the time does not grow with the table.
-`;
+- **\`worker.clicks.shops_100.*\`** is the click run again (same connections, duration and body) with request
+  *i* sent to shop *i* mod 100: 100 shops, one ShopObject each. \`…ratio_to_one_shop\` is its throughput over
+  \`worker.clicks.rps\` of the same run; near 1 means nothing on the click path is shared between shops (no
+  global lock, no shared hot row). Each object then sees a hundredth of the traffic, so fewer clicks share
+  each object's storage commit, and each object's alarm flushes a few clicks to D1 every \`CLICK_FLUSH_MS\`.
+- **Storage** (\`d1.*\`, \`do.*\`) is read from the local SQLite files with \`dbstat\` (bench/storage.mjs, which
+  needs the \`sqlite3\` shell): whole pages of each table and of its indexes, before and after
+  \`d1.storage_sample.clicks\` clicks and \`d1.storage_sample.orders\` orders written through the worker over
+  10 shops, shaped like production traffic (the SDK's click with a visitor id, a product landing URL and a
+  browser user agent; the example merchant backend's report with two items, the click id, the buyer's
+  e-mail and an Idempotency-Key). An order is its rows in \`conversions\`, \`ledger_entries\`,
+  \`outbox_events\`, \`ledger_tasks\` and \`shop_totals\` (\`d1.bytes_per_order.*\` splits it); idempotency keys
+  are counted apart because the cron purges them after 72 h; \`do.*\` is the shop objects' \`click_log\`.
+${renderCapacity(results)}`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -2,8 +2,11 @@
 // `npm run bench`: SDK sizes (ours and peers', from their npm packages), the SDK's main-thread cost in
 // headless Chromium, and the worker's throughput and latency under load on 127.0.0.1 only (closed loop with
 // autocannon, bounded in time and connections; open loop at a fixed rate with bench/open-loop.mjs, bounded
-// in count and time). Writes bench/results.json and bench/RESULTS.md.
+// in count and time), one shop and 100 shops at once, and the bytes D1 and a shop object store per click
+// and per order (bench/storage.mjs; the capacity model in bench/SCALE.md is built on them). Writes
+// bench/results.json and bench/RESULTS.md.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,12 +18,30 @@ ensureDependencies();
 const { ROOT, applyMigrations, ensureDevVars, startWranglerDev, wrangler } = await import('../scripts/lib/wrangler-dev.mjs');
 const { default: autocannon } = await import('autocannon');
 const { openLoop } = await import('./open-loop.mjs');
+const { growth, localFiles, sqliteAvailable, tableSizes } = await import('./storage.mjs');
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
 const OPEN_LOOP_WARMUP = 2;
 const OPEN_LOOP_CONNECTIONS = 256;
 const PORT = Number(process.env.BENCH_PORT ?? 8797);
+/** shops driven at once by the many-shops click scenario, one ShopObject each */
+const SHOPS = 100;
+/** rows written through the worker for the storage figures, over the first STORAGE_SHOPS shops */
+const STORAGE_CLICKS = 3_000;
+const STORAGE_ORDERS = 600;
+const STORAGE_SHOPS = 10;
+// One load generator on one IP is one client: lift the per-client click limit, and the per-shop click
+// limit too (worker/src/domain/rate-limits.ts; RATE_LIMITS overrides both), so that no bench request is
+// refused. The per-client window keeps one 8-byte slot per allowed click (SlidingWindow), so its limit
+// is memory in every shop object: 200,000 a minute (1.6 MB per object) is far above what one client
+// sends one shop here (the click runs send the first shop about 25,000 in a minute); 100,000,000 (800 MB
+// per object) made workerd grow past 17 GB and stall with 30 shop objects.
+const CLICKS_PER_CLIENT_MINUTE = 200_000;
+const WORKER_VARS = {
+  CLICK_RATE_LIMIT_PER_MINUTE: String(CLICKS_PER_CLIENT_MINUTE),
+  RATE_LIMITS: JSON.stringify({ click: { perClient: CLICKS_PER_CLIENT_MINUTE, perShop: 100_000_000 } }),
+};
 const ORIGIN = 'http://127.0.0.1:' + PORT;
 const results = {};
 const set = (path, value) => {
@@ -61,7 +82,7 @@ const persistTo = mkdtempSync(join(tmpdir(), 'sharecart-bench-'));
 applyMigrations({ persistTo });
 // a page for the main-thread measurement, served like any shop page
 mkdirSync(resolve(ROOT, 'dist/public/__bench'), { recursive: true });
-let worker = await startWranglerDev({ port: PORT, persistTo, vars: { CLICK_RATE_LIMIT_PER_MINUTE: '100000000' } });
+let worker = await startWranglerDev({ port: PORT, persistTo, vars: WORKER_VARS });
 const cleanup = async () => {
   await worker?.stop();
   rmSync(persistTo, { recursive: true, force: true });
@@ -107,6 +128,44 @@ const created = await api('/v1/admin/shops', {
 });
 const { publishableKey: pk, secretKey: sk, shop } = created;
 const { referrer } = await api('/v1/referrers', { key: pk, body: {} });
+
+/** Runs `task(0 … n-1)` with at most `concurrency` at a time. */
+async function inPool(n, concurrency, task) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, concurrency) }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
+}
+
+// SHOPS more shops, each with a referrer and this bench's origin allowed, for the many-shops scenario and
+// the storage figures
+console.log(`› creating ${SHOPS} shops (admin API, 10 at a time)`);
+const shops = [];
+{
+  const t0 = performance.now();
+  await inPool(SHOPS, 10, async (i) => {
+    const c = await api('/v1/admin/shops', {
+      key: vars.ADMIN_TOKEN,
+      body: {
+        name: `Bench Shop ${i}`,
+        currency: 'HKD',
+        siteUrl: `${ORIGIN}/__bench/`,
+        allowedOrigins: [ORIGIN],
+        // the storage shops release commissions at once, so that an order's release entries are counted too
+        program: { kind: 'percent', rateBps: 1000, holdDays: i < STORAGE_SHOPS ? 0 : 30, windowDays: 30 },
+        products: [
+          { sku: 'oolong-250g', name: 'Oolong 250 g', priceMinor: 16800 },
+          { sku: 'jasmine-100g', name: 'Jasmine 100 g', priceMinor: 9800 },
+        ],
+      },
+    });
+    const { referrer: r } = await api('/v1/referrers', { key: c.publishableKey, body: {} });
+    shops[i] = { pk: c.publishableKey, sk: c.secretKey, shop: c.shop, referrer: r };
+  });
+  console.log(`  ${shops.length} shops in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
 
 // ------------------------------------------------------------------ main thread in Chromium
 console.log('› SDK main-thread time in headless Chromium');
@@ -180,6 +239,10 @@ async function load(name, opts) {
   await autocannon({ ...opts, connections: 10, duration: 2 });
   const r = await autocannon({ ...opts, connections: CONNECTIONS, duration: DURATION });
   const ok = r['2xx'];
+  if (r.non2xx) {
+    const codes = Object.entries(r.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2'));
+    console.warn(`  ! ${r.non2xx} answers were not 2xx: ${codes.map(([code, { count }]) => `${count} × ${code}`).join(', ')}`);
+  }
   return { rps: +(ok / DURATION).toFixed(0), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 /** autocannon options for a request built by one of the builders above */
@@ -198,6 +261,30 @@ set('worker.clicks.p50_ms', clicks.p50);
 set('worker.clicks.p99_ms', clicks.p99);
 set('worker.clicks.non2xx', clicks.non2xx);
 set('worker.clicks.ratio_to_bare', +(clicks.rps / bare.rps).toFixed(3));
+
+// The same clicks spread over SHOPS shops at once (one ShopObject each): request i goes to shop i % SHOPS,
+// same connections, duration and body shape. Throughput that stays near the one-shop figure means no
+// global lock and no shared hot row on the click path.
+const shopClickBodies = shops.map((s) =>
+  JSON.stringify({ code: s.referrer.code, channel: 'whatsapp', landingUrl: `${ORIGIN}/__bench/` }),
+);
+let shopTurn = 0;
+const manyShopsClicks = await load(`click ingest over ${SHOPS} shops (POST /v1/clicks)`, {
+  ...closedLoop(clickRequest),
+  requests: [
+    {
+      setupRequest: (req) => {
+        const i = shopTurn++ % SHOPS;
+        return { ...req, headers: auth(shops[i].pk), body: shopClickBodies[i] };
+      },
+    },
+  ],
+});
+if (manyShopsClicks.errors) console.warn(`  ! ${manyShopsClicks.errors} connection errors`);
+set('worker.clicks.shops_100.rps', manyShopsClicks.rps);
+set('worker.clicks.shops_100.p99_ms', manyShopsClicks.p99);
+set('worker.clicks.shops_100.non2xx', manyShopsClicks.non2xx);
+set('worker.clicks.shops_100.ratio_to_one_shop', +(manyShopsClicks.rps / clicks.rps).toFixed(3));
 
 const conversions = await load('conversions (POST /v1/conversions)', {
   ...closedLoop(conversionRequest),
@@ -226,7 +313,8 @@ async function openLoopScenario(key, name, build) {
   });
   console.log(
     `  ${r.requests} requests, ${r.ok} 2xx, max ${r.maxInFlight} in flight` +
-      (r.firstError ? `, first error: ${r.firstError}` : ''),
+      (r.firstError ? `, first error: ${r.firstError}` : '') +
+      (r.firstNon2xx ? `, first non-2xx: ${r.firstNon2xx}` : ''),
   );
   if (Math.abs(r.achievedRps - RATE) > 0.02 * RATE) {
     console.warn(
@@ -258,6 +346,131 @@ const conversionsOpen = await openLoopScenario('conversions', 'conversions (POST
 const p99Ratio = (r) => (r.p99Ms == null || !bareOpen.p99Ms ? null : +(r.p99Ms / bareOpen.p99Ms).toFixed(2));
 set('worker.clicks.p99_ratio_to_bare_at_half_rate', p99Ratio(clicksOpen));
 set('worker.conversions.p99_ratio_to_bare_at_half_rate', p99Ratio(conversionsOpen));
+
+// ------------------------------------------------------------------ storage per click and per order
+// Bytes D1 and the shop objects keep, indexes included: the local SQLite files are read (dbstat, through
+// bench/storage.mjs) with the worker stopped, before and after STORAGE_CLICKS clicks and STORAGE_ORDERS
+// orders written through the worker over STORAGE_SHOPS shops, shaped like production traffic: the SDK's
+// click (visitor id, a product landing URL with campaign parameters, a browser user agent) and the
+// example merchant backend's order report (two items, the click id, the buyer's e-mail, an
+// Idempotency-Key). Bytes per row are the growth of each table over the growth of its rows. These shops
+// have no hold (holdDays 0), so each order's commission is released (two more ledger entries, its due
+// task deleted) by the shop object's alarm before the second reading: an order is measured whole, except
+// its share of later payouts. A click is measured as written, and again after the retention cron has nulled its
+// personal fields (db/retention.ts, after the attribution window + 7 days), on a copy.
+const ORDER_TABLES = ['conversions', 'ledger_entries', 'outbox_events', 'ledger_tasks', 'shop_totals'];
+const D1_TABLES = ['clicks', ...ORDER_TABLES, 'idempotency_keys'];
+async function storageFigures() {
+  console.log(
+    `› storage: ${STORAGE_CLICKS.toLocaleString()} clicks and ${STORAGE_ORDERS.toLocaleString()} orders over ${STORAGE_SHOPS} shops`,
+  );
+  if (!sqliteAvailable()) {
+    console.warn('  ! no sqlite3 shell with dbstat (apt-get install sqlite3): the storage keys are null in this run');
+    return null;
+  }
+  // the last clicks of the scenarios reach D1 with their objects' next alarm (CLICK_FLUSH_MS)
+  await new Promise((r) => setTimeout(r, 2500));
+  await worker.stop();
+  const read = () => {
+    const files = localFiles(persistTo);
+    return { d1: tableSizes(files.d1, D1_TABLES), shopObjects: tableSizes(files.shopObjects, ['click_log']) };
+  };
+  const before = read();
+  worker = await startWranglerDev({ port: PORT, persistTo, vars: WORKER_VARS });
+  const t0 = performance.now();
+  const userAgent =
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+  const post = async (path, key, body, headers = {}) => {
+    const res = await fetch(worker.url + path, {
+      method: 'POST',
+      headers: { ...auth(key), 'User-Agent': userAgent, ...headers },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const clickIds = shops.map(() => []);
+  await inPool(STORAGE_CLICKS, 32, async (i) => {
+    const s = i % STORAGE_SHOPS;
+    const { clickId } = await post('/v1/clicks', shops[s].pk, {
+      code: shops[s].referrer.code,
+      channel: 'whatsapp',
+      landingUrl: `${ORIGIN}/__bench/products/oolong-250g?ref=${shops[s].referrer.code}&utm_source=whatsapp&utm_medium=social&utm_campaign=share`,
+      visitorId: randomUUID(),
+    });
+    clickIds[s].push(clickId);
+  });
+  // every click acknowledged is in its object; let the objects' alarms flush them to D1 (CLICK_FLUSH_MS)
+  await new Promise((r) => setTimeout(r, 3000));
+  await inPool(STORAGE_ORDERS, 16, async (i) => {
+    const s = i % STORAGE_SHOPS;
+    const ids = clickIds[s];
+    await post(
+      '/v1/conversions',
+      shops[s].sk,
+      {
+        orderId: `HL-${randomBytes(5).toString('hex').toUpperCase()}`,
+        amountMinor: 16800 + 9800,
+        currency: 'HKD',
+        items: [
+          { sku: 'oolong-250g', quantity: 1, unitPriceMinor: 16800 },
+          { sku: 'jasmine-100g', quantity: 1, unitPriceMinor: 9800 },
+        ],
+        clickId: ids[Math.floor(i / STORAGE_SHOPS) % ids.length],
+        customer: { email: `buyer-${i}@example.com` },
+      },
+      { 'Idempotency-Key': `order-${randomBytes(16).toString('hex')}` },
+    );
+  });
+  console.log(`  written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // the objects' alarms release the commissions (due at once) and flush the last clicks
+  await new Promise((r) => setTimeout(r, 3000));
+  await worker.stop();
+  const after = read();
+  const retained = tableSizes(localFiles(persistTo).d1, ['clicks'], {
+    prepare: 'UPDATE clicks SET landing_url = NULL, visitor_hash = NULL, ip_hash = NULL, ua_hash = NULL',
+  }).clicks;
+  return {
+    d1: growth(before.d1, after.d1),
+    shopObjects: growth(before.shopObjects, after.shopObjects),
+    // every click of the table has the same shape once its personal fields are null
+    clickAfterRetention: retained.rows ? retained.bytes / retained.rows : null,
+  };
+}
+let storage = null;
+try {
+  storage = await storageFigures();
+} catch (error) {
+  console.error('  the storage measurement failed; its keys are null in this run:', error.message);
+}
+const perMillion = (bytes, rows) => (rows > 0 ? Math.round((bytes / rows) * 1e6) : null);
+if (storage) {
+  const { d1, shopObjects, clickAfterRetention } = storage;
+  const orders = d1.conversions.rows;
+  console.log(
+    `  D1 growth: ${D1_TABLES.map((t) => `${t} ${d1[t].rows} rows / ${d1[t].bytes} B`).join(', ')}; ` +
+      `shop objects: click_log ${shopObjects.click_log.rows} rows / ${shopObjects.click_log.bytes} B`,
+  );
+  set('d1.storage_sample.clicks', d1.clicks.rows);
+  set('d1.storage_sample.orders', orders);
+  set('d1.storage_sample.ledger_entries_per_order', orders ? +(d1.ledger_entries.rows / orders).toFixed(2) : null);
+  set('d1.bytes_per_million_clicks', perMillion(d1.clicks.bytes, d1.clicks.rows));
+  set('d1.bytes_per_million_clicks_after_retention', clickAfterRetention && Math.round(clickAfterRetention * 1e6));
+  set(
+    'd1.bytes_per_million_orders',
+    perMillion(
+      ORDER_TABLES.reduce((n, t) => n + d1[t].bytes, 0),
+      orders,
+    ),
+  );
+  for (const t of ORDER_TABLES.slice(0, 4)) set(`d1.bytes_per_order.${t}`, orders ? Math.round(d1[t].bytes / orders) : null);
+  set('d1.bytes_per_million_idempotency_keys', perMillion(d1.idempotency_keys.bytes, d1.idempotency_keys.rows));
+  set('do.bytes_per_million_clicks', perMillion(shopObjects.click_log.bytes, shopObjects.click_log.rows));
+} else {
+  for (const k of ['d1.bytes_per_million_clicks', 'd1.bytes_per_million_orders', 'do.bytes_per_million_clicks']) set(k, null);
+}
 
 // ------------------------------------------------------------------ attribution vs table size
 async function attributionAt(total) {
@@ -291,7 +504,7 @@ async function attributionAt(total) {
       { persistTo },
     );
   }
-  worker = await startWranglerDev({ port: PORT, persistTo, vars: { CLICK_RATE_LIMIT_PER_MINUTE: '100000000' } });
+  worker = await startWranglerDev({ port: PORT, persistTo, vars: WORKER_VARS });
   const times = [];
   for (let i = 0; i < 120; i++) {
     const clickId = `clk_bench_${String(Math.floor((i * 7919) % total)).padStart(9, '0')}`;
