@@ -19,6 +19,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { AppEnv } from '../../worker/src/app-env.js';
 import { app } from '../../worker/src/app.js';
 import { ClickInputSchema } from '../../worker/src/contract/clicks.js';
+import { ConversionReportSchema } from '../../worker/src/contract/conversions.js';
 import { clock, cors, jsonBody, requestId } from '../../worker/src/middleware/common.js';
 import { requireConfiguration } from '../../worker/src/middleware/configuration.js';
 import { requireKey } from '../../worker/src/middleware/auth.js';
@@ -69,6 +70,27 @@ stages.openapi(route('/stage/lookup'), async (c) => {
   const input = c.req.valid('json');
   const client = await clientOf(c.env, requester(c), c.get('now'), input.visitorId);
   await shopObject(c.env, c.get('shop').id).limit('share', client.keys, c.get('now'));
+  return c.json({ ok: true }, 201);
+});
+
+// the order path (secret key): the same stages up to the hop, then the real route
+const orderRoute = (path: string) =>
+  createRoute({
+    method: 'post',
+    path,
+    middleware: [requireKey('secret')] as [ReturnType<typeof requireKey>],
+    request: { body: { content: { 'application/json': { schema: ConversionReportSchema } }, required: true } },
+    responses: { 201: { description: 'ok' } },
+  });
+stages.post('/stage/order-auth', requireKey('secret'), (c) => c.json({ ok: true }, 201));
+stages.openapi(orderRoute('/stage/order-validate'), (c) => {
+  c.req.valid('json');
+  return c.json({ ok: true }, 201);
+});
+stages.openapi(orderRoute('/stage/order-hop'), async (c) => {
+  const report = c.req.valid('json');
+  const env = c.env as AppEnv['Bindings'] & { ECHO: DurableObjectNamespace<Echo> };
+  await env.ECHO.get(env.ECHO.idFromName(c.get('shop').id)).ping(report.amountMinor);
   return c.json({ ok: true }, 201);
 });
 

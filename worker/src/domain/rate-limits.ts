@@ -204,16 +204,44 @@ export class ApproxWindow {
     if (verdict.ok) this.record(now);
     return verdict;
   }
+
+  /** The estimated writes in the sliding window ending at `now`. */
+  count(now: number): number {
+    this.roll(now);
+    const elapsed = Math.max(0, now - this.start);
+    return Math.ceil(this.previous * (1 - elapsed / this.windowMs) + this.current);
+  }
+
+  /** How long until the count can drop: the start of the next fixed window. */
+  untilOldestLeaves(now: number): number {
+    this.roll(now);
+    return this.current + this.previous > 0 ? Math.max(1, Math.ceil(this.start + this.windowMs - now)) : 0;
+  }
+}
+
+/** What a {@link KeyedLimiter} keeps per key. */
+type Window = Pick<SlidingWindow, 'check' | 'record' | 'count' | 'untilOldestLeaves'>;
+
+/** Limits up to this many writes per window are counted exactly; larger ones are estimated in constant memory. */
+export const EXACT_LIMIT_MAX = 256;
+
+/**
+ * A window for `limit`: an exact log of at most EXACT_LIMIT_MAX timestamps, or — for a larger limit,
+ * whose log would cost 8 bytes per allowed write (a limit of a million: 8 MB per client) — the
+ * constant-memory estimate.
+ */
+export function windowFor(limit: number, windowMs = RATE_WINDOW_MS): Window {
+  return limit <= EXACT_LIMIT_MAX ? new SlidingWindow(limit, windowMs) : new ApproxWindow(limit, windowMs);
 }
 
 /**
- * One {@link SlidingWindow} per key (a client), at most `maxKeys` of them: the least recently used
+ * One window per key (a client), at most `maxKeys` of them: the least recently used
  * key is forgotten first. A client with several keys (its hash under the current and the previous
  * IP-hash salt, right after the salt rotated) is refused when its writes under all of them fill the
  * limit, and each new write is counted under its first key.
  */
 export class KeyedLimiter {
-  private readonly windows = new Map<string, SlidingWindow>();
+  private readonly windows = new Map<string, Window>();
 
   constructor(
     private readonly limit: number,
@@ -225,7 +253,7 @@ export class KeyedLimiter {
     return this.windows.size;
   }
 
-  private get(key: string, create: boolean): SlidingWindow | undefined {
+  private get(key: string, create: boolean): Window | undefined {
     let w = this.windows.get(key);
     if (w) {
       // most recently used last
@@ -234,14 +262,14 @@ export class KeyedLimiter {
       return w;
     }
     if (!create) return undefined;
-    w = new SlidingWindow(this.limit, this.windowMs);
+    w = windowFor(this.limit, this.windowMs);
     this.windows.set(key, w);
     if (this.windows.size > this.maxKeys) this.windows.delete(this.windows.keys().next().value!);
     return w;
   }
 
   check(keys: readonly string[], now: number): Verdict {
-    const windows = keys.map((k) => this.get(k, false)).filter((w): w is SlidingWindow => w !== undefined);
+    const windows = keys.map((k) => this.get(k, false)).filter((w): w is Window => w !== undefined);
     if (windows.length <= 1) return windows[0]?.check(now) ?? { ok: true, retryAfterMs: 0 };
     // one client under several keys: their writes add up
     if (windows.reduce((n, w) => n + w.count(now), 0) < this.limit) return { ok: true, retryAfterMs: 0 };
