@@ -37,6 +37,18 @@ export const ERROR_CODES = {
   invalid_claim_token: 'The buyer claim token is not valid.',
   claim_token_used: 'That buyer claim token was already used.',
   nothing_on_hold: 'That conversion has no commission on hold.',
+  team_offer_not_found: 'That product has no active team offer.',
+  team_not_found: 'No such team in this shop.',
+  team_full: 'The team is full: start a new team instead.',
+  team_expired: 'The team’s deadline has passed: start a new team instead.',
+  team_closed: 'The team is complete or cancelled.',
+  team_member_not_found: 'That member token is not a member of this team.',
+  team_not_cancellable: 'Only the leader may cancel a team, and only before anyone joins.',
+  team_order_conflict: 'That membership was already used for another order.',
+  team_price_not_allowed:
+    'The team price is allowed only for a current member of that team, on its product, at or above its price.',
+  already_in_team: 'This person is already in another open team of this offer.',
+  team_limit_reached: 'The offer has as many open teams as it allows.',
   internal_error: 'Something went wrong on our side.',
   server_misconfigured: 'The worker is missing a required secret (IP_HASH_SALT); its operator must set it.',
 } as const;

@@ -310,6 +310,54 @@ export function teamLine(
   return { quantity: line.quantity, unitPriceMinor: line.unitPriceMinor, paidMinor: paid };
 }
 
+// ─── What everyone sees ────────────────────────────────────────────────────────────────────────
+
+/** The team as buyers and strangers see it: masked names of the members who really joined, no identities or tokens. */
+export interface TeamView {
+  id: string;
+  sku: string;
+  offerId: string;
+  status: TeamStatus;
+  size: { min: number; max: number };
+  members: Array<{ memberId: string; name: string | null; role: 'leader' | 'member'; joinedAt: number }>;
+  spotsLeft: number;
+  currency: string;
+  soloPriceMinor: number;
+  tiers: TeamTier[];
+  priceMinor: number;
+  checkoutPriceMinor: number | null;
+  createdAt: number;
+  deadlineAt: number;
+  endedAt: number | null;
+}
+
+/**
+ * What anyone who sees the team is shown. `spotsLeft` counts members still needed for the team
+ * price below the minimum, else places left up to the maximum (0 once the team is not open).
+ */
+export function teamView(s: TeamState): TeamView {
+  const active = activeMembers(s);
+  const min = minSize(s.terms);
+  const max = maxSize(s.terms);
+  return {
+    id: s.id,
+    sku: s.terms.sku,
+    offerId: s.terms.offerId,
+    status: s.status,
+    size: { min, max },
+    members: active.map((m, i) => ({ memberId: m.id, name: m.name, role: i === 0 ? 'leader' : 'member', joinedAt: m.joinedAt })),
+    spotsLeft: s.status !== 'open' ? 0 : active.length < min ? min - active.length : max - active.length,
+    currency: s.terms.currency,
+    soloPriceMinor: s.terms.soloPriceMinor,
+    tiers: s.terms.tiers,
+    priceMinor: currentPriceMinor(s),
+    checkoutPriceMinor: checkoutPriceMinor(s),
+    createdAt: s.createdAt,
+    deadlineAt: s.deadlineAt,
+    endedAt: s.endedAt,
+  };
+}
+
 // ─── What the shop is told ─────────────────────────────────────────────────────────────────────
 
 /** One member's money when the team ends (the payload's `members[]`). */

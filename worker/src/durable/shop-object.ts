@@ -8,7 +8,8 @@
  * - click-log.ts: its own copy of the shop's clicks — group-committed writes, flushes to D1, prune;
  * - rate-limiter.ts: the per-client and per-shop limits on publishable-key writes;
  * - conversion-desk.ts: the order workflow, deciding with domain/conversions.ts;
- * - ledger-schedule.ts: when the ledger next owes the shop work.
+ * - ledger-schedule.ts: when the ledger next owes the shop work;
+ * - team-seats.ts: who holds a place in an open team of each team offer, and the offers' open teams.
  *
  * A click is validated against the cached referrers (unknown codes are cached too), rate-limited,
  * and kept in the object's storage before the caller gets its click id. One alarm flushes new
@@ -30,6 +31,8 @@ import { LedgerSchedule } from './ledger-schedule.js';
 import { ShopRateLimiter } from './rate-limiter.js';
 import { ShopCache } from './shop-cache.js';
 import type { CachedPart, ShopCacheSizes } from './shop-cache.js';
+import { TeamSeats } from './team-seats.js';
+import type { SeatRequest, SeatVerdict } from './team-seats.js';
 
 export type { ClickInput };
 
@@ -50,6 +53,8 @@ export interface ShopObjectMetrics {
   rateLimitedClients: number;
   unflushedClicks: number;
   nextDueAt: number | null;
+  teamSeats: number;
+  openTeams: number;
 }
 
 export class ShopObject extends DurableObject<Env> {
@@ -59,6 +64,7 @@ export class ShopObject extends DurableObject<Env> {
   private readonly limiter: ShopRateLimiter;
   private readonly ledger: LedgerSchedule;
   private readonly desk: ConversionDesk;
+  private readonly seats: TeamSeats;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -67,6 +73,7 @@ export class ShopObject extends DurableObject<Env> {
     this.cache = new ShopCache(db);
     this.clicks = new ClickLog(ctx.storage, db);
     this.ledger = new LedgerSchedule(ctx.storage.sql, db);
+    this.seats = new TeamSeats(ctx.storage.sql);
     this.limiter = new ShopRateLimiter(rateLimits(vars.RATE_LIMITS, Number(env.CLICK_RATE_LIMIT_PER_MINUTE)), (since) =>
       this.clicks.recent(since),
     );
@@ -83,7 +90,7 @@ export class ShopObject extends DurableObject<Env> {
   async report(
     shop: ShopRow,
     report: ConversionReportInput,
-    opts: { verified: boolean; now: number; client?: string[] },
+    opts: { verified: boolean; now: number; client?: string[]; teamId?: string | null },
   ): Promise<DeskResult> {
     this.ledger.rememberShop(shop.id);
     if (!opts.verified) {
@@ -104,6 +111,31 @@ export class ShopObject extends DurableObject<Env> {
   /** Counts one publishable-key write of `kind` by `client` (its keys) at `now`, or refuses it. */
   async limit(kind: Exclude<RateKind, 'click'>, client: string[], now: number): Promise<Verdict> {
     return this.limiter.take(kind, client, now);
+  }
+
+  /**
+   * Takes a person's seat in a team (team-seats.ts), after counting the write against the shop's
+   * `team` rate limits when it comes from the browser (`client`: its keys; null for the secret key).
+   */
+  async takeTeamSeat(
+    seat: SeatRequest,
+    client: string[] | null,
+  ): Promise<SeatVerdict | { ok: false; code: 'rate_limited'; retryAfterMs: number }> {
+    if (client) {
+      const verdict = this.limiter.take('team', client, seat.now);
+      if (!verdict.ok) return { ok: false, code: 'rate_limited', retryAfterMs: verdict.retryAfterMs };
+    }
+    return this.seats.take(seat);
+  }
+
+  /** Gives a seat back (a member left, or a join or start was refused after the seat was taken). */
+  async releaseTeamSeat(seat: { offerId: string; identity: string; teamId: string; closeTeam?: boolean }): Promise<void> {
+    this.seats.release(seat);
+  }
+
+  /** A team ended: its seats and its place among the offer's open teams are free. */
+  async closeTeam(teamId: string): Promise<void> {
+    this.seats.closeTeam(teamId);
   }
 
   /** Forget cached program, products and/or referrers (after the shop changed them). */
@@ -129,6 +161,7 @@ export class ShopObject extends DurableObject<Env> {
       rateLimitedClients: this.limiter.clientCount,
       unflushedClicks: this.clicks.pendingCount(),
       nextDueAt: this.ledger.nextDueAt,
+      ...this.seats.sizes(),
     };
   }
 

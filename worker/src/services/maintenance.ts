@@ -1,7 +1,8 @@
 /**
  * What the cron does every 5 minutes: the ledger's due work for every shop (bounded; each shop's
  * Durable Object alarm does its own shop's on time), the purge of idempotency keys older than 72 h,
- * and the retention of personal click fields. None of it hashes, so a missing salt is logged and the
+ * the retention of personal click fields, and open teams past their deadline settled by their rooms
+ * (each room's alarm does it on time; this catches what the mirror still shows open). None of it hashes, so a missing salt is logged and the
  * work still runs.
  */
 import type { Bindings } from '../app-env.js';
@@ -9,8 +10,14 @@ import { purgeExpiredKeys } from '../db/idempotency.js';
 import { settleDue } from '../db/ledger.js';
 import { pruneClickPersonalData } from '../db/retention.js';
 import { logConfigurationProblem } from '../middleware/configuration.js';
+import { settleOverdueTeams } from './teams.js';
 
 export async function runMaintenance(env: Bindings, now: number): Promise<void> {
   logConfigurationProblem(env, 'cron');
-  await Promise.all([settleDue(env.DB, now, { rounds: 10 }), purgeExpiredKeys(env.DB, now), pruneClickPersonalData(env.DB, now)]);
+  await Promise.all([
+    settleDue(env.DB, now, { rounds: 10 }),
+    purgeExpiredKeys(env.DB, now),
+    pruneClickPersonalData(env.DB, now),
+    settleOverdueTeams(env, now),
+  ]);
 }
