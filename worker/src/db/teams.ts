@@ -126,35 +126,68 @@ export async function listOffers(db: D1Database, shopId: string, page: { limit: 
 
 // ─── the mirror ───────────────────────────────────────────────────────────────────────────────
 
+/**
+ * The mirror's rows of a team: its `teams` row and its `team_members` rows (current and departed,
+ * in join order). Pure; the seed writes the same rows.
+ */
+export function mirrorRows(s: TeamState, syncedAt: number): { team: TeamRow; members: TeamMemberRow[] } {
+  const active = activeMembers(s);
+  const leader = leaderOf(s);
+  return {
+    team: {
+      id: s.id,
+      shop_id: s.shopId,
+      offer_id: s.terms.offerId,
+      sku: s.terms.sku,
+      status: s.status,
+      min_size: minSize(s.terms),
+      max_size: maxSize(s.terms),
+      member_count: active.length,
+      ordered_count: active.filter((m) => m.order).length,
+      leader_name: leader?.name ?? null,
+      leader_referrer_id: leader?.referrerId ?? null,
+      price_minor: currentPriceMinor(s),
+      currency: s.terms.currency,
+      terms: JSON.stringify({
+        tiers: s.terms.tiers,
+        soloPriceMinor: s.terms.soloPriceMinor,
+        durationMinutes: s.terms.durationMinutes,
+        leaderRewardMinor: s.terms.leaderRewardMinor,
+      }),
+      strangers_may_join: s.terms.strangersMayJoin ? 1 : 0,
+      created_at: s.createdAt,
+      deadline_at: s.deadlineAt,
+      ended_at: s.endedAt,
+      version: s.version,
+      synced_at: syncedAt,
+    },
+    members: s.members.map((m, position) => ({
+      team_id: s.id,
+      member_id: m.id,
+      shop_id: s.shopId,
+      position,
+      role: m.id === leader?.id ? 'leader' : 'member',
+      name: m.name,
+      identity_hash: m.identity,
+      referrer_id: m.referrerId,
+      order_id: m.order?.orderId ?? null,
+      quantity: m.order?.quantity ?? null,
+      unit_price_minor: m.order?.unitPriceMinor ?? null,
+      paid_minor: m.order?.paidMinor ?? null,
+      joined_at: m.joinedAt,
+      left_at: m.leftAt,
+    })),
+  };
+}
+
 /** The statements that bring the mirror up to `s`; the last reads the stored version back. */
 export function mirrorStatements(
   db: D1Database,
   s: TeamState,
   opts: { now: number; event: TeamEvent | null; holdDays: number | null },
 ): D1PreparedStatement[] {
-  const active = activeMembers(s);
-  const leader = leaderOf(s);
+  const { team: t, members } = mirrorRows(s, opts.now);
   const ours = { sql: 'EXISTS (SELECT 1 FROM teams WHERE id = ? AND version = ?)', args: [s.id, s.version] };
-  const terms = {
-    tiers: s.terms.tiers,
-    soloPriceMinor: s.terms.soloPriceMinor,
-    durationMinutes: s.terms.durationMinutes,
-    leaderRewardMinor: s.terms.leaderRewardMinor,
-  };
-  const members = s.members.map((m, position) => ({
-    member_id: m.id,
-    position,
-    role: m.id === leader?.id ? 'leader' : 'member',
-    name: m.name,
-    identity_hash: m.identity,
-    referrer_id: m.referrerId,
-    order_id: m.order?.orderId ?? null,
-    quantity: m.order?.quantity ?? null,
-    unit_price_minor: m.order?.unitPriceMinor ?? null,
-    paid_minor: m.order?.paidMinor ?? null,
-    joined_at: m.joinedAt,
-    left_at: m.leftAt,
-  }));
   const statements = [
     db
       .prepare(
@@ -168,26 +201,26 @@ export function mirrorStatements(
          WHERE excluded.version > teams.version`,
       )
       .bind(
-        s.id,
-        s.shopId,
-        s.terms.offerId,
-        s.terms.sku,
-        s.status,
-        minSize(s.terms),
-        maxSize(s.terms),
-        active.length,
-        active.filter((m) => m.order).length,
-        leader?.name ?? null,
-        leader?.referrerId ?? null,
-        currentPriceMinor(s),
-        s.terms.currency,
-        JSON.stringify(terms),
-        s.terms.strangersMayJoin ? 1 : 0,
-        s.createdAt,
-        s.deadlineAt,
-        s.endedAt,
-        s.version,
-        opts.now,
+        t.id,
+        t.shop_id,
+        t.offer_id,
+        t.sku,
+        t.status,
+        t.min_size,
+        t.max_size,
+        t.member_count,
+        t.ordered_count,
+        t.leader_name,
+        t.leader_referrer_id,
+        t.price_minor,
+        t.currency,
+        t.terms,
+        t.strangers_may_join,
+        t.created_at,
+        t.deadline_at,
+        t.ended_at,
+        t.version,
+        t.synced_at,
       ),
     db.prepare(`DELETE FROM team_members WHERE team_id = ? AND ${ours.sql}`).bind(s.id, ...ours.args),
     db
