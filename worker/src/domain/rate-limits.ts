@@ -35,8 +35,9 @@ export const RATE_LIMITS: Readonly<Record<RateKind, RateLimit>> = Object.freeze(
   share: { perClient: 60, perShop: 6_000 },
   claim: { perClient: 10, perShop: 600 },
   browser_report: { perClient: 20, perShop: 1_200 },
-  // starting or joining a team (team-buy): a person joins a few teams, a flood must not fill them
-  team: { perClient: 30, perShop: 6_000 },
+  // starting or joining a team (team-buy): a person joins a few teams (many people may share an
+  // address), a flood must not fill them
+  team: { perClient: 60, perShop: 6_000 },
 });
 
 /**
