@@ -90,7 +90,10 @@ export function executeSqlFile(file, { persistTo } = {}) {
 
 /**
  * Starts `wrangler dev` on 127.0.0.1 and resolves once it answers /healthz.
- * @param {{ port?: number, persistTo?: string, vars?: Record<string,string>, logLevel?: string, inherit?: boolean, timeoutMs?: number, config?: string, inspectorPort?: number }} opts
+ * With `inspector: false` the worker is served by serve-worker.mjs instead of the wrangler CLI:
+ * the same worker and bindings without the DevTools inspector, whose per-subrequest reports cost
+ * the wrangler process CPU that a deployed worker never spends (the bench uses it).
+ * @param {{ port?: number, persistTo?: string, vars?: Record<string,string>, logLevel?: string, inherit?: boolean, timeoutMs?: number, config?: string, inspectorPort?: number, inspector?: boolean }} opts
  * @returns {Promise<{ url: string, port: number, stop: () => Promise<void>, child: import('node:child_process').ChildProcess }>}
  */
 export async function startWranglerDev(opts = {}) {
@@ -113,7 +116,17 @@ export async function startWranglerDev(opts = {}) {
   if (opts.inspectorPort) args.push('--inspector-port', String(opts.inspectorPort));
   if (opts.config) args.push('--config', opts.config);
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
-  const child = spawn(WRANGLER, args, {
+  const [command, commandArgs] =
+    opts.inspector === false
+      ? [
+          process.execPath,
+          [
+            resolve(import.meta.dirname, 'serve-worker.mjs'),
+            JSON.stringify({ port, persistTo: opts.persistTo, config: opts.config, vars: opts.vars, logLevel: opts.logLevel }),
+          ],
+        ]
+      : [WRANGLER, args];
+  const child = spawn(command, commandArgs, {
     cwd: ROOT,
     env: wranglerEnv(),
     detached: true,
