@@ -68,10 +68,19 @@ async function answers(url) {
   }
 }
 
+/**
+ * Wrangler appends every debug message — with `wrangler dev`, each subrequest its inspector reports,
+ * bodies included — to a log under ~/.config/.wrangler/logs, which grows by megabytes per test run. A
+ * run with its own data directory (tests, bench) keeps that log there, and it goes with the directory.
+ */
+function debugLogIn(persistTo) {
+  return persistTo && !process.env.WRANGLER_LOG_PATH ? { WRANGLER_LOG_PATH: resolve(persistTo, 'wrangler-debug.log') } : {};
+}
+
 /** Runs a wrangler sub-command to completion; throws with its output on failure. */
 export function wrangler(args, { persistTo } = {}) {
   const full = persistTo ? [...args, '--persist-to', persistTo] : args;
-  const r = spawnSync(WRANGLER, full, { cwd: ROOT, env: wranglerEnv(), encoding: 'utf8' });
+  const r = spawnSync(WRANGLER, full, { cwd: ROOT, env: wranglerEnv(debugLogIn(persistTo)), encoding: 'utf8' });
   if (r.status !== 0) {
     throw new Error(`wrangler ${full.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   }
@@ -128,7 +137,7 @@ export async function startWranglerDev(opts = {}) {
       : [WRANGLER, args];
   const child = spawn(command, commandArgs, {
     cwd: ROOT,
-    env: wranglerEnv(),
+    env: wranglerEnv(debugLogIn(opts.persistTo)),
     detached: true,
     stdio: opts.inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
   });
