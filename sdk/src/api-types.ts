@@ -479,7 +479,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A product’s team offer and the open teams anyone may join (what `<sc-team-buy>` shows) */
+        /**
+         * A product’s team offer and the open teams anyone may join (what `<sc-team-buy>` shows)
+         * @description A product without an active offer answers without `offer` (not a 404): the widget asks on every product page.
+         */
         get: operations["getTeamOffer"];
         /**
          * Create or replace the team offer of a product
@@ -505,7 +508,7 @@ export interface paths {
         put?: never;
         /**
          * Start a team of a product, as its leader
-         * @description A person (the browser’s visitor id, or with the secret key the shop’s customer id) is in at most one open team of an offer. The answer’s member token joins idempotently, leaves, cancels, and binds the order at checkout (`teamMemberToken` in `POST /v1/conversions`). Live: connect a WebSocket to `/v1/teams/{teamId}/live?key=pk_…` (from an allowed origin); it sends `{ "team": Team }` now and at every change, and answers `ping` with `pong`. With the publishable key, starts and joins are rate-limited: 30 per minute per client (salted IP hash, else visitor id) and 6,000 per minute per shop; over either, 429 `rate_limited` with Retry-After.
+         * @description A person (the browser’s visitor id, or with the secret key the shop’s customer id) is in at most one open team of an offer. The answer’s member token joins idempotently, leaves, cancels, and binds the order at checkout (`teamMemberToken` in `POST /v1/conversions`). Live: connect a WebSocket to `/v1/teams/{teamId}/live?key=pk_…` (from an allowed origin); it sends `{ "team": Team }` now and at every change, and answers `ping` with `pong`. With the publishable key, starts and joins are rate-limited: 60 per minute per client (salted IP hash, else visitor id) and 6,000 per minute per shop; over either, 429 `rate_limited` with Retry-After.
          */
         post: operations["startTeam"];
         delete?: never;
@@ -1439,8 +1442,9 @@ export interface components {
         TeamOfferResult: {
             offer: components["schemas"]["TeamOffer"];
         };
+        /** @description Without `offer` (and with no open teams) when the product has no active offer, or is not in the catalogue. */
         TeamOfferView: {
-            offer: components["schemas"]["TeamOffer"];
+            offer?: components["schemas"]["TeamOffer"];
             /** @description Open teams anyone may join, soonest deadline first (none when the offer lists no teams to strangers). */
             openTeams: components["schemas"]["Team"][];
         };
@@ -3303,15 +3307,6 @@ export interface operations {
             };
             /** @description Error (see error.code) */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error (see error.code) */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -73,10 +73,12 @@ export const storedReferral = (): StoredReferral | null => unexpired(REF_KEY);
 /** This browser's newest unexpired team membership, or null (`ShareCart.team()`). */
 export const storedTeam = (): TeamMembership | null => unexpired(TEAM_KEY);
 
-/** Sets every `<input name="sharecart_click">` under `root` to the current click id. */
-export function fillClickInputs(root: ParentNode = document, clickId = storedReferral()?.clickId): void {
-  const field = 'input[name=sharecart_click]';
-  if (clickId)
-    for (const input of [root, ...root.querySelectorAll(field)])
-      if ((input as Element).matches?.(field)) (input as HTMLInputElement).value = clickId;
+/**
+ * Fills the checkout fields of the page: every `<input name="sharecart_click">` with the current
+ * click id, every `<input name="sharecart_team">` with the member token of this browser's newest team.
+ */
+export function fillInputs(clickId = storedReferral()?.clickId): void {
+  const values: Record<string, string | undefined> = { sharecart_click: clickId, sharecart_team: storedTeam()?.memberToken };
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[name^=sharecart_]'))
+    if (values[input.name]) input.value = values[input.name]!;
 }

@@ -173,12 +173,14 @@ export const TeamResultSchema = z.object({ team: TeamSchema }).openapi('TeamResu
 
 export const TeamOfferViewSchema = z
   .object({
-    offer: TeamOfferSchema,
+    offer: TeamOfferSchema.optional(),
     openTeams: z.array(TeamSchema).openapi({
       description: 'Open teams anyone may join, soonest deadline first (none when the offer lists no teams to strangers).',
     }),
   })
-  .openapi('TeamOfferView');
+  .openapi('TeamOfferView', {
+    description: 'Without `offer` (and with no open teams) when the product has no active offer, or is not in the catalogue.',
+  });
 export type TeamOfferView = z.infer<typeof TeamOfferViewSchema>;
 
 // ─── events ───────────────────────────────────────────────────────────────────────────────────

@@ -142,17 +142,27 @@ export async function listOffers(db: D1Database, shop: ShopRow, page: Page) {
   );
 }
 
-/** An active offer of an active product, with both rows; 404 `team_offer_not_found` otherwise. */
-async function activeOffer(db: D1Database, shopId: string, sku: string) {
+/** The sku's offer and product, when both are active; else null. */
+async function findActiveOffer(db: D1Database, shopId: string, sku: string) {
   const [offer, product] = await Promise.all([getOffer(db, shopId, sku), getProduct(db, shopId, sku)]);
-  if (!offer || offer.active !== 1 || !product || product.active !== 1)
-    throw new ApiError(404, 'team_offer_not_found', `No team offer for ${sku}.`);
-  return { offer, product };
+  return offer && offer.active === 1 && product && product.active === 1 ? { offer, product } : null;
 }
 
-/** The offer as the widget shows it, with the open teams a stranger may join. */
+/** An active offer of an active product, with both rows; 404 `team_offer_not_found` otherwise. */
+async function activeOffer(db: D1Database, shopId: string, sku: string) {
+  const found = await findActiveOffer(db, shopId, sku);
+  if (!found) throw new ApiError(404, 'team_offer_not_found', `No team offer for ${sku}.`);
+  return found;
+}
+
+/**
+ * The offer as the widget shows it, with the open teams a stranger may join; no `offer` for a sku
+ * without an active offer (a widget on every product page asks for each, and most have none).
+ */
 export async function offerView(db: D1Database, shop: ShopRow, sku: string, now: number): Promise<TeamOfferView> {
-  const { offer, product } = await activeOffer(db, shop.id, sku);
+  const found = await findActiveOffer(db, shop.id, sku);
+  if (!found) return { openTeams: [] };
+  const { offer, product } = found;
   const open = offer.strangers_may_join === 1 ? await openTeamsOf(db, shop.id, sku, now, OPEN_TEAMS_LISTED) : null;
   return {
     offer: presentOffer(offer, product),

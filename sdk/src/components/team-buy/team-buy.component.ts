@@ -90,7 +90,7 @@ export class TeamBuy extends ShareCartElement {
 
   private config: ShopConfig | null = null;
   /** undefined while loading; null when the product has no team offer */
-  private offer: TeamOfferView | null | undefined;
+  private offer: Required<TeamOfferView> | null | undefined;
   private team: Team | null = null;
   private mine: Membership | null = null;
   private busy = false;
@@ -119,7 +119,14 @@ export class TeamBuy extends ShareCartElement {
   }
 
   protected override refresh(): void {
-    if (!this.allowed || !this.product || this.loadedFor == this.product) return;
+    if (!this.allowed) {
+      // no consent (yet, or withdrawn): follow no team, show nothing, load again once it is given
+      this.disconnect();
+      this.loadedFor = '';
+      this.team = this.mine = null;
+      return this.requestUpdate();
+    }
+    if (!this.product || this.loadedFor == this.product) return;
     this.loadedFor = this.product;
     this.offer = undefined;
     void this.load();
@@ -164,11 +171,10 @@ export class TeamBuy extends ShareCartElement {
     }
   }
 
-  private fetchOffer(): Promise<TeamOfferView | null> {
-    return request<TeamOfferView>('GET', `/v1/team-offers/${encodeURIComponent(this.product)}`).catch((e: ScError) => {
-      if (e.status == 404) return null;
-      throw e;
-    });
+  /** The offer and its open teams; null when the product has none. */
+  private async fetchOffer(): Promise<Required<TeamOfferView> | null> {
+    const view = await request<TeamOfferView>('GET', `/v1/team-offers/${encodeURIComponent(this.product)}`);
+    return view.offer ? (view as Required<TeamOfferView>) : null;
   }
 
   /** Shows a team; fires complete/expire when the team shown ends, announces joins. */
@@ -411,6 +417,8 @@ export class TeamBuy extends ShareCartElement {
   // ─── render ────────────────────────────────────────────────────────────────────────────────
 
   protected override render() {
+    // in consent mode, nothing until consent: not even the offer is asked for
+    if (!this.allowed) return nothing;
     if (this.offer === undefined) return html`<div part="base" class="base skeleton" aria-busy="true"></div>`;
     const offer = this.offer?.offer;
     if (!offer) return nothing;

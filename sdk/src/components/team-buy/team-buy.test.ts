@@ -1,7 +1,9 @@
+import { sendKeys } from '@web/test-runner-commands';
 import type { TeamJoined } from '../../wire.js';
 import {
   a11yProblems,
   api,
+  apiRequests,
   axeViolations,
   deepActive,
   equal,
@@ -92,6 +94,11 @@ describe('<sc-team-buy> (real worker)', () => {
     await waitFor(() => text(el, 'countdown') != clock, 3000, 'the countdown to tick');
     equal(shadow(el, '[part=countdown] [role=timer]').getAttribute('aria-live'), null); // a timer is not read out every second
     match(text(el, 'checkout'), /HK\$138.*only authorized/);
+    // the live region speaks at coarse steps (hours, ten minutes…), not with every tick of the clock
+    const spoken = shadow(el, '[role=status]').textContent;
+    const ticked = text(el, 'countdown');
+    await waitFor(() => text(el, 'countdown') != ticked, 3000, 'another tick');
+    equal(shadow(el, '[role=status]').textContent, spoken, 'the countdown was announced at a tick');
     await clean(el, 'my open team');
 
     // someone joins through the API: the WebSocket brings it in, the team completes
@@ -115,10 +122,8 @@ describe('<sc-team-buy> (real worker)', () => {
       ok(row, 'the open team is listed');
       match(row.textContent!.replace(/\s+/g, ' '), /Wing S\.’s team · 1 spot left · \d\d:\d\d:\d\d/);
       equal(el.shadowRoot!.querySelector('[part=name]'), null, 'member-name replaces the field');
-      const button = row.querySelector<HTMLButtonElement>('[part=join]')!;
-      button.focus();
-      button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-      button.click(); // what Enter on a focused button does
+      row.querySelector<HTMLButtonElement>('[part=join]')!.focus();
+      await sendKeys({ press: 'Enter' });
       await waitFor(() => el.shadowRoot!.querySelector('[part~=share]'), 8000, 'the joined team');
       equal(deepActive(), shadow(el, '[part~=share]'), 'focus moves to the next action, not the page');
       // a ladder past its minimum: the team price is secured, the next tier is two more away
@@ -217,5 +222,46 @@ describe('<sc-team-buy> (real worker)', () => {
       equal(el.shadowRoot!.querySelectorAll('img, script, svg, [onerror], [onload]').length, 0);
     }
     equal((window as unknown as { __scXss?: number }).__scXss, 0);
+  });
+  it('is reachable and usable with the keyboard alone: name, start, then share', async () => {
+    const el = await teamBuy('<sc-team-buy product="oolong-250g"></sc-team-buy>');
+    shadow<HTMLInputElement>(el, '[part=name]').focus();
+    await sendKeys({ type: 'Wai Man' });
+    await sendKeys({ press: 'Tab' });
+    equal(deepActive(), shadow(el, '[part=start]'), 'Tab goes from the name to the start button');
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => el.shadowRoot!.querySelector('[part~=share]'), 8000, 'the team');
+    equal(deepActive(), shadow(el, '[part~=share]'), 'focus moves to share-to-fill');
+    equal(shadow(el, '[part~=leader]').getAttribute('title'), 'Wai M.');
+  });
+
+  it('in consent mode shows nothing, calls nothing and stores nothing until consent; withdrawing it forgets the team', async () => {
+    boot({ key, api: env.api, consentRequired: true });
+    const el = mount<TeamBuy>('<sc-team-buy product="oolong-250g"></sc-team-buy>');
+    await el.updateComplete;
+    await new Promise((r) => setTimeout(r, 300));
+    equal(el.shadowRoot!.childElementCount, 0, 'something was rendered');
+    equal(apiRequests().length, 0, 'the API was called');
+    equal(localStorage.length, 0, 'something was stored');
+    await window.ShareCart!.consent(true);
+    await waitFor(() => el.shadowRoot!.querySelector('[part=start]'), 8000, 'the offer after consent');
+    shadow(el, '[part=start]').click();
+    await waitFor(() => window.ShareCart!.team(), 8000, 'the membership');
+    match(document.cookie, /sc_team=/);
+    await window.ShareCart!.consent(false);
+    equal(window.ShareCart!.team(), null);
+    equal(localStorage.getItem('sc_team'), null);
+    ok(!/sc_team=/.test(document.cookie), 'the cookie is gone');
+    await el.updateComplete;
+    equal(el.shadowRoot!.childElementCount, 0, 'the team is still shown');
+  });
+
+  it('fills the checkout field sharecart_team with the member token (and forms added later)', async () => {
+    const el = await teamBuy('<sc-team-buy product="oolong-250g"></sc-team-buy>');
+    shadow(el, '[part=start]').click();
+    await waitFor(() => window.ShareCart!.team(), 8000, 'the membership');
+    const form = mount<HTMLFormElement>('<form><input type="hidden" name="sharecart_team"></form>');
+    const token = window.ShareCart!.team()!.memberToken;
+    await waitFor(() => form.querySelector('input')!.value == token, 2000, 'the field');
   });
 });
