@@ -1,8 +1,8 @@
 /**
  * The demo shop's strict-CSP page (examples/shop/csp): every ShareCart widget under
  * `script-src 'self'`, no inline style, and Trusted Types required. Using them — the banner after a
- * referral click, the share sheet and its WeChat QR code, the dashboard with its QR code, the order
- * tracker — must not raise a single `securitypolicyviolation`. A control proves the page's recorder
+ * referral click, the share sheet and its WeChat QR code, the dashboard with its QR code, a team
+ * started with its live feed, the order tracker — must not raise a single `securitypolicyviolation`. A control proves the page's recorder
  * does count a violation.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -56,6 +56,12 @@ describe('the strict-CSP page', () => {
     await dashboard.locator('button[part=copy]').click();
     await dashboard.locator('button[part=qr-toggle]').click();
     await dashboard.locator('[part=qr] svg').waitFor({ state: 'visible' });
+
+    // team-buy: the offer, a team started, its live feed (a WebSocket to the page's own origin)
+    const team = page.locator('sc-team-buy');
+    await team.locator('[part=start]').click();
+    await team.locator('[part~=share]').waitFor({ state: 'visible' });
+    await expect.poll(() => team.locator('[part=countdown]').textContent()).toMatch(/\d\d:\d\d:\d\d/);
 
     // the order tracker's offer, from the shop config
     await expect.poll(() => page.locator('sc-order-tracker [part=text]').textContent()).toContain('HK$');

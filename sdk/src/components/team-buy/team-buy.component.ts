@@ -151,7 +151,8 @@ export class TeamBuy extends ShareCartElement {
   private async load(): Promise<void> {
     const sku = this.product;
     try {
-      const [config, offer] = await Promise.all([getConfig(), this.fetchOffer()]);
+      // the strings of the page's language too, so the offer never flashes in English first
+      const [config, offer] = await Promise.all([getConfig(), this.fetchOffer(), loadLocale(messages, this.lang_)]);
       if (sku != this.product) return;
       this.config = config;
       this.offer = offer;
