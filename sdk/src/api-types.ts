@@ -481,7 +481,7 @@ export interface paths {
         };
         /**
          * A product’s team offer and the open teams anyone may join (what `<sc-team-buy>` shows)
-         * @description A product without an active offer answers without `offer` (not a 404): the widget asks on every product page.
+         * @description A product of the catalogue without an active offer answers without `offer` (not a 404: the widget asks on every product page); a sku that is no active product is a 404.
          */
         get: operations["getTeamOffer"];
         /**
@@ -1442,7 +1442,7 @@ export interface components {
         TeamOfferResult: {
             offer: components["schemas"]["TeamOffer"];
         };
-        /** @description Without `offer` (and with no open teams) when the product has no active offer, or is not in the catalogue. */
+        /** @description Without `offer` (and with no open teams) when the product has no active offer. */
         TeamOfferView: {
             offer?: components["schemas"]["TeamOffer"];
             /** @description Open teams anyone may join, soonest deadline first (none when the offer lists no teams to strangers). */
@@ -3307,6 +3307,15 @@ export interface operations {
             };
             /** @description Error (see error.code) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

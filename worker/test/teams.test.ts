@@ -101,11 +101,11 @@ describe('offers', () => {
       soloPriceMinor: 16800,
       durationMinutes: 1440,
     });
-    // a product without an offer, or no product at all: no offer (not an error on every product page)
-    for (const sku of ['rose-mist', 'no-such-sku']) {
-      const none = await call(`/v1/team-offers/${sku}`, { key: shop.pk, origin: ORIGIN });
-      expect({ status: none.status, body: none.body }).toEqual({ status: 200, body: { openTeams: [] } });
-    }
+    // a product without an offer: no offer (not an error on every product page); no product: a 404
+    const none = await call('/v1/team-offers/rose-mist', { key: shop.pk, origin: ORIGIN });
+    expect({ status: none.status, body: none.body }).toEqual({ status: 200, body: { openTeams: [] } });
+    const unknown = await call('/v1/team-offers/no-such-sku', { key: shop.pk, origin: ORIGIN });
+    expect({ status: unknown.status, code: unknown.body.error.code }).toEqual({ status: 404, code: 'team_offer_not_found' });
   });
 });
 

@@ -38,12 +38,11 @@ add.addEventListener('click', () => {
   });
 });
 
-// Team-buy: <sc-team-buy> renders the product's team offer (nothing when it has none). Starting or
-// joining a team is the purchase at the team price: the product goes into the cart, and checkout
-// charges the team price (the member token travels in the `sc_team` cookie and the form's
-// `sharecart_team` field; the merchant backend checks it with ShareCart).
+// Team-buy: <sc-team-buy> renders the product's team offer (nothing when it has none); it goes in once
+// the product is found. Starting or joining a team is the purchase at the team price: the product
+// goes into the cart, and checkout charges the team price (the member token travels in the `sc_team`
+// cookie and the form's `sharecart_team` field; the merchant backend checks it with ShareCart).
 const teamBuy = h('sc-team-buy', { product: sku });
-$('team-box').append(teamBuy);
 for (const type of ['sc-team-create', 'sc-team-join']) {
   teamBuy.addEventListener(type, () => {
     if (!product) return;
@@ -88,6 +87,7 @@ async function render() {
     img.src = productImage(product);
     img.alt = name;
     add.disabled = false;
+    if (!teamBuy.isConnected) $('team-box').append(teamBuy);
     $('product').removeAttribute('aria-busy');
     const others = config.products.filter((p) => p.sku !== sku);
     const sameCategory = others.filter((p) => COPY[p.sku]?.category === copy?.category);

@@ -179,7 +179,7 @@ export const TeamOfferViewSchema = z
     }),
   })
   .openapi('TeamOfferView', {
-    description: 'Without `offer` (and with no open teams) when the product has no active offer, or is not in the catalogue.',
+    description: 'Without `offer` (and with no open teams) when the product has no active offer.',
   });
 export type TeamOfferView = z.infer<typeof TeamOfferViewSchema>;
 

@@ -105,11 +105,12 @@ teamOffers.openapi(
     operationId: 'getTeamOffer',
     tags: ['Team-buy'],
     summary: 'A product’s team offer and the open teams anyone may join (what `<sc-team-buy>` shows)',
-    description: 'A product without an active offer answers without `offer` (not a 404): the widget asks on every product page.',
+    description:
+      'A product of the catalogue without an active offer answers without `offer` (not a 404: the widget asks on every product page); a sku that is no active product is a 404.',
     request: { params: z.object({ sku: Sku }) },
     responses: {
       200: { description: 'The offer and its open teams.', content: { 'application/json': { schema: TeamOfferViewSchema } } },
-      ...errorResponses(400, 401, 403),
+      ...errorResponses(400, 401, 403, 404),
     },
   }),
   async (c) => c.json(await offerView(c.env.DB, c.get('shop'), c.req.valid('param').sku, c.get('now')), 200),

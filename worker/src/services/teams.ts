@@ -142,27 +142,23 @@ export async function listOffers(db: D1Database, shop: ShopRow, page: Page) {
   );
 }
 
-/** The sku's offer and product, when both are active; else null. */
-async function findActiveOffer(db: D1Database, shopId: string, sku: string) {
-  const [offer, product] = await Promise.all([getOffer(db, shopId, sku), getProduct(db, shopId, sku)]);
-  return offer && offer.active === 1 && product && product.active === 1 ? { offer, product } : null;
-}
-
 /** An active offer of an active product, with both rows; 404 `team_offer_not_found` otherwise. */
 async function activeOffer(db: D1Database, shopId: string, sku: string) {
-  const found = await findActiveOffer(db, shopId, sku);
-  if (!found) throw new ApiError(404, 'team_offer_not_found', `No team offer for ${sku}.`);
-  return found;
+  const [offer, product] = await Promise.all([getOffer(db, shopId, sku), getProduct(db, shopId, sku)]);
+  if (!offer || offer.active !== 1 || !product || product.active !== 1)
+    throw new ApiError(404, 'team_offer_not_found', `No team offer for ${sku}.`);
+  return { offer, product };
 }
 
 /**
- * The offer as the widget shows it, with the open teams a stranger may join; no `offer` for a sku
- * without an active offer (a widget on every product page asks for each, and most have none).
+ * The offer as the widget shows it, with the open teams a stranger may join; no `offer` for a
+ * product of the catalogue without an active offer (a widget on every product page asks for each, and
+ * most have none); 404 `team_offer_not_found` for a sku that is no active product.
  */
 export async function offerView(db: D1Database, shop: ShopRow, sku: string, now: number): Promise<TeamOfferView> {
-  const found = await findActiveOffer(db, shop.id, sku);
-  if (!found) return { openTeams: [] };
-  const { offer, product } = found;
+  const [offer, product] = await Promise.all([getOffer(db, shop.id, sku), getProduct(db, shop.id, sku)]);
+  if (!product || product.active !== 1) throw new ApiError(404, 'team_offer_not_found', `No product ${sku} with a team offer.`);
+  if (!offer || offer.active !== 1) return { openTeams: [] };
   const open = offer.strangers_may_join === 1 ? await openTeamsOf(db, shop.id, sku, now, OPEN_TEAMS_LISTED) : null;
   return {
     offer: presentOffer(offer, product),
