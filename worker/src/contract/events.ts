@@ -25,11 +25,9 @@ export const ConversionAttributedData = z
     ...money,
     commissionMinor: z.number().int(),
     commissionStatus,
-    verified: z
-      .boolean()
-      .openapi({
-        description: "False for an order reported from the browser (not payable until the shop's server confirms it).",
-      }),
+    verified: z.boolean().openapi({
+      description: "False for an order reported from the browser (not payable until the shop's server confirms it).",
+    }),
   })
   .openapi('ConversionAttributedData');
 

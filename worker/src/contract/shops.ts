@@ -53,12 +53,9 @@ export const ShopKeysSchema = z
   .object({
     publishableKey: z.string().optional(),
     secretKey: z.string().optional().openapi({ description: 'Shown once. Store it on your server.' }),
-    webhookSecret: z
-      .string()
-      .optional()
-      .openapi({
-        description: 'Signs webhook deliveries (Standard Webhooks, `whsec_…`); read it again with `GET /v1/webhooks/secret`.',
-      }),
+    webhookSecret: z.string().optional().openapi({
+      description: 'Signs webhook deliveries (Standard Webhooks, `whsec_…`); read it again with `GET /v1/webhooks/secret`.',
+    }),
   })
   .openapi('ShopKeys');
 

@@ -44,12 +44,10 @@ export const WebhookSecretRotationSchema = z
 
 export const WebhookSecretSchema = z
   .object({
-    webhookSecret: z
-      .string()
-      .openapi({
-        description: '`whsec_` + base64: give it to your Standard Webhooks verifier.',
-        example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-      }),
+    webhookSecret: z.string().openapi({
+      description: '`whsec_` + base64: give it to your Standard Webhooks verifier.',
+      example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    }),
     previousSecretExpiresAt: z.number().int().nullable(),
   })
   .openapi('WebhookSecret');

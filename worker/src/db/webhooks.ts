@@ -201,25 +201,32 @@ export async function shopsWithDueEvents(db: D1Database, now: number, limit: num
 }
 
 /**
- * Deletes, at most `limit` of each: delivered and dead events older than DELIVERY_RETENTION_MS, and
- * pending events older than the retry window of shops without a webhook URL (nothing will take them).
+ * Deletes delivered and dead events older than DELIVERY_RETENTION_MS, and pending events older
+ * than the retry window of shops without a webhook URL (nothing will take them): `limit` rows of
+ * each per statement, for at most `rounds` rounds (the cron's bound). Returns how many.
  */
-export async function purgeEvents(db: D1Database, now: number, limit = 5000): Promise<number> {
-  const results = await db.batch([
-    db
-      .prepare(
-        `DELETE FROM outbox_events WHERE id IN (
-           SELECT id FROM outbox_events
-            WHERE (delivered_at IS NOT NULL OR dead_at IS NOT NULL) AND COALESCE(delivered_at, dead_at) < ?1 LIMIT ?2)`,
-      )
-      .bind(now - DELIVERY_RETENTION_MS, limit),
-    db
-      .prepare(
-        `DELETE FROM outbox_events WHERE id IN (
-           SELECT e.id FROM shops s JOIN outbox_events e ON e.shop_id = s.id
-            WHERE s.webhook_url IS NULL AND e.created_at < ?1 AND e.delivered_at IS NULL AND e.dead_at IS NULL LIMIT ?2)`,
-      )
-      .bind(now - RETRY_WINDOW_MS, limit),
-  ]);
-  return results.reduce((n, r) => n + r.meta.changes, 0);
+export async function purgeEvents(db: D1Database, now: number, { limit = 5000, rounds = 10 } = {}): Promise<number> {
+  let purged = 0;
+  for (let round = 0; round < rounds; round++) {
+    const results = await db.batch([
+      db
+        .prepare(
+          `DELETE FROM outbox_events WHERE id IN (
+             SELECT id FROM outbox_events
+              WHERE (delivered_at IS NOT NULL OR dead_at IS NOT NULL) AND COALESCE(delivered_at, dead_at) < ?1 LIMIT ?2)`,
+        )
+        .bind(now - DELIVERY_RETENTION_MS, limit),
+      db
+        .prepare(
+          `DELETE FROM outbox_events WHERE id IN (
+             SELECT e.id FROM shops s JOIN outbox_events e ON e.shop_id = s.id
+              WHERE s.webhook_url IS NULL AND e.created_at < ?1 AND e.delivered_at IS NULL AND e.dead_at IS NULL LIMIT ?2)`,
+        )
+        .bind(now - RETRY_WINDOW_MS, limit),
+    ]);
+    const deleted = results.map((r) => r.meta.changes);
+    purged += deleted[0]! + deleted[1]!;
+    if (deleted.every((n) => n < limit)) break;
+  }
+  return purged;
 }
