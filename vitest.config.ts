@@ -2,7 +2,8 @@
  * Every vitest suite of the repository, one project each (run one with `--project <name>`; `npm test`
  * runs them in order, see scripts/test.mjs):
  * - `unit`: the pure rules (worker/src/domain), the leaf libraries and pure primitives of the worker,
- *   in plain Node — they need no Workers runtime, and run once;
+ *   and the SDK's `verifyWebhook` (sdk/src/webhooks, for shops' servers), in plain Node — they need no
+ *   Workers runtime, and run once;
  * - `seeds`: the demo-data generator, in Node;
  * - `worker`: the worker's tests inside workerd through the Workers pool — real D1 (local SQLite)
  *   and real Durable Objects, the D1 migrations applied in worker/test/setup.ts, storage isolated
@@ -17,8 +18,13 @@ import { join } from 'node:path';
 
 const root = import.meta.dirname;
 
-/** Pure code that runs in plain Node (no `cloudflare:*` import). */
-const NODE_UNITS = ['worker/src/domain/**/*.test.ts', 'worker/src/lib/**/*.test.ts', 'worker/src/durable/group-commit.test.ts'];
+/** Pure code that runs in plain Node (no `cloudflare:*` import), and the SDK's server-side helper. */
+const NODE_UNITS = [
+  'worker/src/domain/**/*.test.ts',
+  'worker/src/lib/**/*.test.ts',
+  'worker/src/durable/group-commit.test.ts',
+  'sdk/src/webhooks/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -1,7 +1,8 @@
 /**
  * Webhooks out (issue 7), through the real worker, real D1 and the shops' real WebhookSender
  * Durable Objects, to a real HTTP receiver (worker/test/webhook-receiver.ts), verified by the
- * `standardwebhooks` package (the Standard Webhooks reference implementation):
+ * `standardwebhooks` package (the Standard Webhooks reference implementation) and by the npm
+ * package's own `verifyWebhook`:
  * - a receiver that fails twice then succeeds gets the event exactly once more — delivered once —
  *   on the backoff schedule of an injected clock, every attempt with the same `webhook-id`;
  * - events of one subject arrive in order; other subjects do not wait;
@@ -27,6 +28,7 @@ import { purgeEvents } from '../src/db/webhooks';
 import { RETRY_WINDOW_MS } from '../src/domain/webhooks';
 import type { ReceivedRequest } from './webhook-receiver';
 import type { D1Migration } from 'cloudflare:test';
+import { verifyWebhook } from '../../sdk/src/webhooks/verify-webhook';
 
 const RECEIVER = inject('webhookReceiver');
 const PRODUCTION = { ENVIRONMENT: 'production' };
@@ -97,6 +99,8 @@ describe('delivery', () => {
         verified: true,
       },
     });
+    // the npm package's verifyWebhook, here in workerd, agrees
+    expect(await verifyWebhook(requests[2]!.body, requests[2]!.headers, shop.webhookSecret)).toEqual(event);
     // the same bytes under another secret, or altered by one byte, do not verify
     const otherSecret = (await createShop()).webhookSecret;
     expect(() => verify(otherSecret, requests[2]!)).toThrow(/No matching signature/);
