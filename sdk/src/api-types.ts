@@ -700,7 +700,7 @@ export interface components {
             currency: string;
             referrerId: string;
         };
-        CommissionAvailableEvent: {
+        CommissionAvailableWebhook: {
             data: components["schemas"]["CommissionAvailableData"];
             /**
              * @description The event id, also sent as `webhook-id`: the same on every retry.
@@ -735,7 +735,7 @@ export interface components {
             /** @description The shop's refund id, when a refund reversed it. */
             refundId?: string;
         };
-        CommissionReversedEvent: {
+        CommissionReversedWebhook: {
             data: components["schemas"]["CommissionReversedData"];
             /**
              * @description The event id, also sent as `webhook-id`: the same on every retry.
@@ -792,7 +792,7 @@ export interface components {
             /** @description False for an order reported from the browser (not payable until the shop's server confirms it). */
             verified: boolean;
         };
-        ConversionAttributedEvent: {
+        ConversionAttributedWebhook: {
             data: components["schemas"]["ConversionAttributedData"];
             /**
              * @description The event id, also sent as `webhook-id`: the same on every retry.
@@ -868,7 +868,7 @@ export interface components {
             previousReferrerId: string | null;
             referrerId: string | null;
         };
-        ConversionVerifiedEvent: {
+        ConversionVerifiedWebhook: {
             data: components["schemas"]["ConversionVerifiedData"];
             /**
              * @description The event id, also sent as `webhook-id`: the same on every retry.
@@ -981,13 +981,14 @@ export interface components {
         PayoutPaidData: {
             /** @description Integer minor units. */
             amountMinor: number;
+            /** @description The payout batch, when the payout was part of one. */
+            batchId?: string;
             /** @example HKD */
             currency: string;
-            paidAt: number;
             payoutId: string;
             referrerId: string;
         };
-        PayoutPaidEvent: {
+        PayoutPaidWebhook: {
             data: components["schemas"]["PayoutPaidData"];
             /**
              * @description The event id, also sent as `webhook-id`: the same on every retry.
@@ -1375,7 +1376,7 @@ export interface components {
         ShopResult: {
             shop: components["schemas"]["Shop"];
         };
-        TeamCompletedEvent: {
+        TeamCompletedWebhook: {
             /** @description The team (see the team-buy API): its id, offer, members and state. */
             data: {
                 [key: string]: unknown;
@@ -1397,7 +1398,7 @@ export interface components {
              */
             type: "team.completed";
         };
-        TeamExpiredEvent: {
+        TeamExpiredWebhook: {
             /** @description The team (see the team-buy API): its id, offer, members and state. */
             data: {
                 [key: string]: unknown;
@@ -1467,7 +1468,7 @@ export interface components {
             url: string | null;
         };
         /** @description The JSON body of every webhook delivery, signed by the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`). */
-        WebhookEvent: components["schemas"]["ConversionAttributedEvent"] | components["schemas"]["ConversionVerifiedEvent"] | components["schemas"]["CommissionAvailableEvent"] | components["schemas"]["CommissionReversedEvent"] | components["schemas"]["PayoutPaidEvent"] | components["schemas"]["TeamCompletedEvent"] | components["schemas"]["TeamExpiredEvent"];
+        WebhookEvent: components["schemas"]["ConversionAttributedWebhook"] | components["schemas"]["ConversionVerifiedWebhook"] | components["schemas"]["CommissionAvailableWebhook"] | components["schemas"]["CommissionReversedWebhook"] | components["schemas"]["PayoutPaidWebhook"] | components["schemas"]["TeamCompletedWebhook"] | components["schemas"]["TeamExpiredWebhook"];
         /** @enum {string} */
         WebhookEventType: "conversion.attributed" | "conversion.verified" | "commission.available" | "commission.reversed" | "payout.paid" | "team.completed" | "team.expired";
         WebhookSecret: {

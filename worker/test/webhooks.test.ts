@@ -154,7 +154,6 @@ describe('delivery', () => {
       referrerId: referrer.id,
       amountMinor: 1680,
       currency: 'HKD',
-      paidAt: T0 + 31 * DAY,
     });
   });
 

@@ -62,12 +62,18 @@ export const CommissionReversedData = z
   .openapi('CommissionReversedData');
 
 export const PayoutPaidData = z
-  .object({ payoutId: z.string(), referrerId: z.string(), ...money, paidAt: z.number().int() })
+  .object({
+    payoutId: z.string(),
+    referrerId: z.string(),
+    ...money,
+    batchId: z.string().optional().openapi({ description: 'The payout batch, when the payout was part of one.' }),
+  })
   .openapi('PayoutPaidData');
 
 /**
- * Team events are written by the team-buy workflow; their payload schemas live with it
- * (contract/teams.ts). Until the two are joined here they are described as an open object.
+ * Team events are written by the team-buy workflow, whose payload schemas live with it
+ * (contract/teams.ts: TeamCompletedEventSchema, TeamExpiredEventSchema). Here they are described
+ * as an open object.
  */
 const TeamData = z
   .record(z.string(), z.unknown())
@@ -90,13 +96,13 @@ const envelope = <T extends string, D extends z.ZodTypeAny>(type: T, data: D, na
 
 export const WebhookEventSchema = z
   .discriminatedUnion('type', [
-    envelope('conversion.attributed', ConversionAttributedData, 'ConversionAttributedEvent'),
-    envelope('conversion.verified', ConversionVerifiedData, 'ConversionVerifiedEvent'),
-    envelope('commission.available', CommissionAvailableData, 'CommissionAvailableEvent'),
-    envelope('commission.reversed', CommissionReversedData, 'CommissionReversedEvent'),
-    envelope('payout.paid', PayoutPaidData, 'PayoutPaidEvent'),
-    envelope('team.completed', TeamData, 'TeamCompletedEvent'),
-    envelope('team.expired', TeamData, 'TeamExpiredEvent'),
+    envelope('conversion.attributed', ConversionAttributedData, 'ConversionAttributedWebhook'),
+    envelope('conversion.verified', ConversionVerifiedData, 'ConversionVerifiedWebhook'),
+    envelope('commission.available', CommissionAvailableData, 'CommissionAvailableWebhook'),
+    envelope('commission.reversed', CommissionReversedData, 'CommissionReversedWebhook'),
+    envelope('payout.paid', PayoutPaidData, 'PayoutPaidWebhook'),
+    envelope('team.completed', TeamData, 'TeamCompletedWebhook'),
+    envelope('team.expired', TeamData, 'TeamExpiredWebhook'),
   ])
   .openapi('WebhookEvent', {
     description:

@@ -56,7 +56,7 @@ export async function payReferrer(
     outboxStatement(db, {
       shopId: shop.id,
       type: 'payout.paid',
-      payload: { payoutId: id, referrerId: referrer.id, amountMinor: amount, currency: shop.currency, paidAt: now },
+      payload: { payoutId: id, referrerId: referrer.id, amountMinor: amount, currency: shop.currency },
       dedupeKey: `payout.paid:${id}`,
       now,
       onlyIf: written,
