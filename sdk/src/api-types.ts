@@ -1376,11 +1376,14 @@ export interface components {
         ShopResult: {
             shop: components["schemas"]["Shop"];
         };
+        /** @description The completed team: capture each member's payment. */
+        TeamCompletedData: {
+            teamId: string;
+        } & {
+            [key: string]: unknown;
+        };
         TeamCompletedWebhook: {
-            /** @description The team (see the team-buy API): its id, offer, members and state. */
-            data: {
-                [key: string]: unknown;
-            };
+            data: components["schemas"]["TeamCompletedData"];
             /**
              * @description The event id, also sent as `webhook-id`: the same on every retry.
              * @example evt_3fJ9kQ
@@ -1398,11 +1401,14 @@ export interface components {
              */
             type: "team.completed";
         };
+        /** @description The expired team: release every member's payment. */
+        TeamExpiredData: {
+            teamId: string;
+        } & {
+            [key: string]: unknown;
+        };
         TeamExpiredWebhook: {
-            /** @description The team (see the team-buy API): its id, offer, members and state. */
-            data: {
-                [key: string]: unknown;
-            };
+            data: components["schemas"]["TeamExpiredData"];
             /**
              * @description The event id, also sent as `webhook-id`: the same on every retry.
              * @example evt_3fJ9kQ

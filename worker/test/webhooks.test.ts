@@ -19,13 +19,15 @@ import { env } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
 import { call, createReferrer, createShop, DAY, type TestShop } from './helpers';
 import { T0, count, reportOrder, settle } from './fixtures';
-import { payout, refund } from './money-path';
+import { OOLONG, browserReport, payout, refund } from './money-path';
 import { webhookSender } from '../src/durable/webhook-sender-stub';
 import { deliverDue } from '../src/services/webhooks';
 import { runMaintenance } from '../src/services/maintenance';
 import { outboxStatement } from '../src/db/outbox';
 import { purgeEvents } from '../src/db/webhooks';
-import { RETRY_WINDOW_MS } from '../src/domain/webhooks';
+import { RETRY_WINDOW_MS, WEBHOOK_EVENT_TYPES } from '../src/domain/webhooks';
+import { WebhookEventSchema } from '../src/contract/events';
+import { settleDue } from '../src/db/ledger';
 import type { ReceivedRequest } from './webhook-receiver';
 import type { D1Migration } from 'cloudflare:test';
 import { verifyWebhook } from '../../sdk/src/webhooks/verify-webhook';
@@ -60,8 +62,14 @@ async function deliveries(shop: TestShop, query = '') {
   return res.body.data as Array<Record<string, any>>;
 }
 
+/**
+ * The event of a delivery, verified by `standardwebhooks`; it must also be exactly what the event
+ * catalogue (contract/events.ts, the OpenAPI `WebhookEvent`) describes: nothing missing, nothing extra.
+ */
 function verify(secret: string, request: ReceivedRequest) {
-  return new Webhook(secret).verify(request.body, request.headers) as Record<string, any>;
+  const event = new Webhook(secret).verify(request.body, request.headers) as Record<string, any>;
+  expect(WebhookEventSchema.parse(event)).toEqual(event);
+  return event;
 }
 
 describe('delivery', () => {
@@ -157,6 +165,49 @@ describe('delivery', () => {
     });
   });
 
+  it('browser reports: conversion.attributed (unverified), conversion.verified when the server confirms, commission.reversed when unconfirmed', async () => {
+    const { shop, name, referrer } = await hookedShop('ok');
+    expect((await call('/v1/program', { method: 'PUT', key: shop.sk, body: { unverifiedExpiryDays: 7 }, now: T0 })).status).toBe(
+      200,
+    );
+    const browserOrder = (orderId: string) => ({
+      orderId,
+      amountMinor: 16800,
+      currency: 'HKD',
+      items: [OOLONG],
+      referralCode: referrer.code,
+    });
+    const confirmed = await browserReport(shop, browserOrder('WH-BR-1'));
+    const unconfirmed = await browserReport(shop, browserOrder('WH-BR-2'));
+    expect([confirmed.status, unconfirmed.status]).toEqual([201, 201]);
+    expect((await reportOrder(shop, browserOrder('WH-BR-1'), { now: T0 + DAY })).status).toBe(201);
+    expect(await settleDue(env.DB, T0 + 7 * DAY, { shopId: shop.shopId })).toMatchObject({ expired: 1 });
+    expect(await deliver(shop, T0 + 7 * DAY)).toMatchObject({ delivered: 4, failed: 0, nextRunAt: null });
+
+    const events = (await received(name)).map((r) => verify(shop.webhookSecret, r));
+    const ofConversion = (id: string) => events.filter((e) => e.data.conversionId === id).map((e) => e.type);
+    // each conversion's events in the order they were written
+    expect(ofConversion(confirmed.body.conversion.id)).toEqual(['conversion.attributed', 'conversion.verified']);
+    expect(ofConversion(unconfirmed.body.conversion.id)).toEqual(['conversion.attributed', 'commission.reversed']);
+    expect(events.find((e) => e.type === 'conversion.attributed')!.data).toMatchObject({
+      verified: false,
+      commissionStatus: 'on_hold',
+    });
+    expect(events.find((e) => e.type === 'conversion.verified')!.data).toMatchObject({
+      orderId: 'WH-BR-1',
+      referrerId: referrer.id,
+      previousReferrerId: referrer.id,
+      commissionStatus: 'pending',
+    });
+    expect(events.find((e) => e.type === 'commission.reversed')!.data).toEqual({
+      conversionId: unconfirmed.body.conversion.id,
+      referrerId: referrer.id,
+      amountMinor: 1680,
+      currency: 'HKD',
+      reason: 'unverified_expired',
+    });
+  });
+
   it('a receiver that never answers holds up only its own shop, and times out', async () => {
     const hanging = await hookedShop('hang');
     const healthy = await hookedShop('ok');
@@ -193,6 +244,8 @@ describe('delivery', () => {
   it('the cron delivers events no writer announced, whatever their type (a team event)', async () => {
     const { shop, name } = await hookedShop('ok');
     const now = Date.now();
+    // a stand-in for the team-buy workflow's payload (MERGE: the real one, once contract/events.ts
+    // has the team-buy schemas, which verify() then checks it against)
     const team = { teamId: 'team_cron', sku: 'oolong-250g', size: 3, members: 3 };
     await outboxStatement(env.DB, {
       shopId: shop.shopId,
@@ -206,6 +259,13 @@ describe('delivery', () => {
     for (let i = 0; i < 250 && (await received(name)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     const [request] = await received(name);
     expect(verify(shop.webhookSecret, request!)).toMatchObject({ type: 'team.completed', data: team });
+  });
+});
+
+describe('the event catalogue', () => {
+  it('describes exactly the event types the worker sends', () => {
+    const described = WebhookEventSchema.options.map((o) => o.shape.type.value);
+    expect(described.sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
   });
 });
 

@@ -71,13 +71,21 @@ export const PayoutPaidData = z
   .openapi('PayoutPaidData');
 
 /**
- * Team events are written by the team-buy workflow, whose payload schemas live with it
- * (contract/teams.ts: TeamCompletedEventSchema, TeamExpiredEventSchema). Here they are described
- * as an open object.
+ * The team events' `data`. The team-buy workflow (branch `team6`) writes them, with their full
+ * schemas in its contract/teams.ts (`TeamCompletedEventSchema`, `TeamExpiredEventSchema`). Until
+ * that lands here these are their placeholders: the one field delivery relies on — `teamId`, which
+ * orders a team's events (the `subject` column of migration 0007) — and the rest passed through.
+ * MERGE: replace each with the team-buy schema of the same event; nothing else here changes.
  */
-const TeamData = z
-  .record(z.string(), z.unknown())
-  .openapi({ additionalProperties: true, description: 'The team (see the team-buy API): its id, offer, members and state.' });
+export const TeamCompletedData = z
+  .looseObject({ teamId: z.string() })
+  .openapi('TeamCompletedData', {
+    additionalProperties: true,
+    description: "The completed team: capture each member's payment.",
+  });
+export const TeamExpiredData = z
+  .looseObject({ teamId: z.string() })
+  .openapi('TeamExpiredData', { additionalProperties: true, description: "The expired team: release every member's payment." });
 
 const envelope = <T extends string, D extends z.ZodTypeAny>(type: T, data: D, name: string) =>
   z
@@ -101,8 +109,8 @@ export const WebhookEventSchema = z
     envelope('commission.available', CommissionAvailableData, 'CommissionAvailableWebhook'),
     envelope('commission.reversed', CommissionReversedData, 'CommissionReversedWebhook'),
     envelope('payout.paid', PayoutPaidData, 'PayoutPaidWebhook'),
-    envelope('team.completed', TeamData, 'TeamCompletedWebhook'),
-    envelope('team.expired', TeamData, 'TeamExpiredWebhook'),
+    envelope('team.completed', TeamCompletedData, 'TeamCompletedWebhook'),
+    envelope('team.expired', TeamExpiredData, 'TeamExpiredWebhook'),
   ])
   .openapi('WebhookEvent', {
     description:
