@@ -196,6 +196,24 @@ function client(values, auth) {
   return { api, call };
 }
 
+/**
+ * The seam to the dashboard (issue 7 §2, which owns dashboard tokens): a sign-in link for a new shop,
+ * from `POST /v1/admin/shops/{id}/dashboard-tokens` (answers `{ token, signInUrl }`, the token in the
+ * link's fragment). A worker without the dashboard answers 404 `route_not_found`: then there is no
+ * link, and `missing` says so instead of inventing one.
+ * @returns {Promise<{ url: string, missing: null } | { url: null, missing: string }>}
+ */
+async function dashboardSignInLink(call, shopId) {
+  const { status, body } = await call(
+    'POST',
+    `/v1/admin/shops/${encodeURIComponent(shopId)}/dashboard-tokens`,
+    { label: 'Created by npm run shop' },
+    { allow: [404] },
+  );
+  if (status === 201 && typeof body?.signInUrl === 'string') return { url: body.signInUrl, missing: null };
+  return { url: null, missing: '(this worker has no dashboard yet: no sign-in link)' };
+}
+
 const scriptTag = (api, pk) => `<script type="module" src="${api}/sdk/sharecart.js" data-shop="${pk}"></script>`;
 
 async function create(values, print) {
@@ -221,14 +239,8 @@ async function create(values, print) {
     ...(values['webhook-url'] ? { webhookUrl: values['webhook-url'] } : {}),
   });
   const shop = body.shop;
-  // a dashboard sign-in link, when this worker has dashboards (older workers answer 404)
-  const dashboard = await call(
-    'POST',
-    `/v1/admin/shops/${shop.id}/dashboard-tokens`,
-    { label: 'Created by npm run shop' },
-    { allow: [404] },
-  );
-  const signInUrl = dashboard.status === 201 ? (dashboard.body.signInUrl ?? null) : null;
+  const dashboard = await dashboardSignInLink(call, shop.id);
+  const signInUrl = dashboard.url;
   const tag = scriptTag(api, body.publishableKey);
   if (values.json) return print(JSON.stringify({ ...body, signInUrl, scriptTag: tag }, null, 2));
   print(`Shop ${shop.id} (${shop.name}, ${shop.currency})
@@ -236,7 +248,8 @@ async function create(values, print) {
   secret key       ${body.secretKey}   ← shown once: keep it on your shop's server
   webhook secret   ${body.webhookSecret}
   allowed origins  ${shop.allowedOrigins.join(', ') || '(none yet: npm run shop -- origins add …)'}
-  webhook URL      ${shop.webhookUrl ?? '(none yet: npm run shop -- webhook set https://…)'}${signInUrl ? `\n  dashboard        ${signInUrl}   ← sign-in link, shown once` : ''}
+  webhook URL      ${shop.webhookUrl ?? '(none yet: npm run shop -- webhook set https://…)'}
+  dashboard        ${signInUrl ? `${signInUrl}   ← sign-in link, shown once` : dashboard.missing}
 
 Paste this on your pages:
 ${tag}`);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api } from './support/browser.js';
+import { ensureDevVars } from '../../scripts/lib/wrangler-dev.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ORIGIN = 'https://cli-tea.example';
@@ -41,7 +42,7 @@ async function apiCall(path: string, key: string, init: { origin?: string } = {}
   return { status: res.status, body: (await res.json()) as any };
 }
 
-let shop: { id: string; pk: string; sk: string; webhookSecret: string };
+let shop: { id: string; pk: string; sk: string; webhookSecret: string; dashboard: string };
 const asOwner = () => ({ SHARECART_SECRET_KEY: shop.sk });
 
 beforeAll(async () => {
@@ -54,6 +55,7 @@ beforeAll(async () => {
     pk: field('publishable key'),
     sk: field('secret key'),
     webhookSecret: field('webhook secret'),
+    dashboard: /^  dashboard\s+(.+)$/m.exec(out)?.[1] ?? '',
   };
   expect(shop).toMatchObject({
     id: expect.stringMatching(/^shop_/),
@@ -75,6 +77,22 @@ describe('npm run shop', () => {
     expect((await apiCall('/v1/config', shop.pk, { origin: 'https://elsewhere.example' })).status).toBe(403);
     expect((await apiCall('/v1/program', shop.sk)).body.program).toMatchObject({ kind: 'percent', rateBps: 1000, holdDays: 30 });
     expect((await apiCall('/v1/webhooks/secret', shop.sk)).body.webhookSecret).toBe(shop.webhookSecret);
+  });
+
+  test('create: a dashboard sign-in link when the worker has dashboard tokens, else a line saying there is none', async () => {
+    // the dashboard (issue 7 §2) owns dashboard tokens: the CLI asks the worker for one
+    const tokens = await apiCall(`/v1/admin/shops/${shop.id}/dashboard-tokens`, ensureDevVars().ADMIN_TOKEN);
+    if (tokens.status === 404) {
+      expect(tokens.body.error.code).toBe('route_not_found');
+      expect(shop.dashboard).toBe('(this worker has no dashboard yet: no sign-in link)');
+    } else {
+      expect(tokens.status).toBe(200);
+      const link = new RegExp(`^${api}/dashboard/#token=(dt_\\S+)   ← sign-in link, shown once$`).exec(shop.dashboard);
+      expect(link).not.toBeNull();
+      expect(tokens.body.data).toEqual([
+        expect.objectContaining({ label: 'Created by npm run shop', hint: link![1]!.slice(-4) }),
+      ]);
+    }
   });
 
   test('origins add and remove', async () => {
