@@ -77,12 +77,10 @@ export const PayoutPaidData = z
  * orders a team's events (the `subject` column of migration 0007) — and the rest passed through.
  * MERGE: replace each with the team-buy schema of the same event; nothing else here changes.
  */
-export const TeamCompletedData = z
-  .looseObject({ teamId: z.string() })
-  .openapi('TeamCompletedData', {
-    additionalProperties: true,
-    description: "The completed team: capture each member's payment.",
-  });
+export const TeamCompletedData = z.looseObject({ teamId: z.string() }).openapi('TeamCompletedData', {
+  additionalProperties: true,
+  description: "The completed team: capture each member's payment.",
+});
 export const TeamExpiredData = z
   .looseObject({ teamId: z.string() })
   .openapi('TeamExpiredData', { additionalProperties: true, description: "The expired team: release every member's payment." });
