@@ -26,6 +26,7 @@ import { refunds } from './routes/refunds.js';
 import { shares } from './routes/shares.js';
 import { shops } from './routes/shops.js';
 import { shortLinks } from './routes/short-links.js';
+import { webhooks } from './routes/webhooks.js';
 import { VERSION } from './version.js';
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -49,6 +50,7 @@ app.route('/v1/balances', balances);
 app.route('/v1/payouts', payouts);
 app.route('/v1/program', program);
 app.route('/v1/products', products);
+app.route('/v1/webhooks', webhooks);
 app.route('/r', shortLinks);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'publishableKey', {

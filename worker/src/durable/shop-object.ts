@@ -8,7 +8,8 @@
  * - click-log.ts: its own copy of the shop's clicks — group-committed writes, flushes to D1, prune;
  * - rate-limiter.ts: the per-client and per-shop limits on publishable-key writes;
  * - conversion-desk.ts: the order workflow, deciding with domain/conversions.ts;
- * - ledger-schedule.ts: when the ledger next owes the shop work.
+ * - ledger-schedule.ts: when the ledger next owes the shop work (releases announce their webhook
+ *   events to the shop's WebhookSender).
  *
  * A click is validated against the cached referrers (unknown codes are cached too), rate-limited,
  * and kept in the object's storage before the caller gets its click id. One alarm flushes new
@@ -29,6 +30,7 @@ import type { D1Counts } from './d1-meter.js';
 import { LedgerSchedule } from './ledger-schedule.js';
 import { ShopRateLimiter } from './rate-limiter.js';
 import { ShopCache } from './shop-cache.js';
+import { announceEvents } from '../services/webhooks.js';
 import type { CachedPart, ShopCacheSizes } from './shop-cache.js';
 
 export type { ClickInput };
@@ -216,7 +218,8 @@ export class ShopObject extends DurableObject<Env> {
     const now = Date.now();
     await this.clicks.pruneDaily(now, (shopId) => this.windowDays(shopId, now));
     try {
-      await this.ledger.settle(Date.now());
+      const settled = await this.ledger.settle(Date.now());
+      if (settled) await announceEvents(this.env, settled);
     } catch (error) {
       // the cron settles every shop too; try again in a minute
       console.error('ledger settle failed', error);
