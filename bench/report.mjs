@@ -111,8 +111,23 @@ One shop object took ${fmt(r['worker.clicks.rps'])} clicks/s (\`worker.clicks.rp
 `;
 }
 
-/** @param {Record<string, any>} all results.json's content */
-export function renderResults(all) {
+/**
+ * The last run through the wrangler CLI (\`BENCH_INSPECTOR=1 npm run bench\`), if one was made.
+ * @returns {Record<string, any> | null}
+ */
+export function readInspectorRun() {
+  try {
+    return JSON.parse(readFileSync(resolve(import.meta.dirname, 'results-inspector.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {Record<string, any>} all results.json's content
+ * @param {Record<string, any> | null} [inspector] results-inspector.json's content, quoted for comparison
+ */
+export function renderResults(all, inspector = null) {
   const { meta, ...results } = all;
   const open = meta.openLoop;
   const openLine = open
@@ -219,15 +234,16 @@ ${rows.join('\n')}
   watchers (10 teams × 100); \`idle_watchers_0.cpu_ms\` the same 10 s before any connected. With the
   hibernation API an idle watcher costs nothing, so the two differ only by noise. The \`sc-team-buy\` chunk is
   \`sdk.chunks.sc-team-buy.gzip_bytes\`.
-${renderStages(results)}${renderCapacity(results)}`;
+${renderStages(results, inspector)}${renderCapacity(results)}`;
 }
 
 /**
  * Where a click's and an order's CPU goes (\`worker.clicks.stages\`, \`worker.conversions.stages\`), and
  * what moved the throughput figures.
  * @param {Record<string, any>} r
+ * @param {Record<string, any> | null} [inspector] the same bench through the CLI, with its inspector
  */
-export function renderStages(r) {
+export function renderStages(r, inspector = null) {
   const clicks = r['worker.clicks.stages'];
   const orders = r['worker.conversions.stages'];
   const table = (stages, names) =>
@@ -287,13 +303,17 @@ ${orderRows}
 
 - **The dev server's inspector, not the worker, was the largest cost.** \`wrangler dev\` always opens a DevTools
   inspector, and its proxy turns on the Network domain: every subrequest (each D1 call, each Durable Object
-  call) is reported to the wrangler process, which writes it, body included, to its debug log. It cost the
-  click about 0.1 ms and the order about 0.8 ms of CPU per request, and nothing on the bare route (no
-  subrequest), which held the ratios down (clicks 0.569×, conversions 0.264× in \`bench/results.json\` of
-  commit 8558a21). A deployed worker has no inspector, so the bench now serves the worker without it
-  (scripts/lib/serve-worker.mjs, wrangler's startWorker API with \`inspector: false\`);
-  \`BENCH_INSPECTOR=1 npm run bench\` measures through the CLI as before. Test and bench runs also keep
-  wrangler's debug log in their own throwaway directory (it had grown to 500 MB in ~/.config/.wrangler/logs).
+  call) is reported to the wrangler process, which writes it, body included, to its debug log; the bare
+  route makes no subrequest and pays nothing, which held the ratios down (clicks 0.569×, conversions 0.264×
+  in \`bench/results.json\` of commit 8558a21, served through the CLI). A deployed worker has no inspector, so
+  the bench now serves the worker without it (scripts/lib/serve-worker.mjs, wrangler's startWorker API with
+  \`inspector: false\`); \`BENCH_INSPECTOR=1 npm run bench\` measures through the CLI as before and writes
+  \`bench/results-inspector.json\`.${inspectorLine(r, inspector)} Test and bench runs also keep wrangler's debug
+  log in their own throwaway directory (it had grown to 500 MB in ~/.config/.wrangler/logs).
+- **Many shops**: each shop object flushes its new clicks to D1 every 5 s (\`CLICK_FLUSH_MS\`, was 1 s) or at
+  200 clicks. Spread over 100 shops an object gets a few clicks a second, so at 1 s every click paid a
+  good part of a flush and of the alarm's housekeeping; attribution reads the object's own copy and
+  statistics add the unflushed clicks, so nothing waits for the flush.
 - **Orders** are written in six D1 statements per group of concurrent orders, whatever the group's size
   (rows through \`json_each\`), instead of six to eight per order (commit ec806f5).
 - **First paint** lost 526 B gzip by leaving out the parts of Lit the components never use (rollup.config.ts).
@@ -302,15 +322,35 @@ ${orderRows}
   past 17 GB with 30 shop objects.
 - **Tried and dropped** (bench-only builds of the stage worker): skipping the click's storage write saves
   about 150–180 µs per click, but an acknowledged click must survive a restart (guarantees.md), so the write
-  stays before the answer; gathering clicks across a timer into larger commits, flushing to D1 less often,
-  and one \`json_each\` statement per commit instead of one INSERT per click each moved the click's CPU by less
+  stays before the answer; gathering clicks across a timer into larger commits, flushing to D1 less often
+  for one busy shop, and one \`json_each\` statement per commit instead of one INSERT per click each moved the click's CPU by less
   than this method's noise; so did esbuild's \`keep_names: false\`.
 `;
+}
+
+/**
+ * The CLI run's figures next to this run's, when bench/results-inspector.json exists.
+ * @param {Record<string, any>} r
+ * @param {Record<string, any> | null} inspector
+ */
+function inspectorLine(r, inspector) {
+  if (!inspector) return '';
+  const cpu = (x, route) => x[`worker.${route}.stages`]?.total;
+  const when = String(inspector.meta?.date ?? '').slice(0, 10);
+  const parts = [
+    `clicks ${fmt(inspector['worker.clicks.ratio_to_bare'], 3)}× and conversions ${fmt(inspector['worker.conversions.ratio_to_bare'], 3)}× the bare route`,
+  ];
+  if (cpu(inspector, 'clicks') && cpu(r, 'clicks') && cpu(inspector, 'conversions') && cpu(r, 'conversions')) {
+    parts.push(
+      `a click cost ${fmt(cpu(inspector, 'clicks'))} µs and an order ${fmt(cpu(inspector, 'conversions'))} µs of CPU, against ${fmt(cpu(r, 'clicks'))} and ${fmt(cpu(r, 'conversions'))} µs here`,
+    );
+  }
+  return ` Its last run (${when}): ${parts.join('; ')}.`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dir = resolve(import.meta.dirname);
   const all = JSON.parse(readFileSync(resolve(dir, 'results.json'), 'utf8'));
-  writeFileSync(resolve(dir, 'RESULTS.md'), renderResults(all));
+  writeFileSync(resolve(dir, 'RESULTS.md'), renderResults(all, readInspectorRun()));
   console.log('wrote bench/RESULTS.md');
 }

@@ -18,8 +18,8 @@ export const CURRENCY = 'HKD';
 export const DEMO_PUBLISHABLE_KEY = 'pk_demo_harbourleaf0000000000000';
 /** Local-demo-only secret key (stored only as its SHA-256 hex). */
 export const DEMO_SECRET_KEY = 'sk_demo_harbourleaf000000000000000000000';
-/** Local-demo-only webhook signing secret. */
-export const DEMO_WEBHOOK_SECRET = 'whsec_demo_harbourleaf00000000000000000000';
+/** Local-demo-only webhook signing secret (Standard Webhooks: `whsec_` + base64 of the key). */
+export const DEMO_WEBHOOK_SECRET = 'whsec_aGFyYm91cmxlYWYtZGVtby1sb2NhbC1vbmx5LXdlYmhvb2sta2V5';
 
 export const SHOP = {
   id: SHOP_ID,

@@ -27,6 +27,7 @@ import { shares } from './routes/shares.js';
 import { shops } from './routes/shops.js';
 import { shortLinks } from './routes/short-links.js';
 import { teamOffers, teams } from './routes/teams.js';
+import { webhooks } from './routes/webhooks.js';
 import { VERSION } from './version.js';
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -52,6 +53,7 @@ app.route('/v1/program', program);
 app.route('/v1/products', products);
 app.route('/v1/team-offers', teamOffers);
 app.route('/v1/teams', teams);
+app.route('/v1/webhooks', webhooks);
 app.route('/r', shortLinks);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'publishableKey', {

@@ -1,6 +1,6 @@
 /**
  * The ShareCart worker's entry: the API (app.ts), the cron (services/maintenance.ts) and the
- * Durable Object classes (one per shop, one per team). Static assets (the SDK bundle and the demo shop) are served by the assets
+ * Durable Object classes (two per shop, one per team). Static assets (the SDK bundle and the demo shop) are served by the assets
  * binding before this runs.
  */
 import type { Bindings } from './app-env.js';
@@ -11,6 +11,7 @@ import { runMaintenance } from './services/maintenance.js';
 // treats every named export as an entrypoint).
 export { ShopObject } from './durable/shop-object.js';
 export { TeamRoom } from './durable/team-room.js';
+export { WebhookSender } from './durable/webhook-sender.js';
 
 export default {
   fetch: app.fetch,

@@ -41,6 +41,7 @@ import { DAY_MS, SECOND_MS } from '../domain/time.js';
 import type { TeamMemberRow, TeamRow } from '../db/teams.js';
 import { getTeamMirror, holdDaysOf, mirrorStatements } from '../db/teams.js';
 import { newId, newMemberToken } from '../lib/ids.js';
+import { announceEvents } from '../services/webhooks.js';
 import { shopObject } from './shop-object-stub.js';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS team (
@@ -452,9 +453,12 @@ export class TeamRoom extends DurableObject<Env> {
     if (row.mirrored < s.version) {
       const db = this.env.DB;
       const holdDays = leaderReward(s) ? await holdDaysOf(db, s.shopId) : null;
-      const results = await db.batch(mirrorStatements(db, s, { now: Date.now(), event: teamEvent(s), holdDays }));
+      const event = teamEvent(s);
+      const results = await db.batch(mirrorStatements(db, s, { now: Date.now(), event, holdDays }));
       const stored = (results.at(-1)!.results[0] as { version: number } | undefined)?.version ?? 0;
       if (stored >= s.version) this.ctx.storage.sql.exec('UPDATE team SET mirrored = max(mirrored, ?)', s.version);
+      // team.completed / team.expired is in the outbox: the shop's webhook sender delivers it now
+      if (event) await announceEvents(this.env, s.shopId);
       if (holdDays !== null) {
         // the shop object's alarm releases the reward when its hold ends (the cron would, otherwise)
         await shopObject(this.env, s.shopId)

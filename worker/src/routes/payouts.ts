@@ -21,5 +21,5 @@ payouts.openapi(
       ...errorResponses(400, 401, 403, 404, 409, 422),
     },
   }),
-  async (c) => c.json(await payReferrer(c.env.DB, c.get('shop'), c.req.valid('json'), c.get('now')), 201),
+  async (c) => c.json(await payReferrer(c.env, c.get('shop'), c.req.valid('json'), c.get('now')), 201),
 );
