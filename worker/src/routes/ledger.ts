@@ -3,12 +3,12 @@ import { z } from '@hono/zod-openapi';
 import { PageQuery, errorResponses, listOf } from '../contract/common.js';
 import { LedgerEntrySchema } from '../contract/ledger.js';
 import { listEntries } from '../services/ledger.js';
-import { createRouter, secretRoute } from './router.js';
+import { createRouter, shopRoute } from './router.js';
 
 export const ledger = createRouter();
 
 ledger.openapi(
-  secretRoute({
+  shopRoute({
     method: 'get',
     path: '/',
     operationId: 'listLedgerEntries',
