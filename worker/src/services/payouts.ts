@@ -254,6 +254,13 @@ export async function cancelBatch(db: D1Database, shop: ShopRow, id: string, now
 export type BatchFile = 'paypal' | 'bank';
 
 /**
+ * Cells a spreadsheet would run as a formula (OWASP CSV injection): papaparse prefixes them with
+ * `'`. A leading + or - followed only by digits, spaces and brackets is a phone number or an
+ * amount, and stays as it is (an FPS id such as +852 9123 4567 must reach the bank intact).
+ */
+const FORMULA = /^(?:[=@\t\r]|[+-](?![\d ()]+$))/;
+
+/**
  * A batch's file as CSV (papaparse): `paypal` — PayPal Payouts' format (no header), the items paid
  * by PayPal; `bank` — a header row and the other items, with FPS ids, phones and bank accounts.
  */
@@ -275,7 +282,6 @@ export async function batchFile(
     email: i.email,
   }));
   const rows = file === 'paypal' ? paypalFileRows(items, `${shop.name} referral commission`) : bankFileRows(items, shop.name);
-  // quotes: only where needed; a formula-looking cell (=, +, -, @) is escaped against spreadsheet injection
-  const csv = Papa.unparse(rows, { newline: '\r\n', escapeFormulae: true });
+  const csv = Papa.unparse(rows, { newline: '\r\n', escapeFormulae: FORMULA });
   return { filename: `${batch.id}-${file}.csv`, csv: rows.length ? csv + '\r\n' : '' };
 }
