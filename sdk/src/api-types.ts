@@ -1051,6 +1051,7 @@ export interface components {
             /** @description Give it to <sc-shop-dashboard session-token> on your own admin page (served from one of the shop's allowed origins); it is sent as Authorization: Bearer. */
             sessionToken: string;
         };
+        EmbeddedSessionCreate: Record<string, never>;
         Error: {
             error: {
                 /** @example invalid_request */
@@ -1451,6 +1452,13 @@ export interface components {
             referrer: components["schemas"]["Referrer"];
             /** @description Bearer token of the referrer (`rt_…`), shown once; the browser keeps it. */
             token: string;
+        };
+        ReferrerDelete: {
+            /**
+             * @description Must be "delete".
+             * @enum {string}
+             */
+            confirm: "delete";
         };
         ReferrerDeleted: {
             referrer: {
@@ -3800,7 +3808,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferrerDelete"];
+            };
+        };
         responses: {
             /** @description Deleted. */
             200: {
@@ -4279,7 +4291,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferrerDelete"];
+            };
+        };
         responses: {
             /** @description Deleted. */
             200: {
@@ -4593,7 +4609,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmbeddedSessionCreate"];
+            };
+        };
         responses: {
             /** @description Signed out. */
             204: {
@@ -4629,7 +4649,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmbeddedSessionCreate"];
+            };
+        };
         responses: {
             /** @description The session token. */
             201: {

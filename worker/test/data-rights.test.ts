@@ -97,6 +97,8 @@ describe("deleting a referrer's identity", () => {
           : await call(`/v1/referrers/${referrer.id}`, { method: 'DELETE', key: shop.sk, now: T0 });
       expect(res.status).toBe(200);
       expect(res.body.referrer).toEqual({ id: referrer.id, deletedAt: T0 });
+      const unconfirmed = await call(`/v1/referrers/${referrer.id}`, { method: 'DELETE', key: shop.sk, body: {} });
+      expect(unconfirmed.status).toBe(400);
 
       const row = await env.DB.prepare('SELECT * FROM referrers WHERE id = ?').bind(referrer.id).first<Record<string, unknown>>();
       expect(row).toMatchObject({
@@ -131,7 +133,12 @@ describe("deleting a referrer's identity", () => {
       ).toBe(401);
       expect((await call('/v1/clicks', { key: shop.pk, origin: ORIGIN, body: { code: `maggie-${by}` } })).status).toBe(404);
       // deleting again changes nothing
-      const again = await call(`/v1/referrers/${referrer.id}`, { method: 'DELETE', key: shop.sk, now: T0 + 5000 });
+      const again = await call(`/v1/referrers/${referrer.id}`, {
+        method: 'DELETE',
+        key: shop.sk,
+        body: { confirm: 'delete' },
+        now: T0 + 5000,
+      });
       expect(again.body.referrer.deletedAt).toBe(T0);
       // the shop can no longer give the deleted referrer a code
       const patch = await call(`/v1/referrers/${referrer.id}`, {

@@ -190,3 +190,8 @@ export type ReferrerExport = z.infer<typeof ReferrerExportSchema>;
 export const ReferrerDeletedSchema = z
   .object({ referrer: z.object({ id: z.string(), deletedAt: z.number().int() }) })
   .openapi('ReferrerDeleted');
+
+/** Deleting an identity cannot be undone: the request says so explicitly. */
+export const ReferrerDeleteSchema = z
+  .strictObject({ confirm: z.literal('delete').openapi({ description: 'Must be "delete".' }) })
+  .openapi('ReferrerDelete');

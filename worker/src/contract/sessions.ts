@@ -66,3 +66,6 @@ export const EmbeddedSessionSchema = z
     expiresAt: z.number().int(),
   })
   .openapi('EmbeddedSession');
+
+/** POST /v1/sessions/embedded takes nothing (an empty object or no body). */
+export const EmbeddedSessionCreateSchema = z.strictObject({}).openapi('EmbeddedSessionCreate');

@@ -27,6 +27,7 @@ export const FunnelQuery = z.object({
     .int()
     .min(-14 * 60)
     .max(14 * 60)
+    .refine((m) => m % 15 === 0, { message: 'Time zones are whole quarter hours east of UTC.' })
     .default(0)
     .openapi({
       param: { name: 'tzOffsetMinutes', in: 'query' },

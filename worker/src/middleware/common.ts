@@ -41,7 +41,7 @@ const limit = bodyLimit({
 /** For bodies: JSON only, size-limited, parsed once here so that a syntax error is a clean 400. */
 export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   const method = c.req.method;
-  if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH') return next();
+  if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH' && method !== 'DELETE') return next();
   const length = c.req.header('Content-Length');
   if (length && Number(length) > MAX_BODY_BYTES) {
     throw new ApiError(413, 'payload_too_large', `Bodies are limited to ${MAX_BODY_BYTES} bytes.`);

@@ -16,6 +16,7 @@ import {
   ReferrerStatsSchema,
   ReferrerTokenHeader,
   ManagedReferrerResultSchema,
+  ReferrerDeleteSchema,
   ReferrerDeletedSchema,
   ReferrerExportSchema,
   ReferrerUpdateSchema,
@@ -143,7 +144,7 @@ referrers.openapi(
     operationId: 'deleteMyIdentity',
     tags: ['Referrers'],
     summary: "Delete the referrer's identity: the ledger keeps amounts, loses the person; the token stops working",
-    request: { headers: ReferrerTokenHeader },
+    request: { headers: ReferrerTokenHeader, body: json(ReferrerDeleteSchema) },
     responses: {
       200: { description: 'Deleted.', content: { 'application/json': { schema: ReferrerDeletedSchema } } },
       ...errorResponses(400, 401, 403),
@@ -288,7 +289,7 @@ referrers.openapi(
     operationId: 'deleteReferrerIdentity',
     tags: ['Referrers'],
     summary: "Delete a referrer's identity (on their request): the ledger keeps amounts, loses the person",
-    request: { params: IdParam },
+    request: { params: IdParam, body: json(ReferrerDeleteSchema) },
     responses: {
       200: { description: 'Deleted.', content: { 'application/json': { schema: ReferrerDeletedSchema } } },
       ...errorResponses(400, 401, 403, 404),

@@ -5,7 +5,7 @@
  */
 import { setCookie, deleteCookie } from 'hono/cookie';
 import { errorResponses } from '../contract/common.js';
-import { EmbeddedSessionSchema, SessionResultSchema } from '../contract/sessions.js';
+import { EmbeddedSessionCreateSchema, EmbeddedSessionSchema, SessionResultSchema } from '../contract/sessions.js';
 import { ApiError } from '../errors.js';
 import { SESSION_COOKIE } from '../lib/sessions.js';
 import { currentSession, embeddedSession, signIn, signOut } from '../services/sessions.js';
@@ -48,6 +48,7 @@ sessions.openapi(
     summary: "Mint a dashboard session for the shop's own admin page (1 hour)",
     description:
       "Your server calls this and hands `sessionToken` to `<sc-shop-dashboard session-token>` on a page of one of the shop's allowed origins; the component sends it as a bearer.",
+    request: { body: { content: { 'application/json': { schema: EmbeddedSessionCreateSchema } }, required: false } },
     responses: {
       201: { description: 'The session token.', content: { 'application/json': { schema: EmbeddedSessionSchema } } },
       ...errorResponses(401, 403),
@@ -81,6 +82,7 @@ sessions.openapi(
     operationId: 'signOut',
     tags: ['Dashboard'],
     summary: 'Sign out: ends the session and clears its cookie',
+    request: { body: { content: { 'application/json': { schema: EmbeddedSessionCreateSchema } }, required: false } },
     responses: { 204: { description: 'Signed out.' }, ...errorResponses(401, 403) },
   }),
   async (c) => {
