@@ -92,9 +92,10 @@ describe("deleting a referrer's identity", () => {
               key: shop.pk,
               origin: ORIGIN,
               headers: { 'X-Referrer-Token': token },
+              body: { confirm: 'delete' },
               now: T0,
             })
-          : await call(`/v1/referrers/${referrer.id}`, { method: 'DELETE', key: shop.sk, now: T0 });
+          : await call(`/v1/referrers/${referrer.id}`, { method: 'DELETE', key: shop.sk, body: { confirm: 'delete' }, now: T0 });
       expect(res.status).toBe(200);
       expect(res.body.referrer).toEqual({ id: referrer.id, deletedAt: T0 });
       const unconfirmed = await call(`/v1/referrers/${referrer.id}`, { method: 'DELETE', key: shop.sk, body: {} });
