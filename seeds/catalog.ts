@@ -19,6 +19,9 @@ export const DEMO_PUBLISHABLE_KEY = 'pk_demo_harbourleaf0000000000000';
 /** Local-demo-only secret key (stored only as its SHA-256 hex). */
 export const DEMO_SECRET_KEY = 'sk_demo_harbourleaf000000000000000000000';
 /** Local-demo-only webhook signing secret. */
+/** The demo owner's dashboard token (stored as its SHA-256): `/dashboard/#token=…` signs in. Local demo only. */
+export const DEMO_DASHBOARD_TOKEN = 'dt_demo_harbourleaf00000000000000000000';
+
 export const DEMO_WEBHOOK_SECRET = 'whsec_demo_harbourleaf00000000000000000000';
 
 export const SHOP = {
@@ -34,6 +37,8 @@ export const SHOP = {
   allowBrowserConversions: 1,
   referrerApproval: 0,
   verifiedBuyersOnly: 0,
+  /** referrers are due a payout from HK$100 available */
+  payoutThresholdMinor: 10_000,
 } as const;
 
 /** 10 % on every order, capped at HK$200, held 30 days, last click in a 30-day window. */
@@ -153,6 +158,9 @@ export interface DemoReferrer {
   email: string | null;
   customerRef: string | null;
   verifiedBuyer: 0 | 1;
+  /** how the shop pays them (payout batches): PayPal e-mail, FPS id */
+  paypalEmail: string | null;
+  fpsId: string | null;
   /** the referrer's bearer token, fixed so the demo can sign in as them */
   token: string;
   /** relative share of the generated clicks and shares */
@@ -169,6 +177,8 @@ export const REFERRERS: readonly DemoReferrer[] = [
     email: 'maggie.demo@example.com',
     customerRef: null,
     verifiedBuyer: 0,
+    paypalEmail: null,
+    fpsId: '+852 9123 4567',
     token: 'rt_demo_maggie_harbourleaf000000000000',
     reach: 62,
     joinedDaysBefore: 10,
@@ -180,6 +190,8 @@ export const REFERRERS: readonly DemoReferrer[] = [
     email: 'kayan.demo@example.com',
     customerRef: null,
     verifiedBuyer: 0,
+    paypalEmail: 'kayan.demo@example.com',
+    fpsId: null,
     token: 'rt_demo_kayan_harbourleaf0000000000000',
     reach: 24,
     joinedDaysBefore: 6,
@@ -191,6 +203,8 @@ export const REFERRERS: readonly DemoReferrer[] = [
     email: null,
     customerRef: 'cus_demo_1042',
     verifiedBuyer: 1,
+    paypalEmail: null,
+    fpsId: null,
     token: 'rt_demo_buyer_harbourleaf0000000000000',
     reach: 14,
     joinedDaysBefore: 2,

@@ -1198,6 +1198,11 @@ export interface components {
         Origins: {
             origins: string[];
         };
+        OwnShopResult: {
+            /** @description The live publishable key (public). */
+            publishableKey: string | null;
+            shop: components["schemas"]["Shop"];
+        };
         Payout: {
             amountMinor: number;
             createdAt: number;
@@ -2815,11 +2820,13 @@ export interface operations {
     listLedgerEntries: {
         parameters: {
             query?: {
+                bucket?: "on_hold" | "pending" | "available" | "paid";
                 /** @description At most this many items (1–500, default 100). */
                 limit?: number;
                 referrerId?: string;
                 /** @description The id of the last item of the previous page: this page starts after it. */
                 starting_after?: string;
+                type?: "commission" | "release" | "approve" | "void" | "reversal" | "clawback" | "payout";
             };
             header?: never;
             path?: never;
@@ -4762,7 +4769,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ShopResult"];
+                    "application/json": components["schemas"]["OwnShopResult"];
                 };
             };
             /** @description Error (see error.code) */
@@ -4804,7 +4811,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ShopResult"];
+                    "application/json": components["schemas"]["OwnShopResult"];
                 };
             };
             /** @description Error (see error.code) */

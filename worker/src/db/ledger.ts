@@ -210,9 +210,9 @@ export async function shopBalances(db: D1Database, shop: { id: string; currency:
 export async function listLedger(
   db: D1Database,
   shopId: string,
-  opts: { limit: number; startingAfter?: string; referrerId?: string },
+  opts: { limit: number; startingAfter?: string; referrerId?: string; type?: EntryType; bucket?: Bucket },
 ) {
-  const { where, args } = shopListWhere(shopId, opts.limit, {
+  const { where: base, args } = shopListWhere(shopId, opts.limit, {
     referrerId: opts.referrerId,
     cursor:
       opts.startingAfter !== undefined
@@ -222,6 +222,17 @@ export async function listLedger(
           }
         : undefined,
   });
+  // filters by type or bucket: the rows of the shop are read in seq order (ledger_shop) and filtered
+  let where = base;
+  for (const [column, value] of [
+    ['type', opts.type],
+    ['bucket', opts.bucket],
+  ] as const) {
+    if (value) {
+      args.push(value);
+      where += ` AND ${column} = ?${args.length}`;
+    }
+  }
   const { results } = await db
     .prepare(`SELECT * FROM ledger_entries WHERE ${where} ORDER BY seq LIMIT ?2`)
     .bind(...args)

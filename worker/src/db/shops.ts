@@ -164,3 +164,12 @@ export function updateShopSettingsStatement(
     .prepare(`UPDATE shops SET ${columns.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`)
     .bind(...columns.map((k) => change[k] as string | number | null), shopId);
 }
+
+/** The shop's live publishable key (public: it goes in the script tag), or null. */
+export async function livePublishableKey(db: D1Database, shopId: string): Promise<string | null> {
+  const row = await db
+    .prepare("SELECT lookup FROM api_keys WHERE shop_id = ? AND kind = 'publishable' AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1")
+    .bind(shopId)
+    .first<{ lookup: string }>();
+  return row?.lookup ?? null;
+}

@@ -14,7 +14,13 @@ ledger.openapi(
     operationId: 'listLedgerEntries',
     tags: ['Ledger'],
     summary: 'Ledger entries in write order (append-only)',
-    request: { query: PageQuery.extend({ referrerId: z.string().max(64).optional() }) },
+    request: {
+      query: PageQuery.extend({
+        referrerId: z.string().max(64).optional(),
+        type: LedgerEntrySchema.shape.type.optional().openapi({ param: { name: 'type', in: 'query' } }),
+        bucket: LedgerEntrySchema.shape.bucket.optional().openapi({ param: { name: 'bucket', in: 'query' } }),
+      }),
+    },
     responses: {
       200: { description: 'A page of entries.', content: { 'application/json': { schema: listOf(LedgerEntrySchema) } } },
       ...errorResponses(400, 401, 403),

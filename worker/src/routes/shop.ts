@@ -1,7 +1,7 @@
 /** `/v1/shop` (secret key, or the shop's dashboard): the shop's own settings. */
 import { errorResponses } from '../contract/common.js';
-import { ShopResultSchema, ShopUpdateSchema } from '../contract/shops.js';
-import { readShop, updateShop } from '../services/shops.js';
+import { OwnShopResultSchema, ShopUpdateSchema } from '../contract/shops.js';
+import { readOwnShop, updateShop } from '../services/shops.js';
 import { createRouter, shopRoute } from './router.js';
 
 export const shop = createRouter();
@@ -14,11 +14,11 @@ shop.openapi(
     tags: ['Shop'],
     summary: "The shop's settings",
     responses: {
-      200: { description: 'The shop.', content: { 'application/json': { schema: ShopResultSchema } } },
+      200: { description: 'The shop.', content: { 'application/json': { schema: OwnShopResultSchema } } },
       ...errorResponses(401, 403),
     },
   }),
-  async (c) => c.json(await readShop(c.env.DB, c.get('shop').id), 200),
+  async (c) => c.json(await readOwnShop(c.env.DB, c.get('shop').id), 200),
 );
 
 shop.openapi(
@@ -30,7 +30,7 @@ shop.openapi(
     summary: "Change the shop's settings (disclosure, consent mode, referrer rules, payout threshold, allowed origins)",
     request: { body: { content: { 'application/json': { schema: ShopUpdateSchema } }, required: true } },
     responses: {
-      200: { description: 'The shop.', content: { 'application/json': { schema: ShopResultSchema } } },
+      200: { description: 'The shop.', content: { 'application/json': { schema: OwnShopResultSchema } } },
       ...errorResponses(400, 401, 403, 413, 415),
     },
   }),

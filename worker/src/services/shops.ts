@@ -11,6 +11,7 @@ import {
   getShop,
   insertShopStatement,
   listOrigins,
+  livePublishableKey,
   replaceKeyStatements,
   replaceOriginsStatements,
   updateShopSettingsStatement,
@@ -151,7 +152,12 @@ export async function updateShop(db: D1Database, shopId: string, body: ShopUpdat
   ];
   if (statements.length) await db.batch(statements);
   clearKeyCache();
-  return readShop(db, shopId);
+  return readOwnShop(db, shopId);
+}
+
+/** The shop as its owner reads it: with the publishable key its script tag carries. */
+export async function readOwnShop(db: D1Database, shopId: string) {
+  return { ...(await readShop(db, shopId)), publishableKey: await livePublishableKey(db, shopId) };
 }
 
 const flag = (b: boolean | undefined) => (b === undefined ? undefined : b ? 1 : 0);
