@@ -34,6 +34,7 @@ export type LedgerEntry = Schemas['LedgerEntry'];
 export type ManagedReferrer = Schemas['ManagedReferrer'];
 export type ReferrerUpdate = Schemas['ReferrerUpdate'];
 export type ReferrerExport = Schemas['ReferrerExport'];
+export type ReferrerDeleted = Schemas['ReferrerDeleted'];
 export type DuePayouts = Schemas['DuePayouts'];
 export type PayoutBatch = Schemas['PayoutBatch'];
 export type DashboardToken = Schemas['DashboardToken'];

@@ -36,7 +36,10 @@ export class DashboardView extends LitElement {
   }
 
   protected date(ms: number, withTime = false): string {
-    return new Intl.DateTimeFormat(this.locale, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }).format(ms);
+    return new Intl.DateTimeFormat(
+      this.locale,
+      withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' },
+    ).format(ms);
   }
 
   /** A calendar day given as `YYYY-MM-DD`, in the view's language. */
@@ -62,7 +65,13 @@ export class DashboardView extends LitElement {
       await this.load();
     } catch (e) {
       this.failure = e as ScError;
-      this.dispatchEvent(new CustomEvent('sc-error', { bubbles: true, composed: true, detail: { code: (e as ScError).code, message: (e as Error).message } }));
+      this.dispatchEvent(
+        new CustomEvent('sc-error', {
+          bubbles: true,
+          composed: true,
+          detail: { code: (e as ScError).code, message: (e as Error).message },
+        }),
+      );
     } finally {
       this.loading = false;
     }

@@ -123,7 +123,8 @@ const en = {
   bankAccount: 'Bank account',
   exportData: 'Download data',
   deleteIdentity: 'Delete identity',
-  confirmDelete: 'Delete {name}’s identity? The ledger keeps the amounts; name, contact and payout details are erased. This cannot be undone.',
+  confirmDelete:
+    'Delete {name}’s identity? The ledger keeps the amounts; name, contact and payout details are erased. This cannot be undone.',
   deleted: 'Deleted',
   st_active: 'Active',
   st_blocked: 'Blocked',

@@ -22,6 +22,22 @@ import styles from './shop-dashboard.styles.js';
 
 type Phase = 'checking' | 'signin' | 'ready';
 
+const CHOICE_KEY = 'sc-dashboard-locale';
+const readChoice = (): string | null => {
+  try {
+    return localStorage.getItem(CHOICE_KEY);
+  } catch {
+    return null;
+  }
+};
+const saveChoice = (locale: string): void => {
+  try {
+    localStorage.setItem(CHOICE_KEY, locale);
+  } catch {
+    /* storage refused: the choice lasts this visit */
+  }
+};
+
 const LOCALES: Array<[Locale, string]> = [
   ['en', 'English'],
   ['zh-Hant-HK', '繁體中文'],
@@ -79,8 +95,18 @@ export class ShopDashboard extends LitElement {
   private stopListening: (() => void) | null = null;
   private readonly onHash = () => this.viewFromHash();
 
+  /**
+   * The language shown: `locale`; on the worker's own page (`routing`) the owner's last choice, then
+   * the browser's language (the page's `lang` follows); embedded, the nearest `lang` around it.
+   */
   private get lang_(): Locale {
-    return resolveLocale(this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language);
+    const around = this.routing ? readChoice() : this.closest('[lang]')?.getAttribute('lang');
+    return resolveLocale(this.locale || around || navigator.language);
+  }
+
+  private chooseLocale(locale: string): void {
+    this.locale = locale;
+    if (this.routing) saveChoice(locale);
   }
 
   private t(key: DashboardKey, vars?: Record<string, string | number>): string {
@@ -183,6 +209,8 @@ export class ShopDashboard extends LitElement {
   }
 
   protected override updated(changed: PropertyValues): void {
+    // the worker's page speaks the dashboard's language (screen readers, fonts, hyphenation)
+    if (this.routing) document.documentElement.lang = this.lang_;
     // a view's element reacts to an ended session (401) by handing back to sign-in
     if (changed.has('phase') && this.phase === 'ready') {
       this.renderRoot.addEventListener('sc-error', this.onViewError as EventListener);
@@ -199,38 +227,40 @@ export class ShopDashboard extends LitElement {
   };
 
   private renderSignIn() {
-    return html`<section part="signin" class="signin" aria-labelledby="signin-title">
+    return html`<section part="signin" class="signin" lang=${this.lang_} aria-labelledby="signin-title">
       <h1 id="signin-title">${this.t('signInTitle')}</h1>
       ${this.notice ? html`<p role="alert" class=${this.notice === 'signedOut' ? 'muted' : 'error'}>${this.t(this.notice)}</p>` : nothing}
-      ${this.client?.embedded
-        ? nothing
-        : html`<p class="muted">${this.t('signInHelp')}</p>
+      ${
+        this.client?.embedded
+          ? nothing
+          : html`<p class="muted">${this.t('signInHelp')}</p>
             <form @submit=${this.submitToken}>
               <label for="token">${this.t('tokenLabel')}</label>
               <input id="token" name="token" autocomplete="off" spellcheck="false" required />
               <p><button ?disabled=${this.busy}>${this.busy ? this.t('signingIn') : this.t('signIn')}</button></p>
-            </form>`}
+            </form>`
+      }
     </section>`;
   }
 
   protected override render() {
-    if (this.phase === 'checking') return html`<p class="muted" role="status">${this.t('loading')}</p>`;
+    if (this.phase === 'checking') return html`<p class="muted" role="status" lang=${this.lang_}>${this.t('loading')}</p>`;
     if (this.phase === 'signin' || !this.session) return this.renderSignIn();
     const views = registeredViews();
     const def = views.find((v) => v.id === this.view) ?? views[0];
     const label = (v: ViewDefinition) => v.label[this.lang_] ?? v.label.en;
     return html`
-      <header part="header">
+      <header part="header" lang=${this.lang_}>
         <h1><span class="brand">ShareCart</span> ${this.session.shop.name}</h1>
         <div class="row">
           <label class="sr-only" for="lang">${this.t('language')}</label>
-          <select id="lang" .value=${this.lang_} @change=${(e: Event) => (this.locale = (e.target as HTMLSelectElement).value)}>
+          <select id="lang" .value=${this.lang_} @change=${(e: Event) => this.chooseLocale((e.target as HTMLSelectElement).value)}>
             ${LOCALES.map(([code, name]) => html`<option value=${code} lang=${code} ?selected=${code === this.lang_}>${name}</option>`)}
           </select>
           ${this.client?.embedded ? nothing : html`<button class="secondary" @click=${this.signOut}>${this.t('signOut')}</button>`}
         </div>
       </header>
-      <nav part="nav" aria-label=${this.t('views')}>
+      <nav part="nav" lang=${this.lang_} aria-label=${this.t('views')}>
         <ul>
           ${views.map(
             (v) =>
@@ -247,7 +277,7 @@ export class ShopDashboard extends LitElement {
           )}
         </ul>
       </nav>
-      <main part="main" aria-label=${def ? label(def) : ''}>${def ? this.current(def) : nothing}</main>
+      <main part="main" lang=${this.lang_} aria-label=${def ? label(def) : ''}>${def ? this.current(def) : nothing}</main>
     `;
   }
 }

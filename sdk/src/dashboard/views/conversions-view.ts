@@ -22,7 +22,12 @@ interface Explanation {
  * @summary Orders with their attribution explanation.
  */
 export class ConversionsView extends DashboardView {
-  static override properties = { ...DashboardView.properties, rows: { state: true }, more: { state: true }, names: { state: true } };
+  static override properties = {
+    ...DashboardView.properties,
+    rows: { state: true },
+    more: { state: true },
+    names: { state: true },
+  };
   private rows: Conversion[] = [];
   private more = false;
   private names = new Map<string, string>();
@@ -74,7 +79,8 @@ export class ConversionsView extends DashboardView {
       out.push(this.t('ex_none', { reason: this.reason(reason) }));
     }
     if (c.referrerId && e.program) {
-      const rate = e.program.kind === 'percent' ? `${(e.program.rateBps ?? 0) / 100}%` : this.money(e.program.flatMinor ?? 0, c.currency);
+      const rate =
+        e.program.kind === 'percent' ? `${(e.program.rateBps ?? 0) / 100}%` : this.money(e.program.flatMinor ?? 0, c.currency);
       out.push(this.t('ex_rule', { rule: rate, amount: this.money(c.commissionMinor, c.currency) }));
     }
     if (e.hold?.reason) {

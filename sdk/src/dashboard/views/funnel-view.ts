@@ -34,7 +34,9 @@ export class FunnelView extends DashboardView {
   }
 
   private pct(part: number, whole: number): string {
-    return whole > 0 ? new Intl.NumberFormat(this.locale, { style: 'percent', maximumFractionDigits: 1 }).format(part / whole) : '–';
+    return whole > 0
+      ? new Intl.NumberFormat(this.locale, { style: 'percent', maximumFractionDigits: 1 }).format(part / whole)
+      : '–';
   }
 
   protected override updated(changed: Map<string, unknown>): void {
@@ -54,8 +56,14 @@ export class FunnelView extends DashboardView {
     const channels = this.renderRoot.querySelector<HTMLElement>('#by-channel');
     if (!f || !time || !channels) return;
     for (const c of this.charts) c.destroy();
-    const exponent = new Intl.NumberFormat('en', { style: 'currency', currency: f.currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    const labels = { shares: this.t('shares'), clicks: this.t('clicks'), orders: this.t('orders'), commission: this.t('commission') };
+    const exponent =
+      new Intl.NumberFormat('en', { style: 'currency', currency: f.currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    const labels = {
+      shares: this.t('shares'),
+      clicks: this.t('clicks'),
+      orders: this.t('orders'),
+      commission: this.t('commission'),
+    };
     const money = (major: number) => this.money(Math.round(major * 10 ** exponent), f.currency);
     this.charts = [
       drawFunnel(
@@ -97,8 +105,9 @@ export class FunnelView extends DashboardView {
         </select>
       </div>
       ${this.status()}
-      ${t
-        ? html`<div class="cards" data-testid="totals">
+      ${
+        t
+          ? html`<div class="cards" data-testid="totals">
             <div class="card"><div class="muted">${this.t('shares')}</div><div class="figure" data-figure="shares">${t.shares}</div></div>
             <div class="card">
               <div class="muted">${this.t('clicks')}</div>
@@ -118,19 +127,22 @@ export class FunnelView extends DashboardView {
               <div class="figure" data-figure="commission">${this.money(t.commissionMinor)}</div>
             </div>
           </div>`
-        : nothing}
+          : nothing
+      }
       <h3>${this.t('overTime')}</h3>
       <div id="over-time" class="chart" role="img" aria-label=${this.t('chartSummary')}></div>
       <h3>${this.t('byChannel')}</h3>
       <div id="by-channel" class="chart" role="img" aria-label=${this.t('channelSummary')}></div>
-      ${f
-        ? html`<div class="scroll" tabindex="0" role="region" aria-label=${this.t('byChannel')}>
+      ${
+        f
+          ? html`<div class="scroll" tabindex="0" role="region" aria-label=${this.t('byChannel')}>
               <table data-testid="channels">
                 <caption>${this.t('byChannel')}</caption>
                 <thead><tr><th scope="col">${this.t('channel')}</th><th scope="col" class="num">${this.t('shares')}</th><th scope="col" class="num">${this.t('clicks')}</th><th scope="col" class="num">${this.t('orders')}</th><th scope="col" class="num">${this.t('commission')}</th></tr></thead>
                 <tbody>
                   ${f.channels.map(
-                    (c) => html`<tr data-channel=${c.channel}><th scope="row">${this.channel(c.channel)}</th><td class="num">${c.shares}</td><td class="num">${c.clicks}</td><td class="num">${c.orders}</td><td class="num">${this.money(c.commissionMinor)}</td></tr>`,
+                    (c) =>
+                      html`<tr data-channel=${c.channel}><th scope="row">${this.channel(c.channel)}</th><td class="num">${c.shares}</td><td class="num">${c.clicks}</td><td class="num">${c.orders}</td><td class="num">${this.money(c.commissionMinor)}</td></tr>`,
                   )}
                 </tbody>
               </table>
@@ -140,13 +152,17 @@ export class FunnelView extends DashboardView {
                 <caption>${this.t('overTime')}</caption>
                 <thead><tr><th scope="col">${this.t('day')}</th><th scope="col" class="num">${this.t('shares')}</th><th scope="col" class="num">${this.t('clicks')}</th><th scope="col" class="num">${this.t('orders')}</th><th scope="col" class="num">${this.t('commission')}</th></tr></thead>
                 <tbody>
-                  ${[...f.days].reverse().map(
-                    (d) => html`<tr><th scope="row">${this.day(d.date)}</th><td class="num">${d.shares}</td><td class="num">${d.clicks}</td><td class="num">${d.orders}</td><td class="num">${this.money(d.commissionMinor)}</td></tr>`,
-                  )}
+                  ${[...f.days]
+                    .reverse()
+                    .map(
+                      (d) =>
+                        html`<tr><th scope="row">${this.day(d.date)}</th><td class="num">${d.shares}</td><td class="num">${d.clicks}</td><td class="num">${d.orders}</td><td class="num">${this.money(d.commissionMinor)}</td></tr>`,
+                    )}
                 </tbody>
               </table>
             </div>`
-        : nothing}
+          : nothing
+      }
     `;
   }
 }

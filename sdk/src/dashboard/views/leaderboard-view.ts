@@ -14,7 +14,10 @@ export class LeaderboardView extends DashboardView {
 
   protected override async load(): Promise<void> {
     const to = Date.now();
-    this.board = await this.api!.request<Leaderboard>('GET', `/v1/stats/leaderboard${query({ from: to - 30 * 86_400_000, to, limit: 25 })}`);
+    this.board = await this.api!.request<Leaderboard>(
+      'GET',
+      `/v1/stats/leaderboard${query({ from: to - 30 * 86_400_000, to, limit: 25 })}`,
+    );
   }
 
   protected override render() {
@@ -23,8 +26,9 @@ export class LeaderboardView extends DashboardView {
       <p class="muted">${this.t('range30')}</p>
       ${this.status()}
       ${this.board && rows.length === 0 ? html`<p>${this.t('noData')}</p>` : ''}
-      ${rows.length
-        ? html`<div class="scroll" tabindex="0" role="region" aria-label=${this.t('viewLeaderboard')}>
+      ${
+        rows.length
+          ? html`<div class="scroll" tabindex="0" role="region" aria-label=${this.t('viewLeaderboard')}>
             <table data-testid="leaderboard">
               <caption class="sr-only">${this.t('viewLeaderboard')}</caption>
               <thead>
@@ -51,7 +55,8 @@ export class LeaderboardView extends DashboardView {
               </tbody>
             </table>
           </div>`
-        : ''}`;
+          : ''
+      }`;
   }
 }
 

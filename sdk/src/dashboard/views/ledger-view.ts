@@ -13,7 +13,12 @@ const BUCKETS = ['on_hold', 'pending', 'available', 'paid'] as const;
  * @summary The ledger with filters.
  */
 export class LedgerView extends DashboardView {
-  static override properties = { ...DashboardView.properties, rows: { state: true }, more: { state: true }, filters: { state: true } };
+  static override properties = {
+    ...DashboardView.properties,
+    rows: { state: true },
+    more: { state: true },
+    filters: { state: true },
+  };
   private rows: LedgerEntry[] = [];
   private more = false;
   private filters: { type?: string; bucket?: string; referrerId?: string } = {};
@@ -70,8 +75,9 @@ export class LedgerView extends DashboardView {
       </form>
       ${this.status()}
       ${this.rows.length === 0 && !this.loading ? html`<p>${this.t('noData')}</p>` : nothing}
-      ${this.rows.length
-        ? html`<div class="scroll" tabindex="0" role="region" aria-label=${this.t('viewLedger')}>
+      ${
+        this.rows.length
+          ? html`<div class="scroll" tabindex="0" role="region" aria-label=${this.t('viewLedger')}>
             <table data-testid="ledger">
               <caption class="sr-only">${this.t('viewLedger')}</caption>
               <thead>
@@ -98,7 +104,8 @@ export class LedgerView extends DashboardView {
               </tbody>
             </table>
           </div>`
-        : nothing}
+          : nothing
+      }
       ${this.more ? html`<button class="secondary" @click=${this.loadMore}>${this.t('more')}</button>` : nothing}`;
   }
 }

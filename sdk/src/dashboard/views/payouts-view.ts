@@ -75,7 +75,9 @@ export class PayoutsView extends DashboardView {
 
   private cancel = () =>
     this.run(async () => {
-      this.open = (await this.api!.request<{ batch: PayoutBatch }>('POST', `/v1/payouts/batches/${this.open!.id}/cancel`, {})).batch;
+      this.open = (
+        await this.api!.request<{ batch: PayoutBatch }>('POST', `/v1/payouts/batches/${this.open!.id}/cancel`, {})
+      ).batch;
       await this.load();
     });
 
@@ -93,7 +95,8 @@ export class PayoutsView extends DashboardView {
           <thead><tr><th scope="col">${this.t('referrer')}</th><th scope="col">${this.t('paidBy')}</th><th scope="col" class="num">${this.t('amount')}</th></tr></thead>
           <tbody>
             ${b.items.map(
-              (i) => html`<tr><th scope="row">${i.displayName ?? i.code}</th><td>${this.t(`rail_${i.rail}` as DashboardKey)}</td><td class="num">${this.money(i.amountMinor, b.currency)}</td></tr>`,
+              (i) =>
+                html`<tr><th scope="row">${i.displayName ?? i.code}</th><td>${this.t(`rail_${i.rail}` as DashboardKey)}</td><td class="num">${this.money(i.amountMinor, b.currency)}</td></tr>`,
             )}
           </tbody>
         </table>
@@ -101,10 +104,12 @@ export class PayoutsView extends DashboardView {
       <p class="row">
         <button class="secondary" data-action="paypal" ?disabled=${this.working} @click=${() => this.file('paypal')}>${this.t('downloadPaypal')}</button>
         <button class="secondary" data-action="bank" ?disabled=${this.working} @click=${() => this.file('bank')}>${this.t('downloadBank')}</button>
-        ${b.status === 'open'
-          ? html`<button data-action="mark-paid" ?disabled=${this.working} @click=${this.markPaid}>${this.t('markPaid')}</button>
+        ${
+          b.status === 'open'
+            ? html`<button data-action="mark-paid" ?disabled=${this.working} @click=${this.markPaid}>${this.t('markPaid')}</button>
               <button class="danger" data-action="cancel" ?disabled=${this.working} @click=${this.cancel}>${this.t('cancelBatch')}</button>`
-          : nothing}
+            : nothing
+        }
       </p>
     </section>`;
   }
@@ -116,20 +121,23 @@ export class PayoutsView extends DashboardView {
       <h3>${this.t('due')}</h3>
       ${due ? html`<p class="muted">${this.t('threshold', { amount: this.money(due.thresholdMinor, due.currency) })}</p>` : nothing}
       ${due && due.data.length === 0 ? html`<p data-testid="nothing-due">${this.t('nothingDue')}</p>` : nothing}
-      ${due?.data.length
-        ? html`<div class="scroll" tabindex="0" role="region" aria-label=${this.t('due')}>
+      ${
+        due?.data.length
+          ? html`<div class="scroll" tabindex="0" role="region" aria-label=${this.t('due')}>
               <table data-testid="due">
                 <caption class="sr-only">${this.t('due')}</caption>
                 <thead><tr><th scope="col">${this.t('referrer')}</th><th scope="col">${this.t('paidBy')}</th><th scope="col" class="num">${this.t('available')}</th></tr></thead>
                 <tbody>
                   ${due.data.map(
-                    (d) => html`<tr data-referrer=${d.referrerId}><th scope="row">${d.displayName ?? d.code}</th><td>${this.t(`rail_${d.rail}` as DashboardKey)}</td><td class="num">${this.money(d.availableMinor, d.currency)}</td></tr>`,
+                    (d) =>
+                      html`<tr data-referrer=${d.referrerId}><th scope="row">${d.displayName ?? d.code}</th><td>${this.t(`rail_${d.rail}` as DashboardKey)}</td><td class="num">${this.money(d.availableMinor, d.currency)}</td></tr>`,
                   )}
                 </tbody>
               </table>
             </div>
             <p><button data-action="create-batch" ?disabled=${this.working} @click=${this.create}>${this.t('createBatch')}</button></p>`
-        : nothing}
+          : nothing
+      }
       ${this.open ? this.renderBatch(this.open) : nothing}
       <h3>${this.t('batches')}</h3>
       ${this.batches.length === 0 ? html`<p class="muted">${this.t('noData')}</p>` : nothing}

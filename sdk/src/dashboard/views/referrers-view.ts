@@ -71,8 +71,12 @@ export class ReferrersView extends DashboardView {
   }
 
   private async exportData(r: ManagedReferrer): Promise<void> {
-    const data = await this.api!.request<ReferrerExport>('GET', `/v1/referrers/${r.id}/export`);
-    this.download(`referrer-${r.id}.json`, JSON.stringify(data, null, 2), 'application/json');
+    try {
+      const data = await this.api!.request<ReferrerExport>('GET', `/v1/referrers/${r.id}/export`);
+      this.download(`referrer-${r.id}.json`, JSON.stringify(data, null, 2), 'application/json');
+    } catch (e) {
+      this.failure = e as ScError;
+    }
   }
 
   private async deleteIdentity(r: ManagedReferrer): Promise<void> {
@@ -118,8 +122,9 @@ export class ReferrersView extends DashboardView {
       ${this.status()} ${this.notice ? html`<p role="status">${this.notice}</p>` : nothing}
       ${this.editing ? this.renderForm(this.editing) : nothing}
       ${this.rows.length === 0 && !this.loading ? html`<p>${this.t('noData')}</p>` : nothing}
-      ${this.rows.length
-        ? html`<div class="scroll" tabindex="0" role="region" aria-label=${this.t('viewReferrers')}>
+      ${
+        this.rows.length
+          ? html`<div class="scroll" tabindex="0" role="region" aria-label=${this.t('viewReferrers')}>
             <table data-testid="referrers">
               <caption class="sr-only">${this.t('viewReferrers')}</caption>
               <thead>
@@ -141,25 +146,44 @@ export class ReferrersView extends DashboardView {
                     <td>${[r.email, r.phone].filter(Boolean).join(' · ')}</td>
                     <td class="num">${r.rateBps === null ? this.t('programRate') : `${r.rateBps / 100}%`}</td>
                     <td>
-                      ${r.deletedAt
-                        ? nothing
-                        : html`<div class="row">
-                            ${r.status !== 'active'
-                              ? html`<button class="secondary" data-action="approve" @click=${() => this.act(r, 'approve')}>${this.t('approve')}</button>`
-                              : html`<button class="secondary" data-action="block" @click=${() => this.act(r, 'block')}>${this.t('block')}</button>`}
+                      ${
+                        r.deletedAt
+                          ? nothing
+                          : html`<div class="row">
+                            ${
+                              r.status !== 'active'
+                                ? html`<button class="secondary" data-action="approve" @click=${() => this.act(r, 'approve')}>${this.t('approve')}</button>`
+                                : html`<button class="secondary" data-action="block" @click=${() => this.act(r, 'block')}>${this.t('block')}</button>`
+                            }
                             <button class="secondary" data-action="edit" aria-label=${this.t('editReferrer', { name: this.name(r) })} @click=${() => ((this.formError = ''), (this.editing = r))}>
                               ${this.t('edit')}
                             </button>
-                            <button class="secondary" data-action="export" @click=${() => this.exportData(r)}>${this.t('exportData')}</button>
-                            <button class="danger" data-action="delete" @click=${() => this.deleteIdentity(r)}>${this.t('deleteIdentity')}</button>
-                          </div>`}
+                            <button
+                              class="secondary"
+                              data-action="export"
+                              aria-label=${`${this.t('exportData')}: ${this.name(r)}`}
+                              @click=${() => this.exportData(r)}
+                            >
+                              ${this.t('exportData')}
+                            </button>
+                            <button
+                              class="danger"
+                              data-action="delete"
+                              aria-label=${`${this.t('deleteIdentity')}: ${this.name(r)}`}
+                              @click=${() => this.deleteIdentity(r)}
+                            >
+                              ${this.t('deleteIdentity')}
+                            </button>
+                          </div>`
+                      }
                     </td>
                   </tr>`,
                 )}
               </tbody>
             </table>
           </div>`
-        : nothing}`;
+          : nothing
+      }`;
   }
 }
 

@@ -42,7 +42,10 @@ export class SettingsView extends DashboardView {
   }
 
   private get exponent(): number {
-    return new Intl.NumberFormat('en', { style: 'currency', currency: this.settings?.currency ?? 'HKD' }).resolvedOptions().maximumFractionDigits ?? 2;
+    return (
+      new Intl.NumberFormat('en', { style: 'currency', currency: this.settings?.currency ?? 'HKD' }).resolvedOptions()
+        .maximumFractionDigits ?? 2
+    );
   }
 
   private async saveProgram(e: SubmitEvent): Promise<void> {
@@ -59,7 +62,12 @@ export class SettingsView extends DashboardView {
       model: f.get('model') as Program['model'],
       friendReward: {
         kind: friendKind,
-        value: friendKind === 'percent' ? Math.round(num('friendValue') * 100) : friendKind === 'flat' ? Math.round(num('friendValue') * 10 ** this.exponent) : 0,
+        value:
+          friendKind === 'percent'
+            ? Math.round(num('friendValue') * 100)
+            : friendKind === 'flat'
+              ? Math.round(num('friendValue') * 10 ** this.exponent)
+              : 0,
       },
     };
     await this.save(async () => {
@@ -102,9 +110,13 @@ export class SettingsView extends DashboardView {
 
   private async newToken(): Promise<void> {
     await this.save(async () => {
-      const created = await this.api!.request<{ signInUrl: string; dashboardToken: DashboardToken }>('POST', '/v1/dashboard-tokens', {
-        label: 'Dashboard',
-      });
+      const created = await this.api!.request<{ signInUrl: string; dashboardToken: DashboardToken }>(
+        'POST',
+        '/v1/dashboard-tokens',
+        {
+          label: 'Dashboard',
+        },
+      );
       this.newLink = created.signInUrl;
       this.tokens = [created.dashboardToken, ...this.tokens];
     });
@@ -112,7 +124,11 @@ export class SettingsView extends DashboardView {
 
   private async revoke(t: DashboardToken): Promise<void> {
     await this.save(async () => {
-      const { dashboardToken } = await this.api!.request<{ dashboardToken: DashboardToken }>('POST', `/v1/dashboard-tokens/${t.id}/revoke`, {});
+      const { dashboardToken } = await this.api!.request<{ dashboardToken: DashboardToken }>(
+        'POST',
+        `/v1/dashboard-tokens/${t.id}/revoke`,
+        {},
+      );
       this.tokens = this.tokens.map((x) => (x.id === t.id ? dashboardToken : x));
     });
   }
@@ -128,8 +144,9 @@ export class SettingsView extends DashboardView {
     const major = (minor: number) => String(minor / 10 ** this.exponent);
     return html`<h2>${this.t('viewSettings')}</h2>
       ${this.status()} ${this.notice ? html`<p role="status">${this.notice}</p>` : nothing}
-      ${p
-        ? html`<form class="card" data-testid="program-form" @submit=${this.saveProgram} aria-labelledby="program-title">
+      ${
+        p
+          ? html`<form class="card" data-testid="program-form" @submit=${this.saveProgram} aria-labelledby="program-title">
             <h3 id="program-title">${this.t('program')}</h3>
             <label for="kind">${this.t('kind')}</label>
             <select id="kind" name="kind">
@@ -166,9 +183,11 @@ export class SettingsView extends DashboardView {
             />
             <p><button>${this.t('save')}</button></p>
           </form>`
-        : nothing}
-      ${s
-        ? html`<form class="card" data-testid="shop-form" @submit=${this.saveShop} aria-labelledby="shop-title">
+          : nothing
+      }
+      ${
+        s
+          ? html`<form class="card" data-testid="shop-form" @submit=${this.saveShop} aria-labelledby="shop-title">
             <h3 id="shop-title">${this.t('shopSettings')}</h3>
             <label for="name">${this.t('shopName')}</label>
             <input id="name" name="name" required maxlength="120" .value=${s.name} />
@@ -186,7 +205,8 @@ export class SettingsView extends DashboardView {
             <h4>${this.t('snippet')}</h4>
             <pre data-testid="snippet"><code>${this.snippet(s)}</code></pre>
           </form>`
-        : nothing}
+          : nothing
+      }
       <section class="card" aria-labelledby="access-title">
         <h3 id="access-title">${this.t('access')}</h3>
         <p><button class="secondary" data-action="new-token" @click=${this.newToken}>${this.t('newToken')}</button></p>
