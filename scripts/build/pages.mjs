@@ -72,5 +72,6 @@ function expandIncludes(sourceDir, outDir) {
 
 /** The dashboard's page and its stylesheet (sdk/src/dashboard) beside its bundle in dist/public/dashboard. */
 export function copyDashboardPage() {
-  for (const file of ['index.html', 'dashboard.css']) cpSync(join(ROOT, 'sdk/src/dashboard', file), join(PUBLIC, 'dashboard', file));
+  for (const file of ['index.html', 'dashboard.css'])
+    cpSync(join(ROOT, 'sdk/src/dashboard', file), join(PUBLIC, 'dashboard', file));
 }

@@ -86,5 +86,8 @@ export type ShopUpdate = z.infer<typeof ShopUpdateSchema>;
 
 /** GET and PATCH /v1/shop: the shop and the publishable key its script tag carries. */
 export const OwnShopResultSchema = z
-  .object({ shop: ShopSchema, publishableKey: z.string().nullable().openapi({ description: 'The live publishable key (public).' }) })
+  .object({
+    shop: ShopSchema,
+    publishableKey: z.string().nullable().openapi({ description: 'The live publishable key (public).' }),
+  })
   .openapi('OwnShopResult');

@@ -168,7 +168,9 @@ export function updateShopSettingsStatement(
 /** The shop's live publishable key (public: it goes in the script tag), or null. */
 export async function livePublishableKey(db: D1Database, shopId: string): Promise<string | null> {
   const row = await db
-    .prepare("SELECT lookup FROM api_keys WHERE shop_id = ? AND kind = 'publishable' AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1")
+    .prepare(
+      "SELECT lookup FROM api_keys WHERE shop_id = ? AND kind = 'publishable' AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1",
+    )
     .bind(shopId)
     .first<{ lookup: string }>();
   return row?.lookup ?? null;
