@@ -329,9 +329,17 @@ export const dashboard: RollupOptions = {
   ],
 };
 
-/** The npm build's entries: the side-effect-free index, the loader and each tag's registration module. */
+/**
+ * The npm build's entries: the side-effect-free index, the loader, each tag's registration module,
+ * and `sharecart/webhooks` (verifyWebhook, for shops' servers: no Lit, no DOM).
+ */
 export const npm: RollupOptions = {
-  input: ['sdk/src/index.ts', 'sdk/src/sharecart.ts', ...componentFolders.map((name) => `sdk/src/components/${name}/${name}.ts`)],
+  input: [
+    'sdk/src/index.ts',
+    'sdk/src/sharecart.ts',
+    'sdk/src/webhooks/verify-webhook.ts',
+    ...componentFolders.map((name) => `sdk/src/components/${name}/${name}.ts`),
+  ],
   external: [/^lit(\/|$)/, /^@lit\//, 'uqr'],
   output: {
     dir: 'sdk/dist/npm',

@@ -2,11 +2,12 @@
  * Every vitest suite of the repository, one project each (run one with `--project <name>`; `npm test`
  * runs them in order, see scripts/test.mjs):
  * - `unit`: the pure rules (worker/src/domain), the leaf libraries and pure primitives of the worker,
- *   in plain Node — they need no Workers runtime, and run once;
+ *   and the SDK's `verifyWebhook` (sdk/src/webhooks, for shops' servers), in plain Node — they need no
+ *   Workers runtime, and run once;
  * - `seeds`: the demo-data generator, in Node;
  * - `worker`: the worker's tests inside workerd through the Workers pool — real D1 (local SQLite)
  *   and real Durable Objects, the D1 migrations applied in worker/test/setup.ts, storage isolated
- *   per test file;
+ *   per test file; webhooks are delivered to a real HTTP receiver in Node (worker/test/webhook-receiver.ts);
  * - `e2e`: the demo shop in real Chromium (playwright-core) against a running local system
  *   (`wrangler dev` at SC_TEST_API from `npm test`, or started on a fresh database by
  *   examples/e2e/support/global-setup.ts).
@@ -17,8 +18,13 @@ import { join } from 'node:path';
 
 const root = import.meta.dirname;
 
-/** Pure code that runs in plain Node (no `cloudflare:*` import). */
-const NODE_UNITS = ['worker/src/domain/**/*.test.ts', 'worker/src/lib/**/*.test.ts', 'worker/src/durable/group-commit.test.ts'];
+/** Pure code that runs in plain Node (no `cloudflare:*` import), and the SDK's server-side helper. */
+const NODE_UNITS = [
+  'worker/src/domain/**/*.test.ts',
+  'worker/src/lib/**/*.test.ts',
+  'worker/src/durable/group-commit.test.ts',
+  'sdk/src/webhooks/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -44,6 +50,8 @@ export default defineConfig({
                 IP_HASH_SALT: 'test-salt-0123456789abcdef0123456789abcdef',
                 TEST_CLOCK: 'enabled',
                 CLICK_FLUSH_MS: '60000',
+                // a receiver that never answers fails its attempt after this long (production: 10 s)
+                WEBHOOK_TIMEOUT_MS: '1500',
                 TEST_MIGRATIONS: await readD1Migrations(join(root, 'worker/migrations')),
               },
             },
@@ -54,6 +62,8 @@ export default defineConfig({
           root,
           include: ['worker/test/**/*.test.ts'],
           setupFiles: [join(root, 'worker/test/setup.ts')],
+          // a real HTTP receiver in Node for the webhook deliveries (inject('webhookReceiver'))
+          globalSetup: [join(root, 'worker/test/webhook-receiver.ts')],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

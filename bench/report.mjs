@@ -33,12 +33,12 @@ function target(key, results) {
   const fixed = {
     'sdk.loader.gzip_bytes': ['≤ 2,048', (v) => v <= 2048],
     'sdk.first_paint.ratio_to_shareon': ['≤ 1', (v) => v <= 1],
-    'worker.clicks.ratio_to_bare': ['≥ 0.5', (v) => v >= 0.5],
+    'worker.clicks.ratio_to_bare': ['≥ 0.65', (v) => v >= 0.65],
     'worker.clicks.shops_100.ratio_to_one_shop': ['≥ 0.8', (v) => v >= 0.8],
     // a validity check: every request of the many-shops run was answered 2xx (no limit refused one)
     'worker.clicks.shops_100.non2xx': ['0', (v) => v === 0],
     'worker.clicks.p99_ms': ['≤ 100', (v) => v <= 100],
-    'worker.conversions.ratio_to_bare': ['≥ 0.25', (v) => v >= 0.25],
+    'worker.conversions.ratio_to_bare': ['≥ 0.40', (v) => v >= 0.4],
     'worker.clicks.p99_ratio_to_bare_at_half_rate': ['≤ 2', (v) => v <= 2],
     'worker.conversions.p99_ratio_to_bare_at_half_rate': ['≤ 3', (v) => v <= 3],
     'worker.attribution.ratio_1m_to_10k': ['flat (≤ 1.5)', (v) => v <= 1.5],
@@ -108,8 +108,23 @@ One shop object took ${fmt(r['worker.clicks.rps'])} clicks/s (\`worker.clicks.rp
 `;
 }
 
-/** @param {Record<string, any>} all results.json's content */
-export function renderResults(all) {
+/**
+ * The last run through the wrangler CLI (\`BENCH_INSPECTOR=1 npm run bench\`), if one was made.
+ * @returns {Record<string, any> | null}
+ */
+export function readInspectorRun() {
+  try {
+    return JSON.parse(readFileSync(resolve(import.meta.dirname, 'results-inspector.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {Record<string, any>} all results.json's content
+ * @param {Record<string, any> | null} [inspector] results-inspector.json's content, quoted for comparison
+ */
+export function renderResults(all, inspector = null) {
   const { meta, ...results } = all;
   const open = meta.openLoop;
   const openLine = open
@@ -134,13 +149,20 @@ ${open.warmupSeconds} s warm-up at the same rate, up to ${open.connections} keep
       : '';
   const rows = Object.entries(results).map(([k, v]) => {
     const t = target(k, results);
-    return `| \`${k}\` | ${v ?? 'n/a'} | ${t ? `${t[0]}${v == null ? '' : t[1](v) ? ' ✔' : ' ✘'}` : ''} |`;
+    const shown =
+      v !== null && typeof v === 'object'
+        ? Object.entries(v)
+            .map(([name, n]) => `${name} ${n}`)
+            .join(', ')
+        : (v ?? 'n/a');
+    return `| \`${k}\` | ${shown} | ${t ? `${t[0]}${v == null ? '' : t[1](v) ? ' ✔' : ' ✘'}` : ''} |`;
   });
   return `# Benchmark results
 
 Produced by \`${meta.command}\` on ${meta.date.slice(0, 10)} (${meta.date}).
 Machine: ${meta.machine}. Load: autocannon, ${meta.connections} connections, ${meta.durationSeconds} s per scenario
-after a 2 s warm-up, 127.0.0.1 only, against \`wrangler dev\` (workerd + local D1) with \`--log-level warn\`.${openLine}
+after a 2 s warm-up, 127.0.0.1 only, against the worker in workerd with local D1 and Durable Objects, served by
+${meta.servedBy ?? '`wrangler dev`'}.${openLine}
 ${parts}
 The load generator shares the 2 cores with workerd, so absolute numbers are low and vary by about ±10 %
 between runs; the ratios to the bare route are what the targets are about.
@@ -206,12 +228,123 @@ ${rows.join('\n')}
   e-mail and an Idempotency-Key). An order is its rows in \`conversions\`, \`ledger_entries\`,
   \`outbox_events\`, \`ledger_tasks\` and \`shop_totals\` (\`d1.bytes_per_order.*\` splits it); idempotency keys
   are counted apart because the cron purges them after 72 h; \`do.*\` is the shop objects' \`click_log\`.
-${renderCapacity(results)}`;
+${renderStages(results, inspector)}${renderCapacity(results)}`;
+}
+
+/**
+ * Where a click's and an order's CPU goes (\`worker.clicks.stages\`, \`worker.conversions.stages\`), and
+ * what moved the throughput figures.
+ * @param {Record<string, any>} r
+ * @param {Record<string, any> | null} [inspector] the same bench through the CLI, with its inspector
+ */
+export function renderStages(r, inspector = null) {
+  const clicks = r['worker.clicks.stages'];
+  const orders = r['worker.conversions.stages'];
+  const table = (stages, names) =>
+    Object.entries(names)
+      .filter(([k]) => stages[k] != null)
+      .map(([k, what]) => `| ${k} | ${what} | ${fmt(stages[k])} |`)
+      .join('\n');
+  const clickRows = clicks
+    ? table(clicks, {
+        bare: 'the bare route, GET /healthz (absolute)',
+        request_body: 'a POST with a JSON body: request id, clock, configuration check, CORS, body guard',
+        auth_key_lookup: 'the publishable key and its origin (cached per isolate)',
+        validation: 'the request schema (zod)',
+        hashing: "the client's pseudonyms (HMAC-SHA256 of IP and user agent)",
+        rpc_hop: 'one RPC to a Durable Object that answers at once',
+        shop_object_lookup: "the hop to the shop's ShopObject: code looked up in its cache, rate limit counted",
+        storage_commit_and_answer: "the click written to the object's SQLite storage before the answer, and the answer",
+        total: 'POST /v1/clicks (absolute)',
+        json_encoding: "of which JSON-encoding the click's answer (measured apart)",
+      })
+    : '';
+  const orderRows = orders
+    ? table(orders, {
+        bare: 'the bare route (absolute)',
+        auth_key_lookup: 'the secret key (SHA-256, cached per isolate for 5 s)',
+        validation: 'the order schema (zod)',
+        rpc_hop: 'one RPC to a Durable Object that answers at once',
+        decide_and_write: 'decided in the ShopObject and group-committed to D1 (six statements per group)',
+        total: 'POST /v1/conversions (absolute)',
+      })
+    : '';
+  return `
+## Where a click's time goes
+
+\`worker.clicks.stages\` and \`worker.conversions.stages\`: CPU microseconds per request of the worker's processes
+(workerd and the node process serving it, read from /proc) over 4,000 requests per route, median of 3 rounds,
+each stage of the bench-only stage worker (bench/stages/) against the one before it. Stages within ±30 µs
+are within this method's noise.
+${
+  clickRows
+    ? `
+| click stage | what it adds | µs |
+|---|---|---|
+${clickRows}
+`
+    : ''
+}${
+    orderRows
+      ? `
+| order stage | what it adds | µs |
+|---|---|---|
+${orderRows}
+`
+      : ''
+  }
+## What moved the figures (issue 10)
+
+- **The dev server's inspector, not the worker, was the largest cost.** \`wrangler dev\` always opens a DevTools
+  inspector, and its proxy turns on the Network domain: every subrequest (each D1 call, each Durable Object
+  call) is reported to the wrangler process, which writes it, body included, to its debug log; the bare
+  route makes no subrequest and pays nothing, which held the ratios down (clicks 0.569×, conversions 0.264×
+  in \`bench/results.json\` of commit 8558a21, served through the CLI). A deployed worker has no inspector, so
+  the bench now serves the worker without it (scripts/lib/serve-worker.mjs, wrangler's startWorker API with
+  \`inspector: false\`); \`BENCH_INSPECTOR=1 npm run bench\` measures through the CLI as before and writes
+  \`bench/results-inspector.json\`.${inspectorLine(r, inspector)} Test and bench runs also keep wrangler's debug
+  log in their own throwaway directory (it had grown to 500 MB in ~/.config/.wrangler/logs).
+- **Many shops**: each shop object flushes its new clicks to D1 every 5 s (\`CLICK_FLUSH_MS\`, was 1 s) or at
+  200 clicks. Spread over 100 shops an object gets a few clicks a second, so at 1 s every click paid a
+  good part of a flush and of the alarm's housekeeping; attribution reads the object's own copy and
+  statistics add the unflushed clicks, so nothing waits for the flush.
+- **Orders** are written in six D1 statements per group of concurrent orders, whatever the group's size
+  (rows through \`json_each\`), instead of six to eight per order (commit ec806f5).
+- **First paint** lost 526 B gzip by leaving out the parts of Lit the components never use (rollup.config.ts).
+- **Many shops**: a per-client limit above 256 a window is now estimated in constant memory; the exact
+  log kept 8 bytes per allowed write per client, which with the bench's lifted limits made workerd grow
+  past 17 GB with 30 shop objects.
+- **Tried and dropped** (bench-only builds of the stage worker): skipping the click's storage write saves
+  about 150–180 µs per click, but an acknowledged click must survive a restart (guarantees.md), so the write
+  stays before the answer; gathering clicks across a timer into larger commits, flushing to D1 less often
+  for one busy shop, and one \`json_each\` statement per commit instead of one INSERT per click each moved the click's CPU by less
+  than this method's noise; so did esbuild's \`keep_names: false\`.
+`;
+}
+
+/**
+ * The CLI run's figures next to this run's, when bench/results-inspector.json exists.
+ * @param {Record<string, any>} r
+ * @param {Record<string, any> | null} inspector
+ */
+function inspectorLine(r, inspector) {
+  if (!inspector) return '';
+  const cpu = (x, route) => x[`worker.${route}.stages`]?.total;
+  const when = String(inspector.meta?.date ?? '').slice(0, 10);
+  const parts = [
+    `clicks ${fmt(inspector['worker.clicks.ratio_to_bare'], 3)}× and conversions ${fmt(inspector['worker.conversions.ratio_to_bare'], 3)}× the bare route`,
+  ];
+  if (cpu(inspector, 'clicks') && cpu(r, 'clicks') && cpu(inspector, 'conversions') && cpu(r, 'conversions')) {
+    parts.push(
+      `a click cost ${fmt(cpu(inspector, 'clicks'))} µs and an order ${fmt(cpu(inspector, 'conversions'))} µs of CPU, against ${fmt(cpu(r, 'clicks'))} and ${fmt(cpu(r, 'conversions'))} µs here`,
+    );
+  }
+  return ` Its last run (${when}): ${parts.join('; ')}.`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dir = resolve(import.meta.dirname);
   const all = JSON.parse(readFileSync(resolve(dir, 'results.json'), 'utf8'));
-  writeFileSync(resolve(dir, 'RESULTS.md'), renderResults(all));
+  writeFileSync(resolve(dir, 'RESULTS.md'), renderResults(all, readInspectorRun()));
   console.log('wrote bench/RESULTS.md');
 }

@@ -18,11 +18,10 @@ export const CURRENCY = 'HKD';
 export const DEMO_PUBLISHABLE_KEY = 'pk_demo_harbourleaf0000000000000';
 /** Local-demo-only secret key (stored only as its SHA-256 hex). */
 export const DEMO_SECRET_KEY = 'sk_demo_harbourleaf000000000000000000000';
-/** Local-demo-only webhook signing secret. */
+/** Local-demo-only webhook signing secret (Standard Webhooks: `whsec_` + base64 of the key). */
+export const DEMO_WEBHOOK_SECRET = 'whsec_aGFyYm91cmxlYWYtZGVtby1sb2NhbC1vbmx5LXdlYmhvb2sta2V5';
 /** The demo owner's dashboard token (stored as its SHA-256): `/dashboard/#token=…` signs in. Local demo only. */
 export const DEMO_DASHBOARD_TOKEN = 'dt_demo_harbourleaf00000000000000000000';
-
-export const DEMO_WEBHOOK_SECRET = 'whsec_demo_harbourleaf00000000000000000000';
 
 export const SHOP = {
   id: SHOP_ID,

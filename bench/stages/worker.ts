@@ -6,6 +6,7 @@
  *
  *   GET  /healthz            the bare route
  *   POST /stage/body         + request id, clock, configuration check, CORS, the JSON body guard
+ *   POST /stage/json         the body stage answering with a click's whole answer (JSON encoding)
  *   POST /stage/auth         + the publishable key and its origin (cached per isolate)
  *   POST /stage/validate     + the request schema (zod, through @hono/zod-openapi)
  *   POST /stage/hash         + the client's pseudonyms (IP, user agent, visitor: HMAC-SHA256)
@@ -40,6 +41,19 @@ const stages = createRouter();
 stages.use('/stage/*', requestId, clock, requireConfiguration, cors, jsonBody);
 stages.post('/stage/body', (c) => c.json({ ok: true }, 201));
 stages.post('/stage/auth', requireKey('publishable'), (c) => c.json({ ok: true }, 201));
+// the body stage answering with a click's full answer (ClickRecorded) instead of { ok: true }: JSON encoding
+stages.post('/stage/json', (c) =>
+  c.json(
+    {
+      clickId: 'clk_V1StGXR8_Z5jdHi6B-myT',
+      code: 'kaY4xq',
+      expiresAt: c.get('now') + 30 * 86_400_000,
+      referrer: { displayName: 'Ka Yan' },
+      friendReward: { kind: 'percent', value: 1000 },
+    },
+    201,
+  ),
+);
 
 const route = (path: string) =>
   createRoute({

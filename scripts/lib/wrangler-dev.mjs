@@ -68,10 +68,19 @@ async function answers(url) {
   }
 }
 
+/**
+ * Wrangler appends every debug message — with `wrangler dev`, each subrequest its inspector reports,
+ * bodies included — to a log under ~/.config/.wrangler/logs, which grows by megabytes per test run. A
+ * run with its own data directory (tests, bench) keeps that log there, and it goes with the directory.
+ */
+function debugLogIn(persistTo) {
+  return persistTo && !process.env.WRANGLER_LOG_PATH ? { WRANGLER_LOG_PATH: resolve(persistTo, 'wrangler-debug.log') } : {};
+}
+
 /** Runs a wrangler sub-command to completion; throws with its output on failure. */
 export function wrangler(args, { persistTo } = {}) {
   const full = persistTo ? [...args, '--persist-to', persistTo] : args;
-  const r = spawnSync(WRANGLER, full, { cwd: ROOT, env: wranglerEnv(), encoding: 'utf8' });
+  const r = spawnSync(WRANGLER, full, { cwd: ROOT, env: wranglerEnv(debugLogIn(persistTo)), encoding: 'utf8' });
   if (r.status !== 0) {
     throw new Error(`wrangler ${full.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   }
@@ -90,7 +99,10 @@ export function executeSqlFile(file, { persistTo } = {}) {
 
 /**
  * Starts `wrangler dev` on 127.0.0.1 and resolves once it answers /healthz.
- * @param {{ port?: number, persistTo?: string, vars?: Record<string,string>, logLevel?: string, inherit?: boolean, timeoutMs?: number, config?: string, inspectorPort?: number }} opts
+ * With `inspector: false` the worker is served by serve-worker.mjs instead of the wrangler CLI:
+ * the same worker and bindings without the DevTools inspector, whose per-subrequest reports cost
+ * the wrangler process CPU that a deployed worker never spends (the bench uses it).
+ * @param {{ port?: number, persistTo?: string, vars?: Record<string,string>, logLevel?: string, inherit?: boolean, timeoutMs?: number, config?: string, inspectorPort?: number, inspector?: boolean }} opts
  * @returns {Promise<{ url: string, port: number, stop: () => Promise<void>, child: import('node:child_process').ChildProcess }>}
  */
 export async function startWranglerDev(opts = {}) {
@@ -113,9 +125,19 @@ export async function startWranglerDev(opts = {}) {
   if (opts.inspectorPort) args.push('--inspector-port', String(opts.inspectorPort));
   if (opts.config) args.push('--config', opts.config);
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
-  const child = spawn(WRANGLER, args, {
+  const [command, commandArgs] =
+    opts.inspector === false
+      ? [
+          process.execPath,
+          [
+            resolve(import.meta.dirname, 'serve-worker.mjs'),
+            JSON.stringify({ port, persistTo: opts.persistTo, config: opts.config, vars: opts.vars, logLevel: opts.logLevel }),
+          ],
+        ]
+      : [WRANGLER, args];
+  const child = spawn(command, commandArgs, {
     cwd: ROOT,
-    env: wranglerEnv(),
+    env: wranglerEnv(debugLogIn(opts.persistTo)),
     detached: true,
     stdio: opts.inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
   });

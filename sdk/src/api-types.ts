@@ -98,7 +98,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rotate keys: the old key stops working at once */
+        /** Rotate keys (the old key stops working at once) or the webhook signing secret (with an overlap) */
         post: operations["rotateShopKeys"];
         delete?: never;
         options?: never;
@@ -116,6 +116,26 @@ export interface paths {
         get?: never;
         /** Replace the shop's allowed origins */
         put: operations["setShopOrigins"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/shops/{shopId}/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set or clear the shop's webhook URL
+         * @description The same as `PUT /v1/webhooks` with the shop's secret key.
+         */
+        put: operations["setShopWebhook"];
         post?: never;
         delete?: never;
         options?: never;
@@ -818,6 +838,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shop's webhook endpoint
+         * @description Each delivery is a POST of a `WebhookEvent` with the Standard Webhooks headers `webhook-id` (the event id), `webhook-timestamp` and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` under the secret): verify it with `verifyWebhook` from the npm package, or the `standardwebhooks` / `svix` libraries.
+         */
+        get: operations["getWebhookEndpoint"];
+        /**
+         * Set or clear the webhook URL
+         * @description Outside local development the URL must be https on a public host (400 `invalid_request`, issue code `invalid_url`). Pending events are tried again at once.
+         */
+        put: operations["setWebhookEndpoint"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events and their delivery state, newest first (`status=dead`: the dead letters)
+         * @description A failed delivery is retried after 30 s, 2 min, 8 min, 32 min… (×4, at most daily) for 3 days, then dead-lettered. Delivered and dead events are kept 30 days.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/deliveries/{eventId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver one event again, now
+         * @description A dead letter (or a delivered event, to send it once more) becomes pending, due now, with a fresh 3-day retry window. Its `webhook-id` stays the same, so a receiver that already has it can ignore it.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhook signing secret */
+        get: operations["getWebhookSecret"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/secret/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret; the previous one keeps signing for a while
+         * @description Deliveries carry two signatures (`v1,<new> v1,<previous>`) until `previousSecretExpiresAt`, so a verifier with either secret accepts them while you switch. Send an Idempotency-Key.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -934,6 +1055,68 @@ export interface components {
                 displayName: string | null;
             };
         };
+        CommissionAvailableData: {
+            /** @description Integer minor units. */
+            amountMinor: number;
+            conversionId: string;
+            /** @example HKD */
+            currency: string;
+            referrerId: string;
+        };
+        CommissionAvailableWebhook: {
+            data: components["schemas"]["CommissionAvailableData"];
+            /**
+             * @description The event id, also sent as `webhook-id`: the same on every retry.
+             * @example evt_3fJ9kQ
+             */
+            id: string;
+            shopId: string;
+            /**
+             * @description When the event happened (ISO 8601, UTC).
+             * @example 2026-11-02T08:00:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "commission.available";
+        };
+        CommissionReversedData: {
+            /** @description Integer minor units. */
+            amountMinor: number;
+            conversionId: string;
+            /** @example HKD */
+            currency: string;
+            orderId?: string;
+            /**
+             * @description Set when no refund reversed it: the browser-reported order was never confirmed.
+             * @enum {string}
+             */
+            reason?: "unverified_expired";
+            referrerId: string;
+            /** @description The shop's refund id, when a refund reversed it. */
+            refundId?: string;
+        };
+        CommissionReversedWebhook: {
+            data: components["schemas"]["CommissionReversedData"];
+            /**
+             * @description The event id, also sent as `webhook-id`: the same on every retry.
+             * @example evt_3fJ9kQ
+             */
+            id: string;
+            shopId: string;
+            /**
+             * @description When the event happened (ISO 8601, UTC).
+             * @example 2026-11-02T08:00:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "commission.reversed";
+        };
         Conversion: {
             amountMinor: number;
             clickId: string | null;
@@ -957,6 +1140,39 @@ export interface components {
             /** @enum {string} */
             source: "click" | "code" | "coupon" | "none";
             verified: boolean;
+        };
+        ConversionAttributedData: {
+            /** @description Integer minor units. */
+            amountMinor: number;
+            commissionMinor: number;
+            /** @enum {string} */
+            commissionStatus: "none" | "pending" | "on_hold";
+            conversionId: string;
+            /** @example HKD */
+            currency: string;
+            orderId: string;
+            referrerId: string;
+            /** @description False for an order reported from the browser (not payable until the shop's server confirms it). */
+            verified: boolean;
+        };
+        ConversionAttributedWebhook: {
+            data: components["schemas"]["ConversionAttributedData"];
+            /**
+             * @description The event id, also sent as `webhook-id`: the same on every retry.
+             * @example evt_3fJ9kQ
+             */
+            id: string;
+            shopId: string;
+            /**
+             * @description When the event happened (ISO 8601, UTC).
+             * @example 2026-11-02T08:00:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "conversion.attributed";
         };
         ConversionRead: {
             conversion: components["schemas"]["Conversion"];
@@ -1001,6 +1217,38 @@ export interface components {
             /** @description Give it to the thank-you page (<sc-order-tracker claim-token>) so the buyer can become a verified-buyer referrer in one tap. */
             buyerClaimToken: string;
             conversion: components["schemas"]["Conversion"];
+        };
+        ConversionVerifiedData: {
+            /** @description Integer minor units. */
+            amountMinor: number;
+            commissionMinor: number;
+            /** @enum {string} */
+            commissionStatus: "none" | "pending" | "on_hold";
+            conversionId: string;
+            /** @example HKD */
+            currency: string;
+            orderId: string;
+            previousReferrerId: string | null;
+            referrerId: string | null;
+        };
+        ConversionVerifiedWebhook: {
+            data: components["schemas"]["ConversionVerifiedData"];
+            /**
+             * @description The event id, also sent as `webhook-id`: the same on every retry.
+             * @example evt_3fJ9kQ
+             */
+            id: string;
+            shopId: string;
+            /**
+             * @description When the event happened (ISO 8601, UTC).
+             * @example 2026-11-02T08:00:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "conversion.verified";
         };
         DashboardToken: {
             createdAt: number;
@@ -1117,8 +1365,13 @@ export interface components {
             conversionId: string;
         };
         KeyRotation: {
-            /** @enum {string} */
-            kind: "publishable" | "secret" | "both";
+            /**
+             * @description `publishable`, `secret` or `both`: the old key stops working at once. `webhook`: a new signing secret; the old one keeps signing too for `overlapHours`.
+             * @enum {string}
+             */
+            kind: "publishable" | "secret" | "both" | "webhook";
+            /** @description Only for `webhook` (default 24). */
+            overlapHours?: number;
         };
         Leaderboard: {
             currency: string;
@@ -1247,6 +1500,35 @@ export interface components {
              */
             amountMinor?: number;
             referrerId: string;
+        };
+        PayoutPaidData: {
+            /** @description Integer minor units. */
+            amountMinor: number;
+            /** @description The payout batch, when the payout was part of one. */
+            batchId?: string;
+            /** @example HKD */
+            currency: string;
+            payoutId: string;
+            referrerId: string;
+        };
+        PayoutPaidWebhook: {
+            data: components["schemas"]["PayoutPaidData"];
+            /**
+             * @description The event id, also sent as `webhook-id`: the same on every retry.
+             * @example evt_3fJ9kQ
+             */
+            id: string;
+            shopId: string;
+            /**
+             * @description When the event happened (ISO 8601, UTC).
+             * @example 2026-11-02T08:00:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "payout.paid";
         };
         /** @enum {string} */
         PayoutRail: "paypal" | "fps" | "bank" | "manual";
@@ -1721,6 +2003,7 @@ export interface components {
             publishableKey?: string;
             /** @description Shown once. Store it on your server. */
             secretKey?: string;
+            /** @description Signs webhook deliveries (Standard Webhooks, `whsec_…`); read it again with `GET /v1/webhooks/secret`. */
             webhookSecret?: string;
         };
         ShopResult: {
@@ -1737,6 +2020,122 @@ export interface components {
             payoutThresholdMinor?: number;
             referrerApproval?: boolean;
             verifiedBuyersOnly?: boolean;
+        };
+        /** @description The completed team: capture each member's payment. */
+        TeamCompletedData: {
+            teamId: string;
+        } & {
+            [key: string]: unknown;
+        };
+        TeamCompletedWebhook: {
+            data: components["schemas"]["TeamCompletedData"];
+            /**
+             * @description The event id, also sent as `webhook-id`: the same on every retry.
+             * @example evt_3fJ9kQ
+             */
+            id: string;
+            shopId: string;
+            /**
+             * @description When the event happened (ISO 8601, UTC).
+             * @example 2026-11-02T08:00:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "team.completed";
+        };
+        /** @description The expired team: release every member's payment. */
+        TeamExpiredData: {
+            teamId: string;
+        } & {
+            [key: string]: unknown;
+        };
+        TeamExpiredWebhook: {
+            data: components["schemas"]["TeamExpiredData"];
+            /**
+             * @description The event id, also sent as `webhook-id`: the same on every retry.
+             * @example evt_3fJ9kQ
+             */
+            id: string;
+            shopId: string;
+            /**
+             * @description When the event happened (ISO 8601, UTC).
+             * @example 2026-11-02T08:00:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "team.expired";
+        };
+        WebhookDelivery: {
+            /** @description Attempts since the event was created or last retried. */
+            attempts: number;
+            createdAt: number;
+            deadAt: number | null;
+            deliveredAt: number | null;
+            event: components["schemas"]["WebhookEvent"];
+            /** @description The event id (`webhook-id`). */
+            id: string;
+            lastAttemptAt: number | null;
+            lastError: string | null;
+            /** @description The receiver's HTTP status at the last attempt (null: no answer). */
+            lastStatus: number | null;
+            nextAttemptAt: number | null;
+            /**
+             * @description `pending`: not delivered yet (retried with backoff); `delivered`: answered 2xx; `dead`: not delivered within 3 days — retry it.
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "dead";
+            type: components["schemas"]["WebhookEventType"];
+        };
+        WebhookDeliveryList: {
+            data: components["schemas"]["WebhookDelivery"][];
+            /** @description Whether another page follows (ask with `starting_after`). */
+            has_more: boolean;
+        };
+        WebhookDeliveryResult: {
+            delivery: components["schemas"]["WebhookDelivery"];
+        };
+        WebhookEndpoint: {
+            /** @description The events this worker sends. */
+            eventTypes: components["schemas"]["WebhookEventType"][];
+            /** @description After a rotation: until when the previous secret signs too (a second `v1,` signature). */
+            previousSecretExpiresAt: number | null;
+            /** @description Where events are delivered; null: nowhere (events are kept 3 days). */
+            url: string | null;
+        };
+        WebhookEndpointResult: {
+            endpoint: components["schemas"]["WebhookEndpoint"];
+        };
+        WebhookEndpointUpdate: {
+            /**
+             * @description An https URL on a public host (http: and private hosts only in local development), or null to stop deliveries. Pending events are tried again at once.
+             * @example https://shop.example.hk/webhooks/sharecart
+             */
+            url: string | null;
+        };
+        /** @description The JSON body of every webhook delivery, signed by the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`). */
+        WebhookEvent: components["schemas"]["ConversionAttributedWebhook"] | components["schemas"]["ConversionVerifiedWebhook"] | components["schemas"]["CommissionAvailableWebhook"] | components["schemas"]["CommissionReversedWebhook"] | components["schemas"]["PayoutPaidWebhook"] | components["schemas"]["TeamCompletedWebhook"] | components["schemas"]["TeamExpiredWebhook"];
+        /** @enum {string} */
+        WebhookEventType: "conversion.attributed" | "conversion.verified" | "commission.available" | "commission.reversed" | "payout.paid" | "team.completed" | "team.expired";
+        WebhookSecret: {
+            previousSecretExpiresAt: number | null;
+            /**
+             * @description `whsec_` + base64: give it to your Standard Webhooks verifier.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            webhookSecret: string;
+        };
+        WebhookSecretRotation: {
+            /**
+             * @description How long the previous secret keeps signing too (0–168, default 24).
+             * @default 24
+             */
+            overlapHours: number;
         };
     };
     responses: never;
@@ -2156,6 +2555,68 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Origins"];
+            };
+        };
+        responses: {
+            /** @description The shop. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setShopWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shopId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointUpdate"];
             };
         };
         responses: {
@@ -4959,6 +5420,306 @@ export interface operations {
             };
             /** @description Error (see error.code) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description At most this many items (1–500, default 100). */
+                limit?: number;
+                /** @description The id of the last item of the previous page: this page starts after it. */
+                starting_after?: string;
+                /** @description `dead` lists the dead letters. */
+                status?: "pending" | "delivered" | "dead";
+                type?: components["schemas"]["WebhookEventType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, pending. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecret"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSecretRotation"];
+            };
+        };
+        responses: {
+            /** @description The new secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecret"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

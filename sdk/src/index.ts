@@ -7,7 +7,8 @@
  * import 'sharecart/share-button';            // registers <sc-share-button>
  * init({ key: 'pk_…', api: 'https://shop-worker.example' }); // capture + window.ShareCart + lazy loading
  * ```
- * Or subclass a component without registering the original:
+ * On the shop's server, verify webhooks with `verifyWebhook` (also alone as `sharecart/webhooks`,
+ * which imports nothing else). Or subclass a component without registering the original:
  * ```js
  * import { ShareButton } from 'sharecart';
  * class MyShareButton extends ShareButton {}
@@ -41,3 +42,12 @@ export type { ShareOptions, ShareResult } from './internal/share-flow.js';
 export type { Attribution } from './internal/storage.js';
 export type { ScEventDetails, ScEventName, ScEvent } from './internal/events.js';
 export { VERSION } from './internal/env.js';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type VerifyWebhookOptions,
+  type WebhookEvent,
+  type WebhookEventType,
+  type WebhookHeaders,
+  type WebhookVerificationErrorCode,
+} from './webhooks/verify-webhook.js';

@@ -17,6 +17,8 @@ export interface Bindings extends Env {
   TEST_CLOCK?: string;
   /** JSON overrides of the rate limits (domain/rate-limits.ts); only the bench sets it. */
   RATE_LIMITS?: string;
+  /** How long a webhook receiver may take to answer, in ms (default 10000; domain/webhooks.ts). */
+  WEBHOOK_TIMEOUT_MS?: string;
 }
 
 export interface AppEnv {

@@ -30,6 +30,7 @@ import { dashboardTokens } from './routes/dashboard-tokens.js';
 import { sessions } from './routes/sessions.js';
 import { shop } from './routes/shop.js';
 import { stats } from './routes/stats.js';
+import { webhooks } from './routes/webhooks.js';
 import { VERSION } from './version.js';
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -57,6 +58,7 @@ app.route('/v1/shop', shop);
 app.route('/v1/stats', stats);
 app.route('/v1/sessions', sessions);
 app.route('/v1/dashboard-tokens', dashboardTokens);
+app.route('/v1/webhooks', webhooks);
 app.route('/r', shortLinks);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'publishableKey', {

@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { Currency, LocaleSchema, Origin, WebhookUrl } from './common.js';
 import { ProductInput } from './products.js';
 import { ProgramSchema } from './program.js';
+import { ROTATION_OVERLAP_DEFAULT_HOURS, ROTATION_OVERLAP_MAX_HOURS } from '../domain/webhooks.js';
 
 const SiteUrl = z
   .string()
@@ -57,14 +58,30 @@ export const ShopKeysSchema = z
   .object({
     publishableKey: z.string().optional(),
     secretKey: z.string().optional().openapi({ description: 'Shown once. Store it on your server.' }),
-    webhookSecret: z.string().optional(),
+    webhookSecret: z.string().optional().openapi({
+      description: 'Signs webhook deliveries (Standard Webhooks, `whsec_…`); read it again with `GET /v1/webhooks/secret`.',
+    }),
   })
   .openapi('ShopKeys');
 
 export const ShopCreatedSchema = ShopKeysSchema.extend({ shop: ShopSchema }).openapi('ShopCreated');
 export const ShopResultSchema = z.object({ shop: ShopSchema }).openapi('ShopResult');
 
-export const KeyRotationSchema = z.strictObject({ kind: z.enum(['publishable', 'secret', 'both']) }).openapi('KeyRotation');
+export const KeyRotationSchema = z
+  .strictObject({
+    kind: z.enum(['publishable', 'secret', 'both', 'webhook']).openapi({
+      description:
+        '`publishable`, `secret` or `both`: the old key stops working at once. `webhook`: a new signing secret; the old one keeps signing too for `overlapHours`.',
+    }),
+    overlapHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(ROTATION_OVERLAP_MAX_HOURS)
+      .optional()
+      .openapi({ description: `Only for \`webhook\` (default ${ROTATION_OVERLAP_DEFAULT_HOURS}).` }),
+  })
+  .openapi('KeyRotation');
 export const OriginsSchema = z.strictObject({ origins: z.array(Origin).max(50) }).openapi('Origins');
 
 /** PATCH /v1/shop: the settings a shop changes itself (secret key or its dashboard). */

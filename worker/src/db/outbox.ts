@@ -1,18 +1,13 @@
 /**
  * The webhook outbox: an event row written in the same batch as the change it announces, so that an
- * event exists exactly when its change does; the dedupe key makes a retried write a no-op. Nothing
- * delivers the events yet: the rows wait for webhook delivery (signing, retries with backoff).
+ * event exists exactly when its change does; the dedupe key makes a retried write a no-op. Each
+ * shop's WebhookSender Durable Object delivers its rows (db/webhooks.ts, services/webhooks.ts); the
+ * writer pokes it (`announceEvents`), and the cron catches any row whose writer did not.
  */
+import type { WebhookEventType } from '../domain/webhooks.js';
 import { newId } from '../lib/ids.js';
 
-export type OutboxEventType =
-  | 'conversion.attributed'
-  | 'conversion.verified'
-  | 'commission.available'
-  | 'commission.reversed'
-  | 'payout.paid'
-  | 'team.completed'
-  | 'team.expired';
+export type OutboxEventType = WebhookEventType;
 
 /**
  * An INSERT of one event, written only when `onlyIf` (SQL evaluated in the same statement) holds —

@@ -7,7 +7,10 @@ export interface ShopRow {
   locale: string;
   site_url: string;
   webhook_url: string | null;
+  /** `whsec_` + base64 (Standard Webhooks); the previous one signs too until `webhook_secret_previous_until` */
   webhook_secret: string;
+  webhook_secret_previous?: string | null;
+  webhook_secret_previous_until?: number | null;
   /** signs buyer claim tokens (lib/claim-tokens.ts); never shown */
   claim_secret: string | null;
   disclosure_text: string | null;

@@ -44,13 +44,17 @@ export class LedgerSchedule {
     return true;
   }
 
-  /** Releases this shop's due commissions (bounded) and notes when the next work is due. */
-  async settle(now: number): Promise<void> {
+  /**
+   * Releases this shop's due commissions (bounded) and notes when the next work is due. Returns
+   * the shop id when commissions were released or expired (their webhook events wait), else null.
+   */
+  async settle(now: number): Promise<string | null> {
     const { shop_id, next_due_at } = this.state();
-    if (!shop_id || next_due_at === null || next_due_at > now) return;
+    if (!shop_id || next_due_at === null || next_due_at > now) return null;
     const run = await settleDue(this.db, now, { shopId: shop_id, rounds: SETTLE_ROUNDS });
     const next = run.more ? now : await nextDueAt(this.db, shop_id);
     this.sql.exec('UPDATE due_state SET next_due_at = ?', next);
+    return run.released + run.expired > 0 ? shop_id : null;
   }
 
   private state(): { shop_id: string | null; next_due_at: number | null } {

@@ -25,10 +25,6 @@ export function newSecretKey(): string {
   return `sk_live_${keyPart()}`;
 }
 
-export function newWebhookSecret(): string {
-  return `whsec_${keyPart()}`;
-}
-
 /** 64 hex (256 bits): the shop's buyer-claim signing secret (never shown). */
 export function newClaimSecret(): string {
   return [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');

@@ -42,7 +42,7 @@ payouts.openapi(
       ...errorResponses(400, 401, 403, 404, 409, 422),
     },
   }),
-  async (c) => c.json(await payReferrer(c.env.DB, c.get('shop'), c.req.valid('json'), c.get('now')), 201),
+  async (c) => c.json(await payReferrer(c.env, c.get('shop'), c.req.valid('json'), c.get('now')), 201),
 );
 
 const BatchParam = z.object({ id: z.string().max(64) });
@@ -157,7 +157,7 @@ payouts.openapi(
       ...errorResponses(400, 401, 403, 404, 409),
     },
   }),
-  async (c) => c.json(await markBatchPaid(c.env.DB, c.get('shop'), c.req.valid('param').id, c.get('now')), 200),
+  async (c) => c.json(await markBatchPaid(c.env, c.get('shop'), c.req.valid('param').id, c.get('now')), 200),
 );
 
 payouts.openapi(

@@ -24,5 +24,5 @@ refunds.openapi(
       ...errorResponses(400, 401, 403, 404, 409, 422),
     },
   }),
-  async (c) => c.json(await refundOrder(c.env.DB, c.get('shop'), c.req.valid('json'), c.get('now')), 201),
+  async (c) => c.json(await refundOrder(c.env, c.get('shop'), c.req.valid('json'), c.get('now')), 201),
 );

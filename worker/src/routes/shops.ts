@@ -1,4 +1,4 @@
-/** Shops, for the worker's operator (admin token): create, rotate keys, set origins, read, dashboard tokens. */
+/** Shops, for the worker's operator (admin token): create, rotate keys, set origins and the webhook URL, read, dashboard tokens. */
 import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../contract/common.js';
 import {
@@ -10,8 +10,10 @@ import {
   ShopResultSchema,
 } from '../contract/shops.js';
 import { DashboardTokenCreateSchema, DashboardTokenCreatedSchema, DashboardTokenResultSchema } from '../contract/sessions.js';
+import { WebhookEndpointUpdateSchema } from '../contract/webhooks.js';
 import { createDashboardToken, listTokens, revokeToken } from '../services/dashboard-tokens.js';
 import { createShop, readShop, replaceOrigins, rotateKeys } from '../services/shops.js';
+import { setWebhookUrl } from '../services/webhooks.js';
 import { DashboardTokenList } from './dashboard-tokens.js';
 import { adminRoute, baseUrlOf, createRouter } from './router.js';
 
@@ -45,14 +47,14 @@ shops.openapi(
     path: '/{shopId}/keys/rotate',
     operationId: 'rotateShopKeys',
     tags: ['Shops'],
-    summary: 'Rotate keys: the old key stops working at once',
+    summary: 'Rotate keys (the old key stops working at once) or the webhook signing secret (with an overlap)',
     request: { params: ShopParam, body: json(KeyRotationSchema) },
     responses: {
       200: { description: 'The new keys.', content: { 'application/json': { schema: ShopKeysSchema } } },
       ...errorResponses(400, 401, 403, 404),
     },
   }),
-  async (c) => c.json(await rotateKeys(c.env.DB, c.req.valid('param').shopId, c.req.valid('json').kind, c.get('now')), 200),
+  async (c) => c.json(await rotateKeys(c.env.DB, c.req.valid('param').shopId, c.req.valid('json'), c.get('now')), 200),
 );
 
 shops.openapi(
@@ -69,6 +71,27 @@ shops.openapi(
     },
   }),
   async (c) => c.json(await replaceOrigins(c.env.DB, c.req.valid('param').shopId, c.req.valid('json').origins), 200),
+);
+
+shops.openapi(
+  adminRoute({
+    method: 'put',
+    path: '/{shopId}/webhook',
+    operationId: 'setShopWebhook',
+    tags: ['Shops'],
+    summary: "Set or clear the shop's webhook URL",
+    description: "The same as `PUT /v1/webhooks` with the shop's secret key.",
+    request: { params: ShopParam, body: json(WebhookEndpointUpdateSchema) },
+    responses: {
+      200: { description: 'The shop.', content: { 'application/json': { schema: ShopResultSchema } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const { shopId } = c.req.valid('param');
+    await setWebhookUrl(c.env, shopId, c.req.valid('json').url, c.get('now'));
+    return c.json(await readShop(c.env.DB, shopId), 200);
+  },
 );
 
 shops.openapi(

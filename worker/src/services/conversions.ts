@@ -22,6 +22,7 @@ import { getConversion, listConversions as listConversionRows } from '../db/conv
 import { shopObject } from '../durable/shop-object-stub.js';
 import { signClaimToken } from '../lib/claim-tokens.js';
 import { clientOf } from './clients.js';
+import { announceEvents } from './webhooks.js';
 import type { Requester } from './clients.js';
 
 export function presentConversion(r: ConversionRow): Conversion {
@@ -59,6 +60,9 @@ async function report(
 ) {
   const result = await shopObject(env, shop.id).report(shop, body, opts);
   if (!result.ok) throw new ApiError(result.status, result.code, result.message, undefined, result.retryAfterMs);
+  // a new attributed conversion, or an upgraded one, wrote a `conversion.*` event
+  const event = result.outcome === 'upgraded' || (result.outcome === 'created' && result.row.referrer_id !== null);
+  if (shop.webhook_url && event) await announceEvents(env, shop.id);
   return result;
 }
 

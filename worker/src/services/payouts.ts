@@ -1,7 +1,8 @@
 /**
  * Paying referrers out of their available balance.
  * - One payout (secret key): payout entries (available → paid), written only if the balance is
- *   still what was read, so concurrent payouts cannot overdraw.
+ *   still what was read, so concurrent payouts cannot overdraw, and a `payout.paid` webhook event
+ *   in the same batch.
  * - Payout batches (secret key or the dashboard): the referrers due (available at or above the
  *   shop's threshold), exported as files to upload (PayPal Payouts CSV; a bank/FPS CSV), then
  *   marked paid — which writes each item's payout, ledger entries and `payout.paid` event exactly
@@ -28,20 +29,22 @@ import {
   markBatchPaidStatement,
   paidBatchPayoutsStatement,
 } from '../db/payouts.js';
-import { outboxEventsStatement } from '../db/outbox.js';
+import { outboxEventsStatement, outboxStatement } from '../db/outbox.js';
 import { insertEntryRowsStatement, insertEntryStatements, referrerBalances } from '../db/ledger.js';
 import type { EntryRow } from '../db/ledger.js';
 import { LedgerRuleError } from '../domain/ledger.js';
 import { bankFileRows, isDue, paidEntries, payoutEntries, payoutRail, paypalFileRows } from '../domain/payouts.js';
 import type { BatchFileItem } from '../domain/payouts.js';
 import { newId } from '../lib/ids.js';
+import { announceEvents } from './webhooks.js';
 
 export async function payReferrer(
-  db: D1Database,
+  env: Env,
   shop: ShopRow,
   body: { referrerId: string; amountMinor?: number },
   now: number,
 ): Promise<PayoutResultBody> {
+  const db = env.DB;
   const referrer = await getReferrer(db, shop.id, body.referrerId);
   if (!referrer) throw new ApiError(404, 'not_found', 'No such referrer in this shop.');
   if (await inOpenBatch(db, referrer.id)) throw new ApiError(409, 'payout_in_batch');
@@ -65,17 +68,27 @@ export async function payReferrer(
     currency: shop.currency,
     created_at: now,
   };
+  const written = { sql: 'EXISTS (SELECT 1 FROM payouts WHERE id = ?)', args: [id] };
   await db.batch([
     insertPayoutStatement(db, payout, balances.available),
     ...insertEntryStatements(
       db,
       { shopId: shop.id, referrerId: referrer.id, currency: shop.currency, txnId: newId('txn'), payoutId: id, now },
       drafts,
-      { sql: 'EXISTS (SELECT 1 FROM payouts WHERE id = ?)', args: [id] },
+      written,
     ),
+    outboxStatement(db, {
+      shopId: shop.id,
+      type: 'payout.paid',
+      payload: { payoutId: id, referrerId: referrer.id, amountMinor: amount, currency: shop.currency },
+      dedupeKey: `payout.paid:${id}`,
+      now,
+      onlyIf: written,
+    }),
   ]);
   if (!(await getPayout(db, id)))
     throw new ApiError(409, 'insufficient_available', 'The balance changed while paying out; retry.');
+  if (shop.webhook_url) await announceEvents(env, shop.id);
   return {
     payout: { id, referrerId: referrer.id, amountMinor: amount, currency: shop.currency, createdAt: now },
     balances: await referrerBalances(db, referrer.id, shop.currency),
@@ -191,7 +204,8 @@ export async function createBatch(db: D1Database, shop: ShopRow, body: { referre
  * while open, payouts are keyed by the item's payout id and entries and events by dedupe keys, so
  * a repeated or concurrent "mark paid" writes nothing more and answers the same paid batch.
  */
-export async function markBatchPaid(db: D1Database, shop: ShopRow, id: string, now: number) {
+export async function markBatchPaid(env: Env, shop: ShopRow, id: string, now: number) {
+  const db = env.DB;
   const batch = await mustGetBatch(db, shop.id, id);
   if (batch.status === 'cancelled') throw new ApiError(409, 'batch_not_open', 'That payout batch was cancelled.');
   const items = await batchItems(db, batch.id);
@@ -239,6 +253,7 @@ export async function markBatchPaid(db: D1Database, shop: ShopRow, id: string, n
         paid,
       ),
     ]);
+    if (shop.webhook_url) await announceEvents(env, shop.id);
   }
   return readBatch(db, shop, batch.id);
 }

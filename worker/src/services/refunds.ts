@@ -20,10 +20,12 @@ import {
 import { outboxStatement } from '../db/outbox.js';
 import { LedgerRuleError, refundEntries } from '../domain/ledger.js';
 import { newId } from '../lib/ids.js';
+import { announceEvents } from './webhooks.js';
 
 const ATTEMPTS = 5;
 
-export async function refundOrder(db: D1Database, shop: ShopRow, input: RefundInputBody, now: number): Promise<RefundResultBody> {
+export async function refundOrder(env: Env, shop: ShopRow, input: RefundInputBody, now: number): Promise<RefundResultBody> {
+  const db = env.DB;
   const conversion = await getConversionByOrder(db, shop.id, input.orderId);
   if (!conversion) throw new ApiError(404, 'conversion_not_found', `No conversion for order ${input.orderId}.`);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -113,7 +115,10 @@ export async function refundOrder(db: D1Database, shop: ShopRow, input: RefundIn
     statements.push(clearSettledDueStatement(db, conversion.id));
     await db.batch(statements);
     const written = await getRefund(db, id);
-    if (written) return result(db, conversion, input, written.id, written.created_at);
+    if (written) {
+      if (shop.webhook_url && conversion.referrer_id) await announceEvents(env, shop.id);
+      return result(db, conversion, input, written.id, written.created_at);
+    }
     // someone else refunded meanwhile: go round again with fresh numbers
   }
   throw new ApiError(409, 'refund_conflict', 'Concurrent refunds of this order; retry.');

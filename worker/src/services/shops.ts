@@ -19,8 +19,11 @@ import {
 import { programStatement, upsertProductStatement } from '../db/catalog.js';
 import { clearKeyCache } from '../middleware/auth.js';
 import { sha256Hex } from '../lib/crypto.js';
-import { newClaimSecret, newId, newPublishableKey, newSecretKey, newWebhookSecret } from '../lib/ids.js';
+import { newClaimSecret, newId, newPublishableKey, newSecretKey } from '../lib/ids.js';
+import { newWebhookSecret } from '../lib/webhook-signature.js';
 import { productUrlChecks, refuseBadUrls } from './urls.js';
+import { rotateWebhookSecret } from './webhooks.js';
+import { ROTATION_OVERLAP_DEFAULT_HOURS } from '../domain/webhooks.js';
 
 export function presentShop(shop: ShopRow, origins: string[]): Shop {
   return {
@@ -114,8 +117,21 @@ export async function createShop(env: Bindings, body: ShopCreate, now: number) {
   };
 }
 
-/** Rotates keys: the old key stops working at once (in this isolate; others within seconds). */
-export async function rotateKeys(db: D1Database, shopId: string, kind: KeyKind | 'both', now: number) {
+/**
+ * Rotates keys: the old key stops working at once (in this isolate; others within seconds). The
+ * webhook secret rotates with an overlap instead (services/webhooks.ts).
+ */
+export async function rotateKeys(
+  db: D1Database,
+  shopId: string,
+  rotation: { kind: KeyKind | 'both' | 'webhook'; overlapHours?: number },
+  now: number,
+) {
+  const { kind } = rotation;
+  if (kind === 'webhook') {
+    const { webhookSecret } = await rotateWebhookSecret(db, shopId, rotation.overlapHours ?? ROTATION_OVERLAP_DEFAULT_HOURS, now);
+    return { webhookSecret };
+  }
   await mustGetShop(db, shopId);
   const keys = await newKeys(db, shopId, now, kind === 'both' ? ['publishable', 'secret'] : [kind]);
   await db.batch(keys.statements);

@@ -1,0 +1,12 @@
+/**
+ * The stub of a shop's webhook sender (webhook-sender.ts), for services. Only its type is imported
+ * from the class, so this module loads without the Workers runtime.
+ *
+ * @example
+ * await webhookSender(env, shop.id).poke(shop.id);
+ */
+import type { WebhookSender } from './webhook-sender.js';
+
+export function webhookSender(env: Env, shopId: string): DurableObjectStub<WebhookSender> {
+  return env.WEBHOOK_SENDER.get(env.WEBHOOK_SENDER.idFromName(shopId));
+}
