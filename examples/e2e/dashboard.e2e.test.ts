@@ -3,18 +3,21 @@
  * (the HttpOnly, Secure, SameSite=Strict session cookie on http://127.0.0.1, a secure context), every
  * view rendering the demo shop's seeded data, a payout batch whose PayPal and bank/FPS files are
  * checked line by line and whose "mark paid" writes the ledger once however often it is clicked,
- * CSRF refused, another shop's session refused, axe-core clean in the three languages, and a phone
- * (in Hong Kong Chinese).
+ * CSRF refused, another shop's session refused, the webhook URL and a dead letter sent again,
+ * axe-core clean in the three languages, and a phone (in Hong Kong Chinese).
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO, api, launch } from './support/browser.js';
 import { axeViolations } from './support/axe.js';
-import { call, newShop, signInUrl } from './support/shops.js';
+import { call, executeSql, newShop, signInUrl } from './support/shops.js';
+import { verifyWebhook } from '../../sdk/src/webhooks/verify-webhook.js';
 
 const DEMO_TOKEN = 'dt_demo_harbourleaf00000000000000000000';
-const VIEWS = ['funnel', 'leaderboard', 'orders', 'ledger', 'referrers', 'payouts', 'settings'] as const;
+const VIEWS = ['funnel', 'leaderboard', 'orders', 'ledger', 'referrers', 'payouts', 'webhooks', 'settings'] as const;
 
 /** A fresh shop with two referrers whose commissions are available (hold 0), and its sign-in link. */
 async function payoutShop() {
@@ -250,6 +253,81 @@ describe('payouts', () => {
     ).id;
     expect(await p.evaluate(async (id) => (await fetch(`/v1/referrers/${id}`)).status, maggieId)).toBe(404);
     await context.close();
+  });
+});
+
+describe('webhooks', () => {
+  test('the URL set in the dashboard; a failed delivery, dead-lettered, sent again from the dashboard and verified', async () => {
+    // the shop's server: fails while `failing`, records every delivery
+    const received: Array<{ headers: Record<string, string>; body: string }> = [];
+    let failing = true;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        received.push({ headers: req.headers as Record<string, string>, body });
+        res.writeHead(failing ? 500 : 200).end(failing ? 'down' : 'ok');
+      });
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sharecart`;
+    const context = await browser.newContext({ locale: 'en-GB' });
+    try {
+      const shop = await newShop('Hooked 茶');
+      const { referrer } = await call('/v1/referrers', shop.secretKey, { body: { displayName: 'Hook' } });
+      const p = await signIn(context, await signInUrl(shop));
+      const view = await open(p, 'webhooks');
+      expect(await view.locator('[data-testid="no-deliveries"]').count()).toBe(1);
+      await view.locator('input#url').fill(url);
+      await view.locator('[data-testid="webhook-form"] button').click();
+      await expect.poll(() => view.locator('p[role="status"]').textContent()).toBe('Saved.');
+      expect((await call('/v1/webhooks', shop.secretKey)).endpoint.url).toBe(url);
+
+      // an order: its events go to the server, which fails them
+      await call('/v1/conversions', shop.secretKey, {
+        body: { orderId: 'HOOK-1', amountMinor: 10_000, currency: 'HKD', referralCode: referrer.code },
+      });
+      await expect.poll(() => received.length, { timeout: 15_000 }).toBeGreaterThan(0);
+      const eventId = received[0]!.headers['webhook-id']!;
+      // what 3 days of failed retries end in (the sender's backoff is tested in worker/test/webhooks.test.ts)
+      await executeSql(
+        `UPDATE outbox_events SET dead_at = ${Date.now()} WHERE shop_id = '${shop.shopId}' AND delivered_at IS NULL`,
+      );
+      failing = false;
+
+      await view.locator('select#status').selectOption('dead');
+      const row = view.locator(`tr[data-event="${eventId}"]`);
+      await expect.poll(() => row.getAttribute('data-status')).toBe('dead');
+      expect(await row.textContent()).toContain('HTTP 500');
+      expect(await row.locator('th').textContent()).toBe('conversion.attributed');
+      expect(await axeViolations(p)).toEqual([]);
+      await row.locator('button[data-action="retry"]').click();
+      await expect.poll(() => view.locator('p[role="status"]').textContent()).toContain('Sent again');
+      // delivered: the same webhook-id once more, signed with the shop's secret
+      await expect.poll(() => received.filter((r) => r.headers['webhook-id'] === eventId).length, { timeout: 15_000 }).toBe(2);
+      const delivery = received.filter((r) => r.headers['webhook-id'] === eventId).at(-1)!;
+      expect(await verifyWebhook(delivery.body, delivery.headers, shop.webhookSecret)).toMatchObject({
+        id: eventId,
+        type: 'conversion.attributed',
+      });
+      await view.locator('select#status').selectOption('delivered');
+      await expect.poll(() => view.locator(`tr[data-event="${eventId}"]`).getAttribute('data-status')).toBe('delivered');
+
+      // the URL is a change: refused without the session's CSRF token
+      const refused = await p.evaluate(async () => {
+        const res = await fetch('/v1/webhooks', {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: '{"url":null}',
+        });
+        return [res.status, (await res.json()).error.code];
+      });
+      expect(refused).toEqual([403, 'csrf_failed']);
+      expect((await call('/v1/webhooks', shop.secretKey)).endpoint.url).toBe(url);
+    } finally {
+      await context.close();
+      server.close();
+    }
   });
 });
 

@@ -38,3 +38,5 @@ export type ReferrerDeleted = Schemas['ReferrerDeleted'];
 export type DuePayouts = Schemas['DuePayouts'];
 export type PayoutBatch = Schemas['PayoutBatch'];
 export type DashboardToken = Schemas['DashboardToken'];
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];

@@ -152,6 +152,35 @@ describe('sign-in and the session cookie', () => {
     expect((await call(`/v1/referrers/${referrer.id}`, { key: a.sk })).body.referrer.status).toBe('active');
   });
 
+  it('opens the webhook endpoint, its URL (a CSRF-protected change), the deliveries and retries; never the signing secret', async () => {
+    const shop = await createShop({ name: 'Hooked shop' });
+    const s = await signIn((await newToken(shop)).token);
+    const endpoint = await page(s, '/v1/webhooks', { csrf: null });
+    expect([endpoint.status, endpoint.body.endpoint.url]).toEqual([200, null]);
+    const url = 'https://hooks.shop.example/sharecart';
+    const refused = await page(s, '/v1/webhooks', { method: 'PUT', body: { url }, csrf: null });
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'csrf_failed']);
+    expect((await call('/v1/webhooks', { key: shop.sk })).body.endpoint.url).toBeNull();
+    const set = await page(s, '/v1/webhooks', { method: 'PUT', body: { url } });
+    expect([set.status, set.body.endpoint.url]).toEqual([200, url]);
+    expect((await call('/v1/webhooks', { key: shop.sk })).body.endpoint.url).toBe(url);
+    const dead = await page(s, '/v1/webhooks/deliveries?status=dead', { csrf: null });
+    expect([dead.status, dead.body.data, dead.body.has_more]).toEqual([200, [], false]);
+    expect((await page(s, '/v1/webhooks/deliveries/evt_nope/retry', { method: 'POST', csrf: null })).status).toBe(403);
+    expect((await page(s, '/v1/webhooks/deliveries/evt_nope/retry', { method: 'POST' })).status).toBe(404);
+    // the signing secret and its rotation stay with the secret key
+    for (const [path, method] of [
+      ['/v1/webhooks/secret', 'GET'],
+      ['/v1/webhooks/secret/rotate', 'POST'],
+    ] as const) {
+      const res = await page(s, path, { method, body: method === 'POST' ? {} : undefined });
+      expect({ path, status: res.status, code: res.body.error.code }).toEqual({ path, status: 403, code: 'forbidden' });
+    }
+    // another shop's session reads and changes its own endpoint only
+    const other = await signIn((await newToken(b)).token);
+    expect((await page(other, '/v1/webhooks', { csrf: null })).body.endpoint.url).not.toBe(url);
+  });
+
   it('ends at its expiry, at sign-out, and when its token is revoked', async () => {
     const t = await newToken(a);
     const s = await signIn(t.token);

@@ -3,6 +3,7 @@
  * referrer): created through the admin API of the running worker, with its origin allowed.
  */
 import { resolve } from 'node:path';
+import { inject } from 'vitest';
 import { api } from './browser.js';
 
 /** The admin token of the running worker (from `npm test`, or the .dev.vars it was started with). */
@@ -32,6 +33,8 @@ export interface TestShop {
   shopId: string;
   publishableKey: string;
   secretKey: string;
+  /** `whsec_…`: what the shop's server verifies deliveries with. */
+  webhookSecret: string;
   admin: string;
 }
 
@@ -47,10 +50,27 @@ export async function newShop(name: string): Promise<TestShop> {
       program: { kind: 'percent', rateBps: 1000, holdDays: 0, windowDays: 30 },
     },
   });
-  return { shopId: created.shop.id, publishableKey: created.publishableKey, secretKey: created.secretKey, admin };
+  return {
+    shopId: created.shop.id,
+    publishableKey: created.publishableKey,
+    secretKey: created.secretKey,
+    webhookSecret: created.webhookSecret,
+    admin,
+  };
 }
 
 /** A dashboard sign-in link (`/dashboard/#token=dt_…`) for the shop. */
 export async function signInUrl(shop: TestShop, label = 'E2E'): Promise<string> {
   return (await call(`/v1/admin/shops/${shop.shopId}/dashboard-tokens`, shop.admin, { body: { label } })).signInUrl;
+}
+
+/**
+ * Runs SQL on the running worker's local D1 (`wrangler d1 execute --local`): for states that take
+ * days to reach through the API, such as a webhook event dead-lettered after 3 days of failures.
+ */
+export async function executeSql(sql: string): Promise<void> {
+  const persistTo = inject('persistTo');
+  if (!persistTo) throw new Error('the worker under test has no known --persist-to (set SC_TEST_PERSIST)');
+  const lib = await import(resolve(import.meta.dirname, '../../../scripts/lib/wrangler-dev.mjs'));
+  lib.wrangler(['d1', 'execute', 'DB', '--local', '--command', sql], { persistTo });
 }

@@ -140,6 +140,9 @@ export const dashboardStyles = css`
   .error {
     color: var(--_danger);
   }
+  .error:empty {
+    display: none;
+  }
   .badge {
     display: inline-block;
     border-radius: 999px;

@@ -54,6 +54,13 @@ registerView({
   load: () => import('./views/payouts-view.js'),
 });
 registerView({
+  id: 'webhooks',
+  tag: 'sc-dashboard-webhooks',
+  label: { en: 'Webhooks', 'zh-Hant-HK': 'Webhook', 'zh-Hans': 'Webhook' },
+  order: 65,
+  load: () => import('./views/webhooks-view.js'),
+});
+registerView({
   id: 'settings',
   tag: 'sc-dashboard-settings',
   label: { en: 'Settings', 'zh-Hant-HK': '設定', 'zh-Hans': '设置' },

@@ -46,7 +46,7 @@ const LOCALES: Array<[Locale, string]> = [
 
 /**
  * @tagname sc-shop-dashboard
- * @summary The shop owner's dashboard: funnel, leaderboard, orders with their attribution, ledger, referrers, payouts and settings.
+ * @summary The shop owner's dashboard: funnel, leaderboard, orders with their attribution, ledger, referrers, payouts, webhooks and settings.
  *
  * @event sc-signed-in - A session started. `detail: { shopId }`.
  * @event sc-signed-out - The owner signed out or the session ended.

@@ -2,7 +2,7 @@
  * The dashboard's views: one entry each, in the order of the navigation. A view is a custom
  * element that extends `DashboardView` (dashboard-view.ts), loaded on first use.
  *
- * Adding a view (e.g. the teams of issue 6, or the webhook dead letters) is one call, before or
+ * Adding a view (e.g. the teams of issue 6: open, complete, expired) is one call, before or
  * after `<sc-shop-dashboard>` renders:
  * @example
  * registerView({
