@@ -1,7 +1,7 @@
 // Installs what `npm start` and `npm test` need on a fresh clone: node_modules, and for the browser
 // tests Debian's Chromium (as root) — otherwise it stops with a message naming what to install.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ROOT } from './wrangler-dev.mjs';
 
@@ -11,11 +11,27 @@ export function run(cmd, args, opts = {}) {
   return r.status ?? 1;
 }
 
-/** `npm ci` when node_modules is missing or older than the lock file's packages. */
-export function ensureDependencies() {
+/**
+ * The packages of package-lock.json that node_modules lacks or holds at another version (npm writes
+ * what it installed to node_modules/.package-lock.json), e.g. after a pull that added a dependency.
+ * @returns {string[]} their paths, or ['node_modules'] when nothing is installed
+ */
+export function staleDependencies() {
   const marker = resolve(ROOT, 'node_modules', '.package-lock.json');
-  if (existsSync(resolve(ROOT, 'node_modules', '.bin', 'wrangler')) && existsSync(marker)) return;
-  console.log('› installing dependencies (npm ci)…');
+  if (!existsSync(resolve(ROOT, 'node_modules', '.bin', 'wrangler')) || !existsSync(marker)) return ['node_modules'];
+  const wanted = JSON.parse(readFileSync(resolve(ROOT, 'package-lock.json'), 'utf8')).packages ?? {};
+  const installed = JSON.parse(readFileSync(marker, 'utf8')).packages ?? {};
+  return Object.entries(wanted)
+    .filter(([path, pkg]) => path !== '' && !pkg.link && !pkg.optional && installed[path]?.version !== pkg.version)
+    .map(([path]) => path);
+}
+
+/** `npm ci` when node_modules is missing or differs from the lock file's packages. */
+export function ensureDependencies() {
+  const stale = staleDependencies();
+  if (stale.length === 0) return;
+  const which = stale[0] === 'node_modules' ? '' : ` (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', …' : ''})`;
+  console.log(`› installing dependencies (npm ci)${which}…`);
   if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) {
     throw new Error('npm ci failed: check your network access to the npm registry and Node >= 20.');
   }
