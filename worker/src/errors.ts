@@ -37,6 +37,12 @@ export const ERROR_CODES = {
   invalid_claim_token: 'The buyer claim token is not valid.',
   claim_token_used: 'That buyer claim token was already used.',
   nothing_on_hold: 'That conversion has no commission on hold.',
+  csrf_failed: 'A dashboard change needs the X-CSRF-Token of its session, from the dashboard’s own origin.',
+  session_expired: 'The dashboard session has ended (expired, signed out, or its token revoked); sign in again.',
+  nothing_to_pay: 'No referrer is due a payout (available balance at or above the payout threshold, not in an open batch).',
+  batch_not_open: 'That payout batch is not open any more.',
+  payout_in_batch: 'The referrer is in an open payout batch; mark it paid or cancel it first.',
+  referrer_deleted: 'That referrer deleted their identity.',
   internal_error: 'Something went wrong on our side.',
   server_misconfigured: 'The worker is missing a required secret (IP_HASH_SALT); its operator must set it.',
 } as const;

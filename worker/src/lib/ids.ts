@@ -9,7 +9,8 @@ const idPart = customAlphabet(ALNUM, 20);
 const keyPart = customAlphabet(ALNUM, 32);
 const codePart = customAlphabet(CODE_ALPHABET, 8);
 
-export type IdPrefix = 'shop' | 'key' | 'ref' | 'clk' | 'shr' | 'conv' | 'rf' | 'po' | 'le' | 'txn' | 'evt' | 'req';
+export type IdPrefix =
+  'shop' | 'key' | 'ref' | 'clk' | 'shr' | 'conv' | 'rf' | 'po' | 'pb' | 'le' | 'txn' | 'evt' | 'req' | 'dtk';
 
 /** @example newId('conv') // "conv_3fJ9…" */
 export function newId(prefix: IdPrefix): string {
@@ -27,6 +28,16 @@ export function newSecretKey(): string {
 /** 64 hex (256 bits): the shop's buyer-claim signing secret (never shown). */
 export function newClaimSecret(): string {
   return [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A dashboard sign-in token (`dt_…`, 190 random bits; stored as its SHA-256). */
+export function newDashboardToken(): string {
+  return `dt_${keyPart()}`;
+}
+
+/** A dashboard session secret (`dss_…`, 190 random bits; the cookie value or the embedded bearer; stored as its SHA-256). */
+export function newSessionSecret(): string {
+  return `dss_${keyPart()}`;
 }
 
 export function newReferrerToken(): string {

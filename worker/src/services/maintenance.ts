@@ -1,14 +1,16 @@
 /**
  * What the cron does every 5 minutes: the ledger's due work for every shop (bounded; each shop's
  * Durable Object alarm does its own shop's on time), the purge of idempotency keys older than 72 h,
- * the retention of personal click fields, the purge of old webhook events, and a poke for every
- * webhook sender with due events (after the ledger's work, which may have added some). None of it
- * hashes, so a missing salt is logged and the work still runs.
+ * the retention of personal click fields, the purge of old webhook events, a poke for every
+ * webhook sender with due events (after the ledger's work, which may have added some), and the
+ * deletion of dashboard sessions that ended a day ago. None of it hashes, so a missing salt is
+ * logged and the work still runs.
  */
 import type { Bindings } from '../app-env.js';
 import { purgeExpiredKeys } from '../db/idempotency.js';
 import { settleDue } from '../db/ledger.js';
 import { pruneClickPersonalData } from '../db/retention.js';
+import { purgeEndedSessions } from '../db/sessions.js';
 import { purgeEvents } from '../db/webhooks.js';
 import { logConfigurationProblem } from '../middleware/configuration.js';
 import { pokeDueSenders } from './webhooks.js';
@@ -20,5 +22,6 @@ export async function runMaintenance(env: Bindings, now: number): Promise<void> 
     purgeExpiredKeys(env.DB, now),
     pruneClickPersonalData(env.DB, now),
     purgeEvents(env.DB, now),
+    purgeEndedSessions(env.DB, now),
   ]);
 }
