@@ -54,7 +54,12 @@ const dropInternalState = () => {
 };
 
 export default {
-  globs: ['sdk/src/components/**/*.component.ts', 'sdk/src/internal/base-element.ts'],
+  globs: [
+    'sdk/src/components/**/*.component.ts',
+    'sdk/src/internal/base-element.ts',
+    'sdk/src/dashboard/shop-dashboard.component.ts',
+    'sdk/src/dashboard/views/*-view.ts',
+  ],
   exclude: ['**/*.test.ts'],
   outdir: '.',
   litelement: true,

@@ -302,6 +302,39 @@ export const scriptTag: RollupOptions = {
   ],
 };
 
+/** A `.css` file imported as a string (uPlot's stylesheet, adopted by the funnel view's shadow root). */
+const cssText = (): Plugin => ({
+  name: 'sc-css-text',
+  transform(code, id) {
+    if (!id.endsWith('.css')) return null;
+    return { code: `export default ${JSON.stringify(code.replace(/\s+/g, ' ').trim())};`, map: null };
+  },
+});
+
+/**
+ * The shop dashboard (`sdk/src/dashboard`, served at `/dashboard/`): its own bundle with its own
+ * copy of Lit and with uPlot, outside the widgets' size budgets and never loaded by a shop page;
+ * each view is a lazy chunk (the funnel's, with uPlot, only when the funnel is shown).
+ */
+export const dashboard: RollupOptions = {
+  input: { dashboard: 'sdk/src/dashboard/dashboard.ts' },
+  output: {
+    dir: 'dist/public/dashboard',
+    format: 'es',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+  },
+  preserveEntrySignatures: 'allow-extension',
+  plugins: [
+    nodeResolve({ browser: true }),
+    cssText(),
+    ts('dist/public/dashboard'),
+    env(),
+    minifyTemplates(),
+    terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
+  ],
+};
+
 /**
  * The npm build's entries: the side-effect-free index, the loader, each tag's registration module,
  * and `sharecart/webhooks` (verifyWebhook, for shops' servers: no Lit, no DOM).
@@ -325,4 +358,4 @@ export const npm: RollupOptions = {
   plugins: [nodeResolve({ browser: true }), ts('sdk/dist/npm'), env()],
 };
 
-export default [scriptTag, npm];
+export default [scriptTag, npm, dashboard];

@@ -47,6 +47,8 @@ function target(key, results) {
     // validity checks: every join into the 100 teams was admitted, every idle watcher stayed connected
     'team.joins_per_s.100_teams.non2xx': ['0', (v) => v === 0],
     'team.idle_watchers_1000.connected': ['1,000', (v) => v === 1000],
+    'dashboard.funnel_ms_at_1m_clicks': ['≤ 100', (v) => v <= 100],
+    'dashboard.funnel.ratio_1m_to_10k': ['flat (≤ 1.5)', (v) => v <= 1.5],
   }[key];
   if (fixed) return fixed;
   const shareon = results['peers.shareon.gzip_bytes'];
@@ -134,6 +136,13 @@ export function renderResults(all, inspector = null) {
     ? `\nOpen loop: ${open.rateRps} requests/s on a fixed schedule (half of \`worker.bare.rps\`), ${open.durationSeconds} s per scenario after a
 ${open.warmupSeconds} s warm-up at the same rate, up to ${open.connections} keep-alive connections (undici Pool).`
     : '';
+  const parts = (meta.parts ?? [])
+    .map(
+      (p) =>
+        `\n\`${p.command}\` measured ${p.keys.map((k) => `\`${k}\``).join(', ')} again on ${p.date} (${p.machine}` +
+        `${p.loadAverage == null ? '' : `, load average ${p.loadAverage} at its start`}).`,
+    )
+    .join('');
   const rate = results['worker.open_loop.rate_rps'];
   const share = (route) =>
     rate && results[`worker.${route}.rps`] ? Math.round((100 * rate) / results[`worker.${route}.rps`]) : null;
@@ -159,6 +168,7 @@ Produced by \`${meta.command}\` on ${meta.date.slice(0, 10)} (${meta.date}).
 Machine: ${meta.machine}. Load: autocannon, ${meta.connections} connections, ${meta.durationSeconds} s per scenario
 after a 2 s warm-up, 127.0.0.1 only, against the worker in workerd with local D1 and Durable Objects, served by
 ${meta.servedBy ?? '`wrangler dev`'}.${openLine}
+${parts}
 The load generator shares the 2 cores with workerd, so absolute numbers are low and vary by about ±10 %
 between runs; the ratios to the bare route are what the targets are about.
 
@@ -205,6 +215,11 @@ ${rows.join('\n')}
 - **Attribution** is the median latency of a full \`POST /v1/conversions\` with a click id, measured with
   10 k and then 1 M clicks in D1 (bulk-loaded): lookups are by primary key and indexed visitor hash, so
   the time does not grow with the table.
+- **Dashboard funnel** (\`bench/dashboard.mjs\`) is the median time of \`GET /v1/stats/funnel\` (30 days, Hong
+  Kong time, secret key; 100 requests after 20) for a shop holding 10 k and then 1 M clicks over those 30
+  days, 8 channels and 20 referrers, bulk-loaded into D1 so that the triggers of migration 0008 keep the
+  hourly rollup as the click flush does. The funnel sums at most 720 hours × 8 channels rollup rows and
+  never reads the clicks, so 1 M clicks cost what 10 k do; each answer is checked to count every click.
 - **\`worker.clicks.shops_100.*\`** is the click run again (same connections, duration and body) with request
   *i* sent to shop *i* mod 100: 100 shops, one ShopObject each. \`…ratio_to_one_shop\` is its throughput over
   \`worker.clicks.rps\` of the same run; near 1 means nothing on the click path is shared between shops (no

@@ -3,8 +3,9 @@
 // headless Chromium, and the worker's throughput and latency under load on 127.0.0.1 only (closed loop with
 // autocannon, bounded in time and connections; open loop at a fixed rate with bench/open-loop.mjs, bounded
 // in count and time), one shop and 100 shops at once, the bytes D1 and a shop object store per click
-// and per order (bench/storage.mjs; the capacity model in bench/SCALE.md is built on them), and team-buy
-// (bench/teams.mjs: live broadcast, joins, idle watchers). Writes bench/results.json and bench/RESULTS.md.
+// and per order (bench/storage.mjs; the capacity model in bench/SCALE.md is built on them), the
+// dashboard's funnel at 10 k and 1 M clicks (bench/dashboard.mjs), and team-buy (bench/teams.mjs: live
+// broadcast, joins, idle watchers). Writes bench/results.json and bench/RESULTS.md.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -541,6 +542,24 @@ set(
   'worker.attribution.ratio_1m_to_10k',
   +(results['worker.attribution.ms_at_1m_clicks'] / results['worker.attribution.ms_at_10k_clicks']).toFixed(2),
 );
+
+// ------------------------------------------------------------------ the dashboard's funnel vs clicks
+// (bench/dashboard.mjs, its own shop: 10 k then 1 M clicks bulk-loaded over 30 days)
+{
+  const { dashboardFunnel } = await import('./dashboard.mjs');
+  const keys = await dashboardFunnel({
+    persistTo,
+    adminToken: vars.ADMIN_TOKEN,
+    origin: ORIGIN,
+    url: () => worker.url,
+    stop: () => worker.stop(),
+    start: async () => {
+      worker = await startWranglerDev({ port: PORT, persistTo, vars: WORKER_VARS });
+    },
+    wrangler,
+  });
+  for (const [k, v] of Object.entries(keys)) set(k, v);
+}
 
 await worker.stop();
 rmSync(persistTo, { recursive: true, force: true });

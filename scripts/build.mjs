@@ -4,19 +4,19 @@
 //   bundle.mjs      the script-tag and npm builds (rollup.config.ts)
 //   types.mjs       the npm package's type declarations
 //   manifest.mjs    custom-elements.json from the JSDoc
-//   pages.mjs       the static-asset headers, the demo pages and the start page (/) in dist/public
+//   pages.mjs       the static-asset headers, the demo pages, the dashboard page and the start page (/) in dist/public
 //   budgets.mjs     gzip sizes to dist/sizes.json; a budget overrun fails the build
 import { tsImport } from 'tsx/esm/api';
 import { overBudget, measureSizes } from './build/budgets.mjs';
 import { bundle } from './build/bundle.mjs';
 import { componentProblems } from './build/components.mjs';
 import { manifest } from './build/manifest.mjs';
-import { copyPages, writeHeaders } from './build/pages.mjs';
+import { copyDashboardPage, copyPages, writeHeaders } from './build/pages.mjs';
 import { ROOT, step } from './build/shared.mjs';
 import { npmTypes } from './build/types.mjs';
 
 process.chdir(ROOT);
-const { scriptTag, npm, componentFolders, FIRST_PAINT } = await tsImport('../rollup.config.ts', import.meta.url);
+const { scriptTag, npm, dashboard, componentFolders, FIRST_PAINT } = await tsImport('../rollup.config.ts', import.meta.url);
 
 const problems = componentProblems(componentFolders);
 if (problems.length) {
@@ -30,6 +30,10 @@ const output = await bundle(scriptTag);
 step('npm package → sdk/dist/npm');
 await bundle(npm);
 npmTypes();
+
+step('shop dashboard → dist/public/dashboard (outside the widget budgets)');
+await bundle(dashboard);
+copyDashboardPage();
 
 step('custom-elements.json');
 manifest();

@@ -69,6 +69,7 @@ ${links.map((l) => `   ${l.label.padEnd(16)} ${l.url}`).join('\n')}
    Secret key       ${seed.secretKey}     (local demo only)
    Admin token      ${vars.ADMIN_TOKEN}   (from .dev.vars)
    Referral links   ${referralLinks(url, seed.referrers).join('  ')}
+   Dashboard login  ${url}/dashboard/#token=${seed.dashboardToken}   (local demo only)
 ${line}
  Ctrl-C stops everything.\n`);
 

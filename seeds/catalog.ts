@@ -20,6 +20,8 @@ export const DEMO_PUBLISHABLE_KEY = 'pk_demo_harbourleaf0000000000000';
 export const DEMO_SECRET_KEY = 'sk_demo_harbourleaf000000000000000000000';
 /** Local-demo-only webhook signing secret (Standard Webhooks: `whsec_` + base64 of the key). */
 export const DEMO_WEBHOOK_SECRET = 'whsec_aGFyYm91cmxlYWYtZGVtby1sb2NhbC1vbmx5LXdlYmhvb2sta2V5';
+/** The demo owner's dashboard token (stored as its SHA-256): `/dashboard/#token=…` signs in. Local demo only. */
+export const DEMO_DASHBOARD_TOKEN = 'dt_demo_harbourleaf00000000000000000000';
 
 export const SHOP = {
   id: SHOP_ID,
@@ -34,6 +36,8 @@ export const SHOP = {
   allowBrowserConversions: 1,
   referrerApproval: 0,
   verifiedBuyersOnly: 0,
+  /** referrers are due a payout from HK$100 available */
+  payoutThresholdMinor: 10_000,
 } as const;
 
 /** 10 % on every order, capped at HK$200, held 30 days, last click in a 30-day window. */
@@ -153,6 +157,9 @@ export interface DemoReferrer {
   email: string | null;
   customerRef: string | null;
   verifiedBuyer: 0 | 1;
+  /** how the shop pays them (payout batches): PayPal e-mail, FPS id */
+  paypalEmail: string | null;
+  fpsId: string | null;
   /** the referrer's bearer token, fixed so the demo can sign in as them */
   token: string;
   /** relative share of the generated clicks and shares */
@@ -169,6 +176,8 @@ export const REFERRERS: readonly DemoReferrer[] = [
     email: 'maggie.demo@example.com',
     customerRef: null,
     verifiedBuyer: 0,
+    paypalEmail: null,
+    fpsId: '+852 9123 4567',
     token: 'rt_demo_maggie_harbourleaf000000000000',
     reach: 62,
     joinedDaysBefore: 10,
@@ -180,6 +189,8 @@ export const REFERRERS: readonly DemoReferrer[] = [
     email: 'kayan.demo@example.com',
     customerRef: null,
     verifiedBuyer: 0,
+    paypalEmail: 'kayan.demo@example.com',
+    fpsId: null,
     token: 'rt_demo_kayan_harbourleaf0000000000000',
     reach: 24,
     joinedDaysBefore: 6,
@@ -191,6 +202,8 @@ export const REFERRERS: readonly DemoReferrer[] = [
     email: null,
     customerRef: 'cus_demo_1042',
     verifiedBuyer: 1,
+    paypalEmail: null,
+    fpsId: null,
     token: 'rt_demo_buyer_harbourleaf0000000000000',
     reach: 14,
     joinedDaysBefore: 2,

@@ -33,6 +33,7 @@ import { DAY_MS, HOUR_MS, MINUTE_MS } from '../worker/src/domain/time';
 import {
   CHANNEL_WEIGHTS,
   CURRENCY,
+  DEMO_DASHBOARD_TOKEN,
   DEMO_PUBLISHABLE_KEY,
   DEMO_SECRET_KEY,
   FREE_SHIPPING_FROM_MINOR,
@@ -86,6 +87,8 @@ export interface SeedSummary {
   shopId: string;
   publishableKey: string;
   secretKey: string;
+  /** the demo owner's dashboard token: /dashboard/#token=… signs in */
+  dashboardToken: string;
   referrers: Array<{ name: string; code: string; vanityCode: string | null; token: string }>;
   products: number;
   clicks: number;
@@ -99,6 +102,7 @@ export type SeedTable =
   | 'commission_programs'
   | 'products'
   | 'referrers'
+  | 'dashboard_tokens'
   | 'shares'
   | 'clicks'
   | 'conversions'
@@ -126,6 +130,7 @@ export const TABLE_COLUMNS: Readonly<Record<SeedTable, readonly string[]>> = {
     'allow_browser_conversions',
     'referrer_approval',
     'verified_buyers_only',
+    'payout_threshold_minor',
     'created_at',
   ],
   api_keys: ['id', 'shop_id', 'kind', 'lookup', 'hint', 'created_at', 'revoked_at'],
@@ -169,8 +174,11 @@ export const TABLE_COLUMNS: Readonly<Record<SeedTable, readonly string[]>> = {
     'customer_ref',
     'status',
     'verified_buyer',
+    'paypal_email',
+    'fps_id',
     'created_at',
   ],
+  dashboard_tokens: ['id', 'shop_id', 'token_hash', 'hint', 'label', 'created_by', 'created_at'],
   shares: ['id', 'shop_id', 'referrer_id', 'channel', 'sku', 'created_at'],
   clicks: ['id', 'shop_id', 'referrer_id', 'channel', 'landing_url', 'visitor_hash', 'ip_hash', 'ua_hash', 'created_at'],
   conversions: [
@@ -480,6 +488,7 @@ export function generateSeed(opts: SeedOptions): SeedResult {
       allow_browser_conversions: SHOP.allowBrowserConversions,
       referrer_approval: SHOP.referrerApproval,
       verified_buyers_only: SHOP.verifiedBuyersOnly,
+      payout_threshold_minor: SHOP.payoutThresholdMinor,
       created_at: shopCreatedAt,
     },
   ];
@@ -561,8 +570,22 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     customer_ref: r.customerRef,
     status: 'active',
     verified_buyer: r.verifiedBuyer,
+    paypal_email: r.paypalEmail,
+    fps_id: r.fpsId,
     created_at: r.createdAt,
   }));
+  // the owner's dashboard sign-in (its token is public: local demo only)
+  const dashboardTokens: Row[] = [
+    {
+      id: id('dtk', 'owner'),
+      shop_id: SHOP_ID,
+      token_hash: sha256Hex(DEMO_DASHBOARD_TOKEN),
+      hint: DEMO_DASHBOARD_TOKEN.slice(-4),
+      label: 'Demo owner',
+      created_by: 'admin',
+      created_at: shopCreatedAt,
+    },
+  ];
 
   // Shares.
   const shareTimes = Array.from({ length: SHARE_COUNT }, () => activeTime(rng, start, now - HOUR_MS, 0.8)).sort((a, b) => a - b);
@@ -936,7 +959,9 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     ua_hash: c.visitor.uaHash,
     created_at: c.at,
   }));
+  const clickById = new Map(clicks.map((c) => [c.id, c]));
   const conversionRows: Row[] = conversions.map((c) => {
+    const click = c.decision.clickId ? clickById.get(c.decision.clickId) : undefined;
     const report = {
       orderId: c.orderId,
       amountMinor: c.amountMinor,
@@ -962,6 +987,7 @@ export function generateSeed(opts: SeedOptions): SeedResult {
       commission_status: c.status,
       explanation: JSON.stringify({
         attribution: c.decision,
+        click: click ? { id: click.id, channel: click.channel, createdAt: click.at } : null,
         commission: c.commission,
         selfReferral: c.selfReferral,
         program: programExplanation(program),
@@ -1060,6 +1086,7 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     commission_programs: programs,
     products,
     referrers: referrerRows,
+    dashboard_tokens: dashboardTokens,
     shares,
     clicks: clickRows,
     conversions: conversionRows,
@@ -1078,6 +1105,7 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     shopId: SHOP_ID,
     publishableKey: DEMO_PUBLISHABLE_KEY,
     secretKey: DEMO_SECRET_KEY,
+    dashboardToken: DEMO_DASHBOARD_TOKEN,
     referrers: referrers.map((r) => ({ name: r.name, code: r.code, vanityCode: r.vanityCode, token: r.token })),
     products: products.length,
     clicks: clickRows.length,

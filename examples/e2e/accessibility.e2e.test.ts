@@ -7,13 +7,11 @@
  * with a referrer, the strict-CSP page (axe evaluated by the DevTools protocol, which the page's
  * policy and Trusted Types do not govern), the extension example, and the API reference at /docs.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, freshContext, launch, shop } from './support/browser.js';
+import { axeViolations } from './support/axe.js';
 
-const AXE_SOURCE = readFileSync(resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
 const SKUS = [
   'oolong-250g',
   'jasmine-pearls',
@@ -25,29 +23,6 @@ const SKUS = [
   'tea-gift-set',
 ];
 const LANGUAGES = ['zh-Hant-HK', 'en'] as const;
-
-/**
- * Runs axe on the whole document; one line per failing node: `rule (impact) at target: help. why`.
- * The source is evaluated through the DevTools protocol, so a page's CSP (script-src 'self',
- * Trusted Types) neither blocks nor counts it.
- */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${AXE_SOURCE};void 0`);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
-    const results = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      rules: { 'label-content-name-mismatch': { enabled: true } },
-      resultTypes: ['violations'],
-    });
-    const where = (target: unknown[]) => target.map((t) => (Array.isArray(t) ? t.join(' >> ') : String(t))).join(' | ');
-    return results.violations.flatMap((v) =>
-      v.nodes.map(
-        (n) => `${v.id} (${v.impact}) at ${where(n.target)}: ${v.help}. ${(n.failureSummary ?? '').replace(/\s+/g, ' ').trim()}`,
-      ),
-    );
-  });
-}
 
 /** Waits until every ShareCart element on the page is defined and has rendered. */
 async function widgetsSettled(page: Page) {

@@ -1,9 +1,9 @@
 /**
  * The demo shop's strict-CSP page (examples/shop/csp): every ShareCart widget under
  * `script-src 'self'`, no inline style, and Trusted Types required. Using them — the banner after a
- * referral click, the share sheet and its WeChat QR code, the dashboard with its QR code, a team
- * started with its live feed, the order tracker — must not raise a single `securitypolicyviolation`. A control proves the page's recorder
- * does count a violation.
+ * referral click, the share sheet and its WeChat QR code, the dashboard with its QR code and its
+ * "Your data" controls, a team started with its live feed, the order tracker — must not raise a single
+ * `securitypolicyviolation`. A control proves the page's recorder does count a violation.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -56,6 +56,9 @@ describe('the strict-CSP page', () => {
     await dashboard.locator('button[part=copy]').click();
     await dashboard.locator('button[part=qr-toggle]').click();
     await dashboard.locator('[part=qr] svg').waitFor({ state: 'visible' });
+    // "Your data": its controls come in their own chunk, under the same policy
+    await dashboard.locator('[part=data] summary').click();
+    await dashboard.locator('button[part=export]').waitFor({ state: 'visible' });
 
     // team-buy: the offer, a team started, its live feed (a WebSocket to the page's own origin)
     const team = page.locator('sc-team-buy');

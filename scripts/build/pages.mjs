@@ -19,6 +19,16 @@ export function writeHeaders() {
 
 /sdk/chunks/*
   Cache-Control: public, max-age=31536000, immutable
+
+/dashboard/*
+  Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'
+  X-Frame-Options: DENY
+  Referrer-Policy: no-referrer
+  X-Content-Type-Options: nosniff
+  Cache-Control: no-cache
+
+/dashboard/chunks/*
+  Cache-Control: public, max-age=31536000, immutable
 `,
   );
 }
@@ -58,4 +68,10 @@ function expandIncludes(sourceDir, outDir) {
     );
     writeFileSync(file, html);
   }
+}
+
+/** The dashboard's page and its stylesheet (sdk/src/dashboard) beside its bundle in dist/public/dashboard. */
+export function copyDashboardPage() {
+  for (const file of ['index.html', 'dashboard.css'])
+    cpSync(join(ROOT, 'sdk/src/dashboard', file), join(PUBLIC, 'dashboard', file));
 }

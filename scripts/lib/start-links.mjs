@@ -13,6 +13,7 @@ export function startLinks(base, { merchant = null } = {}) {
     { label: 'Demo shop', url: `${base}/shop/` },
     { label: 'Strict-CSP page', url: `${base}/shop/csp` },
     { label: 'Extend example', url: `${base}/extend/` },
+    { label: 'Shop dashboard', url: `${base}/dashboard/` },
     { label: 'API', url: `${base}/v1/` },
     { label: 'API reference', url: `${base}/docs` },
     { label: 'OpenAPI', url: `${base}/openapi.json` },

@@ -54,6 +54,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/shops/{shopId}/dashboard-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's dashboard tokens */
+        get: operations["adminListDashboardTokens"];
+        put?: never;
+        /** Create a dashboard token for the shop (shown once) and its sign-in link */
+        post: operations["adminCreateDashboardToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/shops/{shopId}/dashboard-tokens/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a dashboard token and end its sessions */
+        post: operations["adminRevokeDashboardToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/shops/{shopId}/keys/rotate": {
         parameters: {
             query?: never;
@@ -220,6 +255,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dashboard-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's dashboard tokens, newest first (never the tokens themselves) */
+        get: operations["listDashboardTokens"];
+        put?: never;
+        /** Create a dashboard token (shown once) and its sign-in link */
+        post: operations["createDashboardToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboard-tokens/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a dashboard token: it stops signing in and its sessions end at once */
+        post: operations["revokeDashboardToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ledger": {
         parameters: {
             query?: never;
@@ -251,6 +321,132 @@ export interface paths {
          * @description Writes payout entries (available → paid). Without amountMinor, pays the whole available balance. Send an Idempotency-Key.
          */
         post: operations["createPayout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payout batches, newest first (without their items) */
+        get: operations["listPayoutBatches"];
+        put?: never;
+        /**
+         * Put the referrers due (or some of them) in a payout batch, each with their whole available balance
+         * @description Each item is paid by its referrer’s rail: FPS id, else PayPal, else bank account, else the phone as an FPS proxy id, else by hand. A referrer is in one open batch at most; while there, no other payout spends their balance.
+         */
+        post: operations["createPayoutBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payout batch with its items */
+        get: operations["getPayoutBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/batches/{id}/bank.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The batch's bank file (CSV with a header): the items paid by FPS, bank transfer or by hand, with FPS ids and phones */
+        get: operations["downloadBankPayoutFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/batches/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an open batch: its referrers are due again */
+        post: operations["cancelPayoutBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/batches/{id}/mark-paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that the batch's payouts were sent: payout ledger entries, exactly once
+         * @description Writes each item’s payout, its ledger entries (available → paid) and a `payout.paid` event in one atomic batch. Any number of repeated or concurrent calls write them once and answer the same paid batch.
+         */
+        post: operations["markPayoutBatchPaid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/batches/{id}/paypal.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The batch's PayPal Payouts file (PayPal's CSV format, no header row): the items paid by PayPal */
+        get: operations["downloadPaypalPayoutFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referrers due a payout: available balance at or above the shop's threshold, in no open batch */
+        get: operations["listDuePayouts"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -330,6 +526,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/referrers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One referrer, with contact, own rate and payout details */
+        get: operations["getReferrer"];
+        put?: never;
+        post?: never;
+        /** Delete a referrer's identity (on their request): the ledger keeps amounts, loses the person */
+        delete: operations["deleteReferrerIdentity"];
+        options?: never;
+        head?: never;
+        /** Give a KOL a vanity code or their own rate; set a referrer's name and payout details */
+        patch: operations["updateReferrer"];
+        trace?: never;
+    };
     "/v1/referrers/{id}/approve": {
         parameters: {
             query?: never;
@@ -381,6 +596,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/referrers/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything kept about one referrer (their data export, JSON) */
+        get: operations["exportReferrerData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/referrers/holds/{conversionId}/release": {
         parameters: {
             query?: never;
@@ -409,7 +641,8 @@ export interface paths {
         get: operations["getMyReferrer"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete the referrer's identity: the ledger keeps amounts, loses the person; the token stops working */
+        delete: operations["deleteMyIdentity"];
         options?: never;
         head?: never;
         patch?: never;
@@ -429,6 +662,23 @@ export interface paths {
          * @description Rate-limited: 10 per minute per client (salted IP hash, else visitor id) and 600 per minute per shop; over either, 429 `rate_limited` with Retry-After.
          */
         post: operations["claimMyReferrer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/referrers/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything kept about the referrer (their data export, JSON) */
+        get: operations["exportMyData"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -455,6 +705,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in to the dashboard with a dashboard token: sets the session cookie
+         * @description Answers with `Set-Cookie: __Host-sc_session=…; HttpOnly; Secure; SameSite=Strict; Path=/` (4 hours) and the session, whose `csrfToken` every later change must send as X-CSRF-Token. Only from the worker’s own origin (the dashboard page).
+         */
+        post: operations["signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current dashboard session: its shop, expiry and CSRF token */
+        get: operations["getCurrentSession"];
+        put?: never;
+        post?: never;
+        /** Sign out: ends the session and clears its cookie */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/embedded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint a dashboard session for the shop's own admin page (1 hour)
+         * @description Your server calls this and hands `sessionToken` to `<sc-shop-dashboard session-token>` on a page of one of the shop's allowed origins; the component sends it as a bearer.
+         */
+        post: operations["createEmbeddedSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/shares": {
         parameters: {
             query?: never;
@@ -469,6 +777,61 @@ export interface paths {
          * @description Rate-limited: 60 per minute per client (salted IP hash, else visitor id) and 6,000 per minute per shop; over either, 429 `rate_limited` with Retry-After.
          */
         post: operations["recordShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's settings */
+        get: operations["getOwnShop"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the shop's settings (disclosure, consent mode, referrer rules, payout threshold, allowed origins) */
+        patch: operations["updateOwnShop"];
+        trace?: never;
+    };
+    "/v1/stats/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shares → clicks → orders → commission, per day and per channel
+         * @description Read from hourly rollups kept as clicks, shares and conversions are written: the cost does not grow with the number of clicks. Ranges up to 400 days.
+         */
+        get: operations["getFunnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referrers ranked by commission, then orders, then clicks (whole UTC days) */
+        get: operations["getLeaderboard"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1044,6 +1407,56 @@ export interface components {
              */
             type: "conversion.verified";
         };
+        DashboardToken: {
+            createdAt: number;
+            /** @enum {string} */
+            createdBy: "admin" | "secret_key" | "session";
+            expiresAt: number | null;
+            /** @description The last 4 characters of the token. */
+            hint: string;
+            id: string;
+            label: string;
+            lastUsedAt: number | null;
+            revokedAt: number | null;
+        };
+        DashboardTokenCreate: {
+            /** @description Default: never expires (revoke it instead). */
+            expiresInDays?: number;
+            /** @default Dashboard */
+            label: string;
+        };
+        DashboardTokenCreated: {
+            dashboardToken: components["schemas"]["DashboardToken"];
+            /** @description This worker's dashboard with the token in the URL fragment (never sent to a server): open it to sign in. */
+            signInUrl: string;
+            /** @description The token (`dt_…`), shown once; only its SHA-256 is kept. */
+            token: string;
+        };
+        DashboardTokenList: {
+            data: components["schemas"]["DashboardToken"][];
+        };
+        DashboardTokenResult: {
+            dashboardToken: components["schemas"]["DashboardToken"];
+        };
+        DuePayout: {
+            availableMinor: number;
+            code: string;
+            currency: string;
+            displayName: string | null;
+            rail: components["schemas"]["PayoutRail"];
+            referrerId: string;
+        };
+        DuePayouts: {
+            currency: string;
+            data: components["schemas"]["DuePayout"][];
+            thresholdMinor: number;
+        };
+        EmbeddedSession: {
+            expiresAt: number;
+            /** @description Give it to <sc-shop-dashboard session-token> on your own admin page (served from one of the shop's allowed origins); it is sent as Authorization: Bearer. */
+            sessionToken: string;
+        };
+        EmbeddedSessionCreate: Record<string, never>;
         Error: {
             error: {
                 /** @example invalid_request */
@@ -1065,6 +1478,45 @@ export interface components {
              */
             value: number;
         };
+        Funnel: {
+            channels: {
+                channel: string;
+                clicks: number;
+                /** @description Commission credited at attribution (before refunds). */
+                commissionMinor: number;
+                /** @description Attributed orders. */
+                orders: number;
+                /** @description What the attributed orders were reported for. */
+                revenueMinor: number;
+                shares: number;
+            }[];
+            currency: string;
+            days: {
+                clicks: number;
+                /** @description Commission credited at attribution (before refunds). */
+                commissionMinor: number;
+                /** @example 2026-11-30 */
+                date: string;
+                /** @description Attributed orders. */
+                orders: number;
+                /** @description What the attributed orders were reported for. */
+                revenueMinor: number;
+                shares: number;
+            }[];
+            from: number;
+            to: number;
+            totals: {
+                clicks: number;
+                /** @description Commission credited at attribution (before refunds). */
+                commissionMinor: number;
+                /** @description Attributed orders. */
+                orders: number;
+                /** @description What the attributed orders were reported for. */
+                revenueMinor: number;
+                shares: number;
+            };
+            tzOffsetMinutes: number;
+        };
         HoldReleased: {
             balances: components["schemas"]["Balances"];
             conversionId: string;
@@ -1077,6 +1529,30 @@ export interface components {
             kind: "publishable" | "secret" | "both" | "webhook";
             /** @description Only for `webhook` (default 24). */
             overlapHours?: number;
+        };
+        Leaderboard: {
+            currency: string;
+            data: {
+                clicks: number;
+                /** @description Commission credited at attribution (before refunds). */
+                commissionMinor: number;
+                /** @description Attributed orders. */
+                orders: number;
+                rank: number;
+                referrer: {
+                    code: string;
+                    displayName: string | null;
+                    id: string;
+                    /** @enum {string} */
+                    status: "active" | "pending" | "blocked";
+                    vanityCode: string | null;
+                };
+                /** @description What the attributed orders were reported for. */
+                revenueMinor: number;
+                shares: number;
+            }[];
+            from: number;
+            to: number;
         };
         LedgerEntry: {
             amountMinor: number;
@@ -1104,8 +1580,20 @@ export interface components {
         ManagedReferrer: components["schemas"]["Referrer"] & {
             createdAt: number;
             customerRef: string | null;
+            /** @description When the referrer deleted their identity (the row keeps no personal data). */
+            deletedAt: number | null;
             email: string | null;
+            payout: {
+                bankAccount: string | null;
+                fpsId: string | null;
+                paypalEmail: string | null;
+            };
             phone: string | null;
+            /** @description The referrer's own commission rate (replaces the program's base rule). */
+            rateBps: number | null;
+        };
+        ManagedReferrerResult: {
+            referrer: components["schemas"]["ManagedReferrer"];
         };
         Membership: {
             memberId: string;
@@ -1128,12 +1616,47 @@ export interface components {
         Origins: {
             origins: string[];
         };
+        OwnShopResult: {
+            /** @description The live publishable key (public). */
+            publishableKey: string | null;
+            shop: components["schemas"]["Shop"];
+        };
         Payout: {
             amountMinor: number;
             createdAt: number;
             currency: string;
             id: string;
             referrerId: string;
+        };
+        PayoutBatch: {
+            cancelledAt: number | null;
+            createdAt: number;
+            currency: string;
+            id: string;
+            itemCount: number;
+            items: components["schemas"]["PayoutBatchItem"][];
+            paidAt: number | null;
+            /** @enum {string} */
+            status: "open" | "paid" | "cancelled";
+            totalMinor: number;
+        };
+        PayoutBatchCreate: {
+            /** @description Only these of the referrers due; default: every referrer due. */
+            referrerIds?: string[];
+        };
+        PayoutBatchItem: {
+            amountMinor: number;
+            code: string;
+            displayName: string | null;
+            payoutId: string;
+            rail: components["schemas"]["PayoutRail"];
+            referrerId: string;
+        };
+        PayoutBatchList: {
+            data: components["schemas"]["PayoutBatch"][];
+        };
+        PayoutBatchResult: {
+            batch: components["schemas"]["PayoutBatch"];
         };
         PayoutInput: {
             /**
@@ -1172,6 +1695,8 @@ export interface components {
              */
             type: "payout.paid";
         };
+        /** @enum {string} */
+        PayoutRail: "paypal" | "fps" | "bank" | "manual";
         PayoutResult: {
             balances: components["schemas"]["Balances"];
             payout: components["schemas"]["Payout"];
@@ -1380,6 +1905,84 @@ export interface components {
             /** @description Bearer token of the referrer (`rt_…`), shown once; the browser keeps it. */
             token: string;
         };
+        ReferrerDelete: {
+            /**
+             * @description Must be "delete".
+             * @enum {string}
+             */
+            confirm: "delete";
+        };
+        ReferrerDeleted: {
+            referrer: {
+                deletedAt: number;
+                id: string;
+            };
+        };
+        ReferrerExport: {
+            clicksByDay: {
+                channel: string;
+                clicks: number;
+                date: string;
+            }[];
+            conversions: {
+                amountMinor: number;
+                commissionMinor: number;
+                commissionStatus: string;
+                createdAt: number;
+                currency: string;
+                id: string;
+                source: string;
+            }[];
+            /** @description Browsers remembered for self-referral checks (kept only as salted hashes). */
+            devices: number;
+            exportedAt: number;
+            ledger: {
+                amountMinor: number;
+                bucket: string;
+                conversionId: string | null;
+                createdAt: number;
+                currency: string;
+                id: string;
+                payoutId: string | null;
+                type: string;
+            }[];
+            payouts: {
+                amountMinor: number;
+                createdAt: number;
+                currency: string;
+                id: string;
+            }[];
+            referrer: {
+                code: string;
+                createdAt: number;
+                customerRef: string | null;
+                deletedAt: number | null;
+                displayName: string | null;
+                email: string | null;
+                id: string;
+                payout: {
+                    bankAccount: string | null;
+                    fpsId: string | null;
+                    paypalEmail: string | null;
+                };
+                phone: string | null;
+                rateBps: number | null;
+                status: string;
+                vanityCode: string | null;
+                verifiedBuyer: boolean;
+            };
+            shares: {
+                channel: string;
+                createdAt: number;
+                sku: string | null;
+            }[];
+            shop: {
+                id: string;
+                name: string;
+            };
+            /** @description A list reached 10,000 rows; the ledger sums stay exact. */
+            truncated: boolean;
+        };
         ReferrerResult: {
             referrer: components["schemas"]["Referrer"];
         };
@@ -1400,6 +2003,18 @@ export interface components {
                 orders: number;
                 shares: number;
             };
+        };
+        ReferrerUpdate: {
+            bankAccount?: string | null;
+            displayName?: string | null;
+            /** @description FPS ID, or the phone or e-mail registered with FPS. */
+            fpsId?: string | null;
+            /** Format: email */
+            paypalEmail?: string | null;
+            /** @description Basis points; null returns the referrer to the program's rule. */
+            rateBps?: number | null;
+            /** @example maggie */
+            vanityCode?: string | null;
         };
         RefundInput: {
             /**
@@ -1426,6 +2041,17 @@ export interface components {
             /** @description Commission reversed by this refund. */
             reversedCommissionMinor: number;
         };
+        Session: {
+            /** @description Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE of a cookie session; null for an embedded session. */
+            csrfToken: string | null;
+            expiresAt: number;
+            /** @enum {string} */
+            kind: "cookie" | "embedded";
+            shop: components["schemas"]["Shop"];
+        };
+        SessionResult: {
+            session: components["schemas"]["Session"];
+        };
         ShareInput: {
             channel: components["schemas"]["Channel"];
             /** @example oolong-250g */
@@ -1440,12 +2066,19 @@ export interface components {
         Shop: {
             allowBrowserConversions: boolean;
             allowedOrigins: string[];
+            /**
+             * @description required: the script tag the dashboard shows carries data-consent="required", so the SDK stores and sends nothing before consent.
+             * @enum {string}
+             */
+            consentMode: "off" | "required";
             createdAt: number;
             currency: string;
             disclosure: string | null;
             id: string;
             locale: string;
             name: string;
+            /** @description Referrers are due a payout from this available balance. */
+            payoutThresholdMinor: number;
             referrerApproval: boolean;
             siteUrl: string;
             verifiedBuyersOnly: boolean;
@@ -1540,6 +2173,18 @@ export interface components {
         };
         ShopResult: {
             shop: components["schemas"]["Shop"];
+        };
+        ShopUpdate: {
+            allowBrowserConversions?: boolean;
+            allowedOrigins?: string[];
+            /** @enum {string} */
+            consentMode?: "off" | "required";
+            disclosure?: string | null;
+            locale?: components["schemas"]["Locale"];
+            name?: string;
+            payoutThresholdMinor?: number;
+            referrerApproval?: boolean;
+            verifiedBuyersOnly?: boolean;
         };
         Team: {
             /** @description What a member checks out at per unit now (the first tier while open); null once expired or cancelled. */
@@ -1999,6 +2644,185 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ShopResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminListDashboardTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shopId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tokens. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardTokenList"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminCreateDashboardToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shopId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DashboardTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description The token. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardTokenCreated"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminRevokeDashboardToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                shopId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardTokenResult"];
                 };
             };
             /** @description Error (see error.code) */
@@ -2689,14 +3513,163 @@ export interface operations {
             };
         };
     };
+    listDashboardTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tokens. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardTokenList"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createDashboardToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DashboardTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description The token. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardTokenCreated"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeDashboardToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardTokenResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listLedgerEntries: {
         parameters: {
             query?: {
+                bucket?: "on_hold" | "pending" | "available" | "paid";
                 /** @description At most this many items (1–500, default 100). */
                 limit?: number;
                 referrerId?: string;
                 /** @description The id of the last item of the previous page: this page starts after it. */
                 starting_after?: string;
+                type?: "commission" | "release" | "approve" | "void" | "reversal" | "clawback" | "payout";
             };
             header?: never;
             path?: never;
@@ -2815,6 +3788,459 @@ export interface operations {
             };
             /** @description Error (see error.code) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPayoutBatches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batches. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutBatchList"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPayoutBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PayoutBatchCreate"];
+            };
+        };
+        responses: {
+            /** @description The batch. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutBatchResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPayoutBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutBatchResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadBankPayoutFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelPayoutBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled batch. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutBatchResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    markPayoutBatchPaid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The paid batch. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutBatchResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadPaypalPayoutFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDuePayouts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The referrers due. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuePayouts"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3165,6 +4591,197 @@ export interface operations {
             };
         };
     };
+    getReferrer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The referrer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedReferrerResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteReferrerIdentity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferrerDelete"];
+            };
+        };
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferrerDeleted"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateReferrer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferrerUpdate"];
+            };
+        };
+        responses: {
+            /** @description The referrer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedReferrerResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     approveReferrer: {
         parameters: {
             query?: never;
@@ -3339,6 +4956,64 @@ export interface operations {
             };
         };
     };
+    exportReferrerData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferrerExport"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     releaseHeldCommission: {
         parameters: {
             query?: never;
@@ -3456,6 +5131,60 @@ export interface operations {
             };
         };
     };
+    deleteMyIdentity: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The referrer token (rt_…). */
+                "x-referrer-token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferrerDelete"];
+            };
+        };
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferrerDeleted"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     claimMyReferrer: {
         parameters: {
             query?: never;
@@ -3510,6 +5239,56 @@ export interface operations {
             };
             /** @description Error (see error.code) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportMyData: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The referrer token (rt_…). */
+                "x-referrer-token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferrerExport"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3597,6 +5376,164 @@ export interface operations {
             };
         };
     };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCurrentSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmbeddedSessionCreate"];
+            };
+        };
+        responses: {
+            /** @description Signed out. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createEmbeddedSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmbeddedSessionCreate"];
+            };
+        };
+        responses: {
+            /** @description The session token. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbeddedSession"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     recordShare: {
         parameters: {
             query?: never;
@@ -3651,6 +5588,220 @@ export interface operations {
             };
             /** @description Error (see error.code) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOwnShop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The shop. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnShopResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateOwnShop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShopUpdate"];
+            };
+        };
+        responses: {
+            /** @description The shop. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnShopResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getFunnel: {
+        parameters: {
+            query?: {
+                /** @description ms since the epoch; default: 30 days before `to`. */
+                from?: number | null;
+                /** @description ms since the epoch (exclusive); default: now. */
+                to?: number | null;
+                /** @description The time zone days are counted in, as minutes east of UTC (Hong Kong: 480). Whole hours are exact. */
+                tzOffsetMinutes?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The funnel. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Funnel"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getLeaderboard: {
+        parameters: {
+            query?: {
+                /** @description ms since the epoch; default: 30 days before `to`. */
+                from?: number | null;
+                limit?: number;
+                /** @description ms since the epoch (exclusive); default: now. */
+                to?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The leaderboard. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

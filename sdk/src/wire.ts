@@ -24,3 +24,22 @@ export type FriendReward = ShopConfig['program']['friendReward'];
 export type Team = Schemas['Team'];
 export type TeamOfferView = Schemas['TeamOfferView'];
 export type TeamJoined = Schemas['TeamJoined'];
+
+// The shop dashboard's shapes (sdk/src/dashboard).
+export type Shop = Schemas['Shop'];
+export type ShopUpdate = Schemas['ShopUpdate'];
+export type Program = Schemas['Program'];
+export type Session = Schemas['Session'];
+export type Funnel = Schemas['Funnel'];
+export type Leaderboard = Schemas['Leaderboard'];
+export type Conversion = Schemas['Conversion'];
+export type LedgerEntry = Schemas['LedgerEntry'];
+export type ManagedReferrer = Schemas['ManagedReferrer'];
+export type ReferrerUpdate = Schemas['ReferrerUpdate'];
+export type ReferrerExport = Schemas['ReferrerExport'];
+export type ReferrerDeleted = Schemas['ReferrerDeleted'];
+export type DuePayouts = Schemas['DuePayouts'];
+export type PayoutBatch = Schemas['PayoutBatch'];
+export type DashboardToken = Schemas['DashboardToken'];
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];

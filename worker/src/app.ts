@@ -27,6 +27,10 @@ import { shares } from './routes/shares.js';
 import { shops } from './routes/shops.js';
 import { shortLinks } from './routes/short-links.js';
 import { teamOffers, teams } from './routes/teams.js';
+import { dashboardTokens } from './routes/dashboard-tokens.js';
+import { sessions } from './routes/sessions.js';
+import { shop } from './routes/shop.js';
+import { stats } from './routes/stats.js';
 import { webhooks } from './routes/webhooks.js';
 import { VERSION } from './version.js';
 
@@ -53,6 +57,10 @@ app.route('/v1/program', program);
 app.route('/v1/products', products);
 app.route('/v1/team-offers', teamOffers);
 app.route('/v1/teams', teams);
+app.route('/v1/shop', shop);
+app.route('/v1/stats', stats);
+app.route('/v1/sessions', sessions);
+app.route('/v1/dashboard-tokens', dashboardTokens);
 app.route('/v1/webhooks', webhooks);
 app.route('/r', shortLinks);
 
@@ -65,6 +73,23 @@ app.openAPIRegistry.registerComponent('securitySchemes', 'secretKey', {
   type: 'http',
   scheme: 'bearer',
   description: 'sk_… — server to server only.',
+});
+app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+  type: 'apiKey',
+  in: 'cookie',
+  name: '__Host-sc_session',
+  description:
+    'The dashboard session cookie (POST /v1/sessions). Same origin only; POST, PUT, PATCH and DELETE also need X-CSRF-Token (GET /v1/sessions/current).',
+});
+app.openAPIRegistry.registerComponent('securitySchemes', 'sessionToken', {
+  type: 'http',
+  scheme: 'bearer',
+  description: "dss_… — an embedded dashboard session (POST /v1/sessions/embedded), from the shop's allowed origins.",
+});
+app.openAPIRegistry.registerComponent('securitySchemes', 'dashboardToken', {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'dt_… — a dashboard token: it only signs in (POST /v1/sessions).',
 });
 app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
   type: 'http',

@@ -49,6 +49,12 @@ export const ERROR_CODES = {
     'The team price is allowed only for a current member of that team, on its product, at or above its price.',
   already_in_team: 'This person is already in another open team of this offer.',
   team_limit_reached: 'The offer has as many open teams as it allows.',
+  csrf_failed: 'A dashboard change needs the X-CSRF-Token of its session, from the dashboard’s own origin.',
+  session_expired: 'The dashboard session has ended (expired, signed out, or its token revoked); sign in again.',
+  nothing_to_pay: 'No referrer is due a payout (available balance at or above the payout threshold, not in an open batch).',
+  batch_not_open: 'That payout batch is not open any more.',
+  payout_in_batch: 'The referrer is in an open payout batch; mark it paid or cancel it first.',
+  referrer_deleted: 'That referrer deleted their identity.',
   internal_error: 'Something went wrong on our side.',
   server_misconfigured: 'The worker is missing a required secret (IP_HASH_SALT); its operator must set it.',
 } as const;

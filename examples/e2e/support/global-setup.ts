@@ -26,6 +26,8 @@ declare module 'vitest' {
     merchant: string;
     /** The Chromium executable. */
     chromePath: string;
+    /** The worker's local state (`--persist-to`), for tests that run SQL on its D1 with `wrangler d1 execute`. */
+    persistTo: string;
   }
 }
 
@@ -124,6 +126,7 @@ export default async function setup(project: TestProject) {
   project.provide('api', api);
   project.provide('merchant', merchantUrl);
   project.provide('chromePath', process.env.CHROME_PATH ?? '/usr/bin/chromium');
+  project.provide('persistTo', persistTo ?? '');
 
   return async () => {
     if (process.env.SC_E2E_VERBOSE) console.log(merchantLog);

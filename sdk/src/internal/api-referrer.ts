@@ -3,7 +3,16 @@
  * its token), shares, clicks and browser-reported orders. Kept apart so that first paint does not
  * carry them.
  */
-import type { Channel, ClickRecorded, ReferrerCreated, ReferrerPublic, ReferrerStats, ShareRecorded } from '../wire.js';
+import type {
+  Channel,
+  ClickRecorded,
+  ReferrerCreated,
+  ReferrerDeleted,
+  ReferrerExport,
+  ReferrerPublic,
+  ReferrerStats,
+  ShareRecorded,
+} from '../wire.js';
 import { referrerToken, request, type ScError } from './api-client.js';
 import { memo, runtime } from './runtime.js';
 import { read, TOKEN_KEY, VISITOR_KEY, write } from './storage.js';
@@ -59,6 +68,19 @@ export const ensureReferrer = (): Promise<ReferrerPublic> =>
 /** POST /v1/referrers/me/claim: attaches an email/phone/name to this browser's referrer. */
 export const claimReferrer = (body: { email?: string; phone?: string; displayName?: string }) =>
   request<{ referrer: ReferrerPublic }>('POST', '/v1/referrers/me/claim', { ...body, visitorId: visitorId() }, true);
+
+/** GET /v1/referrers/me/export: everything the shop keeps about this browser's referrer (their data, JSON). */
+export const exportMyData = () => request<ReferrerExport>('GET', '/v1/referrers/me/export', undefined, true);
+
+/**
+ * DELETE /v1/referrers/me: deletes this browser's referrer identity (the shop's ledger keeps the
+ * amounts without the person; the link stops earning), then forgets its token here.
+ */
+export async function deleteMyIdentity(): Promise<ReferrerDeleted> {
+  const deleted = await request<ReferrerDeleted>('DELETE', '/v1/referrers/me', { confirm: 'delete' }, true);
+  setReferrerToken(null);
+  return deleted;
+}
 
 /** POST /v1/shares: records a share on a channel. */
 export const recordShare = (channel: Channel, sku?: string) =>

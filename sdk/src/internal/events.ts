@@ -28,6 +28,8 @@ export interface ScEventDetails {
   'sc-referrer': { referrer: ReferrerPublic };
   /** The referrer claimed its identity (dashboard) — for `<sc-referrer-dashboard>`. */
   'sc-referrer-claim': { referrer: ReferrerPublic };
+  /** The referrer deleted their identity (dashboard): this browser forgot it — for `<sc-referrer-dashboard>`. */
+  'sc-referrer-delete': { referrerId: string };
   /** An order was reported from the browser (unverified) — for `<sc-order-tracker>`. */
   'sc-order-report': { orderId: string; verified: false };
   /** The referral banner was dismissed. */
@@ -56,6 +58,7 @@ declare global {
     'sc-share-sheet-toggle': ScEvent<'sc-share-sheet-toggle'>;
     'sc-referrer': ScEvent<'sc-referrer'>;
     'sc-referrer-claim': ScEvent<'sc-referrer-claim'>;
+    'sc-referrer-delete': ScEvent<'sc-referrer-delete'>;
     'sc-order-report': ScEvent<'sc-order-report'>;
     'sc-banner-dismiss': ScEvent<'sc-banner-dismiss'>;
     'sc-team-create': ScEvent<'sc-team-create'>;

@@ -23,6 +23,16 @@ export const ManagedReferrerSchema = ReferrerSchema.extend({
   email: z.string().nullable(),
   phone: z.string().nullable(),
   customerRef: z.string().nullable(),
+  rateBps: z
+    .number()
+    .int()
+    .nullable()
+    .openapi({ description: "The referrer's own commission rate (replaces the program's base rule)." }),
+  payout: z.object({ paypalEmail: z.string().nullable(), fpsId: z.string().nullable(), bankAccount: z.string().nullable() }),
+  deletedAt: z
+    .number()
+    .nullable()
+    .openapi({ description: 'When the referrer deleted their identity (the row keeps no personal data).' }),
   createdAt: z.number(),
 }).openapi('ManagedReferrer');
 export type ManagedReferrer = z.infer<typeof ManagedReferrerSchema>;
@@ -97,3 +107,91 @@ export const ReferrerResultSchema = z.object({ referrer: ReferrerSchema }).opena
 export const ReferrerTokenHeader = z.object({
   'x-referrer-token': z.string().min(8).max(128).openapi({ description: 'The referrer token (rt_…).' }),
 });
+
+/** PATCH /v1/referrers/{id}: a KOL's vanity code and own rate, and how the referrer is paid. */
+export const ReferrerUpdateSchema = z
+  .strictObject({
+    displayName: z.string().min(1).max(80).nullable(),
+    vanityCode: ReferralCode.nullable(),
+    rateBps: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .nullable()
+      .openapi({ description: "Basis points; null returns the referrer to the program's rule." }),
+    paypalEmail: z.string().email().max(254).nullable(),
+    fpsId: z.string().min(1).max(64).nullable().openapi({ description: 'FPS ID, or the phone or e-mail registered with FPS.' }),
+    bankAccount: z.string().min(1).max(64).nullable(),
+  })
+  .partial()
+  .openapi('ReferrerUpdate');
+export type ReferrerUpdate = z.infer<typeof ReferrerUpdateSchema>;
+
+export const ManagedReferrerResultSchema = z.object({ referrer: ManagedReferrerSchema }).openapi('ManagedReferrerResult');
+
+/** Everything ShareCart keeps about one referrer (their data export). */
+export const ReferrerExportSchema = z
+  .object({
+    exportedAt: z.number().int(),
+    shop: z.object({ id: z.string(), name: z.string() }),
+    referrer: z.object({
+      id: z.string(),
+      code: z.string(),
+      vanityCode: z.string().nullable(),
+      displayName: z.string().nullable(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      customerRef: z.string().nullable(),
+      status: z.string(),
+      verifiedBuyer: z.boolean(),
+      rateBps: z.number().int().nullable(),
+      payout: z.object({ paypalEmail: z.string().nullable(), fpsId: z.string().nullable(), bankAccount: z.string().nullable() }),
+      createdAt: z.number().int(),
+      deletedAt: z.number().int().nullable(),
+    }),
+    devices: z
+      .number()
+      .int()
+      .openapi({ description: 'Browsers remembered for self-referral checks (kept only as salted hashes).' }),
+    shares: z.array(z.object({ channel: z.string(), sku: z.string().nullable(), createdAt: z.number().int() })),
+    clicksByDay: z.array(z.object({ date: z.string(), channel: z.string(), clicks: z.number().int() })),
+    conversions: z.array(
+      z.object({
+        id: z.string(),
+        createdAt: z.number().int(),
+        amountMinor: z.number().int(),
+        currency: z.string(),
+        source: z.string(),
+        commissionMinor: z.number().int(),
+        commissionStatus: z.string(),
+      }),
+    ),
+    ledger: z.array(
+      z.object({
+        id: z.string(),
+        type: z.string(),
+        bucket: z.string(),
+        amountMinor: z.number().int(),
+        currency: z.string(),
+        conversionId: z.string().nullable(),
+        payoutId: z.string().nullable(),
+        createdAt: z.number().int(),
+      }),
+    ),
+    payouts: z.array(
+      z.object({ id: z.string(), amountMinor: z.number().int(), currency: z.string(), createdAt: z.number().int() }),
+    ),
+    truncated: z.boolean().openapi({ description: 'A list reached 10,000 rows; the ledger sums stay exact.' }),
+  })
+  .openapi('ReferrerExport');
+export type ReferrerExport = z.infer<typeof ReferrerExportSchema>;
+
+export const ReferrerDeletedSchema = z
+  .object({ referrer: z.object({ id: z.string(), deletedAt: z.number().int() }) })
+  .openapi('ReferrerDeleted');
+
+/** Deleting an identity cannot be undone: the request says so explicitly. */
+export const ReferrerDeleteSchema = z
+  .strictObject({ confirm: z.literal('delete').openapi({ description: 'Must be "delete".' }) })
+  .openapi('ReferrerDelete');

@@ -44,6 +44,11 @@ export const ShopSchema = z
     referrerApproval: z.boolean(),
     verifiedBuyersOnly: z.boolean(),
     allowedOrigins: z.array(z.string()),
+    consentMode: z.enum(['off', 'required']).openapi({
+      description:
+        'required: the script tag the dashboard shows carries data-consent="required", so the SDK stores and sends nothing before consent.',
+    }),
+    payoutThresholdMinor: z.number().int().openapi({ description: 'Referrers are due a payout from this available balance.' }),
     createdAt: z.number(),
   })
   .openapi('Shop');
@@ -78,3 +83,28 @@ export const KeyRotationSchema = z
   })
   .openapi('KeyRotation');
 export const OriginsSchema = z.strictObject({ origins: z.array(Origin).max(50) }).openapi('Origins');
+
+/** PATCH /v1/shop: the settings a shop changes itself (secret key or its dashboard). */
+export const ShopUpdateSchema = z
+  .strictObject({
+    name: z.string().min(1).max(120),
+    locale: LocaleSchema,
+    disclosure: z.string().max(500).nullable(),
+    allowBrowserConversions: z.boolean(),
+    referrerApproval: z.boolean(),
+    verifiedBuyersOnly: z.boolean(),
+    consentMode: z.enum(['off', 'required']),
+    payoutThresholdMinor: z.number().int().min(0).max(1_000_000_000_000),
+    allowedOrigins: z.array(Origin).max(50),
+  })
+  .partial()
+  .openapi('ShopUpdate');
+export type ShopUpdate = z.infer<typeof ShopUpdateSchema>;
+
+/** GET and PATCH /v1/shop: the shop and the publishable key its script tag carries. */
+export const OwnShopResultSchema = z
+  .object({
+    shop: ShopSchema,
+    publishableKey: z.string().nullable().openapi({ description: 'The live publishable key (public).' }),
+  })
+  .openapi('OwnShopResult');

@@ -1,4 +1,4 @@
-/** The shop's webhook endpoint, its signing secret, and its deliveries (secret key; the URL also by admin). */
+/** The shop's webhook endpoint, its signing secret, and its deliveries (secret key; the dashboard too, but for the secret; the URL also by admin). */
 import { z } from '@hono/zod-openapi';
 import { PageQuery, WebhookUrl, listOf } from './common.js';
 import { WebhookEventSchema } from './events.js';

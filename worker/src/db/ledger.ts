@@ -78,6 +78,50 @@ export function insertEntryStatements(
   );
 }
 
+/** A ledger entry to insert, whole (see {@link insertEntryRowsStatement}). */
+export type EntryRow = Omit<
+  LedgerRow,
+  'seq' | 'refund_id' | 'payout_id' | 'conversion_id' | 'available_at' | 'reason' | 'dedupe_key'
+> &
+  Partial<Pick<LedgerRow, 'refund_id' | 'payout_id' | 'conversion_id' | 'available_at' | 'reason' | 'dedupe_key'>>;
+
+const ENTRY_COLUMNS = [
+  'id',
+  'shop_id',
+  'referrer_id',
+  'txn_id',
+  'type',
+  'bucket',
+  'amount_minor',
+  'currency',
+  'conversion_id',
+  'refund_id',
+  'payout_id',
+  'available_at',
+  'reason',
+  'dedupe_key',
+  'created_at',
+] as const;
+
+/**
+ * Any number of entries in ONE statement (a JSON parameter; D1 pays per statement), each written
+ * only when `guard` holds; dedupe keys make a repeat a no-op.
+ */
+export function insertEntryRowsStatement(
+  db: D1Database,
+  rows: EntryRow[],
+  guard: { sql: string; args: unknown[] },
+): D1PreparedStatement {
+  const full = rows.map((r) => Object.fromEntries(ENTRY_COLUMNS.map((c) => [c, (r as Record<string, unknown>)[c] ?? null])));
+  return db
+    .prepare(
+      `INSERT INTO ledger_entries (${ENTRY_COLUMNS.join(', ')})
+       SELECT ${ENTRY_COLUMNS.map((c) => `value ->> '$.${c}'`).join(', ')} FROM json_each(?) WHERE ${guard.sql}
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+    )
+    .bind(JSON.stringify(full), ...guard.args);
+}
+
 /** Balances from per-bucket totals (one row per bucket). */
 function sumBuckets(rows: ReadonlyArray<{ bucket: Bucket; total: number }>): Balances {
   return balancesOf(rows.map((r) => ({ bucket: r.bucket, amountMinor: r.total })));
@@ -166,9 +210,9 @@ export async function shopBalances(db: D1Database, shop: { id: string; currency:
 export async function listLedger(
   db: D1Database,
   shopId: string,
-  opts: { limit: number; startingAfter?: string; referrerId?: string },
+  opts: { limit: number; startingAfter?: string; referrerId?: string; type?: EntryType; bucket?: Bucket },
 ) {
-  const { where, args } = shopListWhere(shopId, opts.limit, {
+  const { where: base, args } = shopListWhere(shopId, opts.limit, {
     referrerId: opts.referrerId,
     cursor:
       opts.startingAfter !== undefined
@@ -178,6 +222,17 @@ export async function listLedger(
           }
         : undefined,
   });
+  // filters by type or bucket: the rows of the shop are read in seq order (ledger_shop) and filtered
+  let where = base;
+  for (const [column, value] of [
+    ['type', opts.type],
+    ['bucket', opts.bucket],
+  ] as const) {
+    if (value) {
+      args.push(value);
+      where += ` AND ${column} = ?${args.length}`;
+    }
+  }
   const { results } = await db
     .prepare(`SELECT * FROM ledger_entries WHERE ${where} ORDER BY seq LIMIT ?2`)
     .bind(...args)

@@ -42,3 +42,31 @@ export function outboxStatement(
       ...event.onlyIf.args,
     );
 }
+
+/**
+ * Several events in ONE statement (a JSON parameter; D1 pays per statement), each written only when
+ * `onlyIf` holds; a repeated dedupe key is a no-op.
+ */
+export function outboxEventsStatement(
+  db: D1Database,
+  events: Array<{ shopId: string; type: OutboxEventType; payload: Record<string, unknown>; dedupeKey: string; now: number }>,
+  onlyIf: { sql: string; args: unknown[] },
+): D1PreparedStatement {
+  const rows = events.map((e) => ({
+    id: newId('evt'),
+    shop_id: e.shopId,
+    type: e.type,
+    payload: JSON.stringify(e.payload),
+    dedupe_key: e.dedupeKey,
+    at: e.now,
+  }));
+  return db
+    .prepare(
+      `INSERT INTO outbox_events (id, shop_id, type, payload, dedupe_key, next_attempt_at, created_at)
+       SELECT value ->> '$.id', value ->> '$.shop_id', value ->> '$.type', value ->> '$.payload', value ->> '$.dedupe_key',
+              value ->> '$.at', value ->> '$.at'
+         FROM json_each(?) WHERE ${onlyIf.sql}
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+    )
+    .bind(JSON.stringify(rows), ...onlyIf.args);
+}

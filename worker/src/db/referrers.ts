@@ -12,6 +12,14 @@ export interface ReferrerRow {
   status: 'active' | 'pending' | 'blocked';
   verified_buyer: number;
   created_at: number;
+  /** the referrer's own commission rate in basis points (domain/commission.ts programFor), or null */
+  rate_bps?: number | null;
+  /** how the referrer is paid (payout batches): PayPal e-mail, FPS id (phone, e-mail or FPS ID), bank account */
+  paypal_email?: string | null;
+  fps_id?: string | null;
+  bank_account?: string | null;
+  /** when the referrer deleted their identity (services/data-rights.ts) */
+  deleted_at?: number | null;
 }
 
 /** Finds a referrer by its code or vanity code, across shops (short links carry no shop). */
@@ -78,6 +86,105 @@ export function updateContactStatement(
   return db
     .prepare('UPDATE referrers SET email = ?, phone = ?, display_name = ? WHERE id = ?')
     .bind(contact.email, contact.phone, contact.displayName, id);
+}
+
+/** Writes what the shop manages of a referrer: display name, vanity code, own rate, payout details. */
+export function updateManagedStatement(db: D1Database, r: ReferrerRow): D1PreparedStatement {
+  return db
+    .prepare(
+      'UPDATE referrers SET display_name = ?, vanity_code = ?, rate_bps = ?, paypal_email = ?, fps_id = ?, bank_account = ? WHERE id = ? AND shop_id = ?',
+    )
+    .bind(
+      r.display_name,
+      r.vanity_code,
+      r.rate_bps ?? null,
+      r.paypal_email ?? null,
+      r.fps_id ?? null,
+      r.bank_account ?? null,
+      r.id,
+      r.shop_id,
+    );
+}
+
+/**
+ * Deletes a referrer's identity (their right to erasure), in one batch: the row keeps only its id,
+ * random code, status `blocked` (their links stop) and `deleted_at`; contact, name, customer ref,
+ * token, vanity code, own rate and payout details go, and so do the browsers remembered for them.
+ * The ledger, conversions, shares and clicks keep their amounts and the referrer's id, which now
+ * names nobody; the landing URLs of their clicks (which may carry a vanity code) are nulled
+ * with the click's other personal fields (db/retention.ts).
+ */
+export function anonymizeReferrerStatements(db: D1Database, shopId: string, id: string, now: number): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `UPDATE referrers SET email = NULL, phone = NULL, display_name = NULL, customer_ref = NULL, token_hash = NULL,
+                vanity_code = NULL, rate_bps = NULL, paypal_email = NULL, fps_id = NULL, bank_account = NULL,
+                status = 'blocked', deleted_at = COALESCE(deleted_at, ?)
+          WHERE id = ? AND shop_id = ?`,
+      )
+      .bind(now, id, shopId),
+    db.prepare('DELETE FROM referrer_devices WHERE referrer_id = ? AND shop_id = ?').bind(id, shopId),
+  ];
+}
+
+/** At most this many rows of each list go into a data export. */
+export const EXPORT_ROWS = 10_000;
+
+/** Everything kept about one referrer, for their data export (each list bounded by EXPORT_ROWS). */
+export async function referrerData(db: D1Database, referrerId: string) {
+  const [devices, shares, clicks, conversions, ledger, payouts] = await db.batch([
+    db.prepare('SELECT count(*) AS n FROM referrer_devices WHERE referrer_id = ?').bind(referrerId),
+    db
+      .prepare('SELECT channel, sku, created_at FROM shares WHERE referrer_id = ? ORDER BY created_at LIMIT ?')
+      .bind(referrerId, EXPORT_ROWS),
+    db
+      .prepare(
+        `SELECT created_at / 86400000 AS day, channel, count(*) AS clicks FROM clicks WHERE referrer_id = ?
+          GROUP BY day, channel ORDER BY day, channel LIMIT ?`,
+      )
+      .bind(referrerId, EXPORT_ROWS),
+    db
+      .prepare(
+        `SELECT id, created_at, amount_minor, currency, source, commission_minor, commission_status FROM conversions
+          WHERE referrer_id = ? ORDER BY created_at LIMIT ?`,
+      )
+      .bind(referrerId, EXPORT_ROWS),
+    db
+      .prepare(
+        `SELECT id, type, bucket, amount_minor, currency, conversion_id, payout_id, created_at FROM ledger_entries
+          WHERE referrer_id = ? ORDER BY seq LIMIT ?`,
+      )
+      .bind(referrerId, EXPORT_ROWS),
+    db
+      .prepare('SELECT id, amount_minor, currency, created_at FROM payouts WHERE referrer_id = ? ORDER BY created_at LIMIT ?')
+      .bind(referrerId, EXPORT_ROWS),
+  ]);
+  return {
+    devices: (devices!.results[0] as { n: number }).n,
+    shares: shares!.results as Array<{ channel: string; sku: string | null; created_at: number }>,
+    clicks: clicks!.results as Array<{ day: number; channel: string; clicks: number }>,
+    conversions: conversions!.results as Array<{
+      id: string;
+      created_at: number;
+      amount_minor: number;
+      currency: string;
+      source: string;
+      commission_minor: number;
+      commission_status: string;
+    }>,
+    ledger: ledger!.results as Array<{
+      id: string;
+      type: string;
+      bucket: string;
+      amount_minor: number;
+      currency: string;
+      conversion_id: string | null;
+      payout_id: string | null;
+      created_at: number;
+    }>,
+    payouts: payouts!.results as Array<{ id: string; amount_minor: number; currency: string; created_at: number }>,
+  };
 }
 
 export async function setReferrerStatus(db: D1Database, id: string, status: ReferrerRow['status']): Promise<void> {

@@ -51,3 +51,22 @@ export async function pruneClickPersonalData(
   );
   return { shops: results.length, clicks: updated.reduce((n, r) => n + r.meta.changes, 0) };
 }
+
+/**
+ * Nulls the personal fields of every click on a referrer's links (the referrer deleted their
+ * identity: a landing URL may carry their vanity code), in one statement; bounded per call, so the
+ * caller repeats while it changes rows.
+ * @example while ((await clearReferrerClicksStatement(db, id).run()).meta.changes > 0);
+ */
+export function clearReferrerClicksStatement(
+  db: D1Database,
+  referrerId: string,
+  rows = RETENTION_BATCH_ROWS,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE clicks SET landing_url = NULL, visitor_hash = NULL, ip_hash = NULL, ua_hash = NULL
+        WHERE rowid IN (SELECT rowid FROM clicks WHERE referrer_id = ? AND (${HAS_PERSONAL_DATA}) LIMIT ?)`,
+    )
+    .bind(referrerId, rows);
+}

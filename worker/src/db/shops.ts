@@ -18,6 +18,10 @@ export interface ShopRow {
   referrer_approval: number;
   verified_buyers_only: number;
   created_at: number;
+  /** 'required': the dashboard's script tag carries data-consent="required" (migration 0008) */
+  consent_mode?: 'off' | 'required';
+  /** referrers are due a payout from this available balance (migration 0008) */
+  payout_threshold_minor?: number;
 }
 
 export interface KeyRow {
@@ -126,4 +130,51 @@ export function replaceOriginsStatements(
     ...(replace ? [db.prepare('DELETE FROM allowed_origins WHERE shop_id = ?').bind(shopId)] : []),
     ...origins.map((o) => db.prepare('INSERT OR IGNORE INTO allowed_origins (shop_id, origin) VALUES (?, ?)').bind(shopId, o)),
   ];
+}
+
+/** The settings a shop changes itself (PATCH /v1/shop), as columns; only the given ones change. */
+export interface ShopSettingsChange {
+  name?: string;
+  locale?: string;
+  disclosure_text?: string | null;
+  allow_browser_conversions?: number;
+  referrer_approval?: number;
+  verified_buyers_only?: number;
+  consent_mode?: 'off' | 'required';
+  payout_threshold_minor?: number;
+}
+
+const SETTINGS_COLUMNS: ReadonlyArray<keyof ShopSettingsChange> = [
+  'name',
+  'locale',
+  'disclosure_text',
+  'allow_browser_conversions',
+  'referrer_approval',
+  'verified_buyers_only',
+  'consent_mode',
+  'payout_threshold_minor',
+];
+
+/** The UPDATE of the given settings, or null when none is given. */
+export function updateShopSettingsStatement(
+  db: D1Database,
+  shopId: string,
+  change: ShopSettingsChange,
+): D1PreparedStatement | null {
+  const columns = SETTINGS_COLUMNS.filter((k) => change[k] !== undefined);
+  if (columns.length === 0) return null;
+  return db
+    .prepare(`UPDATE shops SET ${columns.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`)
+    .bind(...columns.map((k) => change[k] as string | number | null), shopId);
+}
+
+/** The shop's live publishable key (public: it goes in the script tag), or null. */
+export async function livePublishableKey(db: D1Database, shopId: string): Promise<string | null> {
+  const row = await db
+    .prepare(
+      "SELECT lookup FROM api_keys WHERE shop_id = ? AND kind = 'publishable' AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(shopId)
+    .first<{ lookup: string }>();
+  return row?.lookup ?? null;
 }

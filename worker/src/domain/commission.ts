@@ -37,6 +37,17 @@ export interface Program {
   friendRewardValue: number;
 }
 
+/**
+ * The program as it applies to one referrer: a referrer's own rate (a KOL deal, `referrers.rate_bps`)
+ * replaces the program's base rule with that percentage; product overrides and the cap still apply.
+ * @example programFor({ ...program, kind: 'flat', flatMinor: 500 }, 1500) // { ...program, kind: 'percent', rateBps: 1500, flatMinor: 500 }
+ */
+export function programFor(program: Program, referrerRateBps: number | null | undefined): Program {
+  return referrerRateBps === null || referrerRateBps === undefined
+    ? program
+    : { ...program, kind: 'percent', rateBps: referrerRateBps };
+}
+
 export interface ProductRule {
   sku: string;
   overrideKind: 'percent' | 'flat' | null;

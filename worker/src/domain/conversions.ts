@@ -28,7 +28,7 @@ import type { ReferrerRow } from '../db/referrers.js';
 import type { ProductRow } from '../db/catalog.js';
 import { attribute } from './attribution.js';
 import type { AttributionDecision, ClickFact, ReferrerFact } from './attribution.js';
-import { computeCommission } from './commission.js';
+import { computeCommission, programFor } from './commission.js';
 import type { CommissionResult, OrderItem, Program } from './commission.js';
 import { cumulativeReversalMinor } from './ledger.js';
 import { detectSelfReferral, normalizeEmail, normalizePhone } from './self-referral.js';
@@ -242,7 +242,7 @@ export function decideConversion(facts: ConversionFacts): ConversionDecision | C
     : { self: false, reason: null };
   let commission: CommissionResult | null = null;
   if (referrer) {
-    const computed = commissionOf(report.amountMinor, items, program, facts.products);
+    const computed = commissionOf(report.amountMinor, items, programFor(program, referrer.rate_bps), facts.products);
     if (!computed.ok) return computed;
     commission = computed.commission;
   }
@@ -272,7 +272,19 @@ export function decideConversion(facts: ConversionFacts): ConversionDecision | C
     commission_minor: commissionMinor,
     commission_status: commissionStatus,
     explanation: JSON.stringify(
-      explanation({ facts, attribution, commission, self, holdReason, commissionMinor, program, now, verified }),
+      explanation({
+        facts,
+        attribution,
+        click: attributedClick ?? null,
+        commission,
+        self,
+        holdReason,
+        commissionMinor,
+        program: programFor(program, referrer?.rate_bps),
+        referrerRateBps: referrer?.rate_bps ?? null,
+        now,
+        verified,
+      }),
     ),
     request_hash: facts.requestHash,
     created_at: now,
@@ -320,6 +332,9 @@ export function supersedeCredit(input: {
 function explanation(d: {
   facts: ConversionFacts;
   attribution: AttributionDecision;
+  /** the click that attributed the order (its channel feeds the dashboard's funnel by channel) */
+  click: ClickRow | null;
+  referrerRateBps: number | null;
   commission: CommissionResult | null;
   self: SelfReferralVerdict;
   holdReason: string | null;
@@ -333,6 +348,7 @@ function explanation(d: {
   const expiryDays = d.facts.unverifiedExpiryDays;
   return {
     attribution: d.attribution,
+    click: d.click ? { id: d.click.id, channel: d.click.channel, createdAt: d.click.created_at } : null,
     commission: d.commission,
     selfReferral: d.self,
     hold: holdReason
@@ -346,6 +362,7 @@ function explanation(d: {
         ? { until: now + holdDays * DAY_MS, holdDays }
         : null,
     program: { kind, rateBps, flatMinor, capMinor, holdDays, windowDays, model },
+    ...(d.referrerRateBps !== null ? { referrerRateBps: d.referrerRateBps } : {}),
     reportedAmountMinor: d.facts.report.amountMinor,
     verified,
     ...(!verified ? { pricedFrom: 'catalogue' } : {}),

@@ -127,6 +127,14 @@ export class ClickLog {
       .reverse();
   }
 
+  /** Nulls the personal fields of a referrer's clicks kept here (the referrer deleted their identity). */
+  clearReferrer(referrerId: string): void {
+    this.sql.exec(
+      'UPDATE click_log SET landing_url = NULL, visitor_hash = NULL, ip_hash = NULL, ua_hash = NULL WHERE referrer_id = ?',
+      referrerId,
+    );
+  }
+
   /** Clicks of a referrer not yet in D1. */
   unflushedOf(referrerId: string): number {
     return this.sql

@@ -159,6 +159,12 @@ export class ShopObject extends DurableObject<Env> {
     this.cache.forgetReferrer(id, code);
   }
 
+  /** A referrer deleted their identity: forget them and clear the personal fields of their clicks kept here. */
+  async forgetReferrerClicks(referrerId: string, vanityCode: string | null): Promise<void> {
+    this.cache.forgetReferrer(referrerId, vanityCode);
+    this.clicks.clearReferrer(referrerId);
+  }
+
   /** Clicks of a referrer acknowledged but not yet flushed to D1 (stats add them to D1's count). */
   async unflushedClicksOf(referrerId: string): Promise<number> {
     return this.clicks.unflushedOf(referrerId);

@@ -10,7 +10,23 @@ const keyPart = customAlphabet(ALNUM, 32);
 const codePart = customAlphabet(CODE_ALPHABET, 8);
 
 export type IdPrefix =
-  'shop' | 'key' | 'ref' | 'clk' | 'shr' | 'conv' | 'rf' | 'po' | 'le' | 'txn' | 'evt' | 'req' | 'team' | 'tmb' | 'tof';
+  | 'shop'
+  | 'key'
+  | 'ref'
+  | 'clk'
+  | 'shr'
+  | 'conv'
+  | 'rf'
+  | 'po'
+  | 'pb'
+  | 'le'
+  | 'txn'
+  | 'evt'
+  | 'req'
+  | 'dtk'
+  | 'team'
+  | 'tmb'
+  | 'tof';
 
 /** @example newId('conv') // "conv_3fJ9…" */
 export function newId(prefix: IdPrefix): string {
@@ -37,6 +53,16 @@ export function newClaimSecret(): string {
  */
 export function newMemberToken(teamId: string): string {
   return `tmt_${teamId.slice('team_'.length)}_${keyPart()}`;
+}
+
+/** A dashboard sign-in token (`dt_…`, 190 random bits; stored as its SHA-256). */
+export function newDashboardToken(): string {
+  return `dt_${keyPart()}`;
+}
+
+/** A dashboard session secret (`dss_…`, 190 random bits; the cookie value or the embedded bearer; stored as its SHA-256). */
+export function newSessionSecret(): string {
+  return `dss_${keyPart()}`;
 }
 
 export function newReferrerToken(): string {

@@ -41,7 +41,7 @@ const limit = bodyLimit({
 /** For bodies: JSON only, size-limited, parsed once here so that a syntax error is a clean 400. */
 export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   const method = c.req.method;
-  if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH') return next();
+  if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH' && method !== 'DELETE') return next();
   const length = c.req.header('Content-Length');
   if (length && Number(length) > MAX_BODY_BYTES) {
     throw new ApiError(413, 'payload_too_large', `Bodies are limited to ${MAX_BODY_BYTES} bytes.`);
@@ -63,10 +63,13 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 const ALLOW_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Referrer-Token';
+const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 
 /**
  * CORS: a preflight is answered for origins some shop allows; the real response echoes the origin
- * only when the key's own shop allows it (set by the publishable-key middleware as `corsOrigin`).
+ * only when the credential's own shop allows it (set as `corsOrigin` by the middleware of a
+ * publishable key or of an embedded dashboard session). Never credentials: the dashboard's cookie
+ * session is same-origin only.
  */
 export const cors = createMiddleware<AppEnv & { Variables: { corsOrigin?: string } }>(async (c, next) => {
   const origin = c.req.header('Origin');
@@ -75,7 +78,7 @@ export const cors = createMiddleware<AppEnv & { Variables: { corsOrigin?: string
     if (origin && (await isOriginKnown(c.env.DB, origin))) {
       return c.body(null, 204, {
         'Access-Control-Allow-Origin': origin,
-        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+        'Access-Control-Allow-Methods': ALLOW_METHODS,
         'Access-Control-Allow-Headers': ALLOW_HEADERS,
         'Access-Control-Expose-Headers': 'X-Request-Id, Retry-After',
         'Access-Control-Max-Age': '600',

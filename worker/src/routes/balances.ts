@@ -2,12 +2,12 @@
 import { PageQuery, errorResponses, listOf } from '../contract/common.js';
 import { BalancesSchema, ReferrerBalancesSchema } from '../contract/ledger.js';
 import { balancesPage } from '../services/ledger.js';
-import { createRouter, secretRoute } from './router.js';
+import { createRouter, shopRoute } from './router.js';
 
 export const balances = createRouter();
 
 balances.openapi(
-  secretRoute({
+  shopRoute({
     method: 'get',
     path: '/',
     operationId: 'listBalances',

@@ -4,7 +4,7 @@ import { PageQuery, Sku, errorResponses, listOf } from '../contract/common.js';
 import { ProductSchema, ProductUpdateSchema } from '../contract/products.js';
 import { ProgramSchema, ProgramUpdateSchema } from '../contract/program.js';
 import { changeProgram, listProducts, putProduct, readProgram } from '../services/catalog.js';
-import { createRouter, secretRoute } from './router.js';
+import { createRouter, shopRoute, secretRoute } from './router.js';
 
 export const program = createRouter();
 export const products = createRouter();
@@ -13,7 +13,7 @@ const ProgramResult = z.object({ program: ProgramSchema }).openapi('ProgramResul
 const ProductResult = z.object({ product: ProductSchema }).openapi('ProductResult');
 
 program.openapi(
-  secretRoute({
+  shopRoute({
     method: 'get',
     path: '/',
     operationId: 'getProgram',
@@ -28,7 +28,7 @@ program.openapi(
 );
 
 program.openapi(
-  secretRoute({
+  shopRoute({
     method: 'put',
     path: '/',
     operationId: 'updateProgram',

@@ -10,7 +10,7 @@ import {
 } from '../contract/conversions.js';
 import { MAX_ORDER_MINOR, MAX_SHOP_ORDERS_MINOR } from '../domain/money.js';
 import { listConversions, readConversion, reportBrowserConversion, reportServerConversion } from '../services/conversions.js';
-import { createRouter, idempotentSecretRoute, publishableRoute, rateLimitNote, requester, secretRoute } from './router.js';
+import { createRouter, shopRoute, idempotentSecretRoute, publishableRoute, rateLimitNote, requester } from './router.js';
 
 export const conversions = createRouter();
 
@@ -79,7 +79,7 @@ conversions.openapi(
 );
 
 conversions.openapi(
-  secretRoute({
+  shopRoute({
     method: 'get',
     path: '/',
     operationId: 'listConversions',
@@ -95,7 +95,7 @@ conversions.openapi(
 );
 
 conversions.openapi(
-  secretRoute({
+  shopRoute({
     method: 'get',
     path: '/{id}',
     operationId: 'getConversion',

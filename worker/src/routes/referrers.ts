@@ -15,10 +15,27 @@ import {
   ReferrerResultSchema,
   ReferrerStatsSchema,
   ReferrerTokenHeader,
+  ManagedReferrerResultSchema,
+  ReferrerDeleteSchema,
+  ReferrerDeletedSchema,
+  ReferrerExportSchema,
+  ReferrerUpdateSchema,
 } from '../contract/referrers.js';
 import { releaseHold } from '../services/holds.js';
-import { balancesOf, claimReferrer, createReferrer, listReferrers, myReferrerStats, setStatus } from '../services/referrers.js';
-import { baseUrlOf, createRouter, eitherKeyRoute, publishableRoute, rateLimitNote, requester, secretRoute } from './router.js';
+import { deleteReferrerIdentity, exportReferrerData } from '../services/data-rights.js';
+import {
+  balancesOf,
+  claimReferrer,
+  createReferrer,
+  listReferrers,
+  mustGetReferrer,
+  myReferrerStats,
+  readManagedReferrer,
+  referrerFromToken,
+  setStatus,
+  updateReferrer,
+} from '../services/referrers.js';
+import { baseUrlOf, createRouter, eitherKeyRoute, publishableRoute, rateLimitNote, requester, shopRoute } from './router.js';
 
 export const referrers = createRouter();
 
@@ -101,7 +118,46 @@ referrers.openapi(
 );
 
 referrers.openapi(
-  secretRoute({
+  publishableRoute({
+    method: 'get',
+    path: '/me/export',
+    operationId: 'exportMyData',
+    tags: ['Referrers'],
+    summary: 'Everything kept about the referrer (their data export, JSON)',
+    request: { headers: ReferrerTokenHeader },
+    responses: {
+      200: { description: 'The export.', content: { 'application/json': { schema: ReferrerExportSchema } } },
+      ...errorResponses(400, 401, 403),
+    },
+  }),
+  async (c) => {
+    const referrer = await referrerFromToken(c.env.DB, c.get('shop').id, c.req.header('X-Referrer-Token'));
+    c.header('Cache-Control', 'no-store');
+    return c.json(await exportReferrerData(c.env.DB, c.get('shop'), referrer, c.get('now')), 200);
+  },
+);
+
+referrers.openapi(
+  publishableRoute({
+    method: 'delete',
+    path: '/me',
+    operationId: 'deleteMyIdentity',
+    tags: ['Referrers'],
+    summary: "Delete the referrer's identity: the ledger keeps amounts, loses the person; the token stops working",
+    request: { headers: ReferrerTokenHeader, body: json(ReferrerDeleteSchema) },
+    responses: {
+      200: { description: 'Deleted.', content: { 'application/json': { schema: ReferrerDeletedSchema } } },
+      ...errorResponses(400, 401, 403),
+    },
+  }),
+  async (c) => {
+    const referrer = await referrerFromToken(c.env.DB, c.get('shop').id, c.req.header('X-Referrer-Token'));
+    return c.json(await deleteReferrerIdentity(c.env, c.get('shop'), referrer, c.get('now')), 200);
+  },
+);
+
+referrers.openapi(
+  shopRoute({
     method: 'get',
     path: '/',
     operationId: 'listReferrers',
@@ -121,7 +177,7 @@ for (const [action, status, operationId, summary] of [
   ['block', 'blocked', 'blockReferrer', 'Block a referrer: its links stop earning'],
 ] as const) {
   referrers.openapi(
-    secretRoute({
+    shopRoute({
       method: 'post',
       path: `/{id}/${action}`,
       operationId,
@@ -138,7 +194,7 @@ for (const [action, status, operationId, summary] of [
 }
 
 referrers.openapi(
-  secretRoute({
+  shopRoute({
     method: 'get',
     path: '/{id}/balances',
     operationId: 'getReferrerBalances',
@@ -154,7 +210,7 @@ referrers.openapi(
 );
 
 referrers.openapi(
-  secretRoute({
+  shopRoute({
     method: 'post',
     path: '/holds/{conversionId}/release',
     operationId: 'releaseHeldCommission',
@@ -171,4 +227,76 @@ referrers.openapi(
     },
   }),
   async (c) => c.json(await releaseHold(c.env, c.get('shop'), c.req.valid('param').conversionId, c.get('now')), 200),
+);
+
+referrers.openapi(
+  shopRoute({
+    method: 'get',
+    path: '/{id}',
+    operationId: 'getReferrer',
+    tags: ['Referrers'],
+    summary: 'One referrer, with contact, own rate and payout details',
+    request: { params: IdParam },
+    responses: {
+      200: { description: 'The referrer.', content: { 'application/json': { schema: ManagedReferrerResultSchema } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => c.json(await readManagedReferrer(c.env.DB, c.get('shop').id, c.req.valid('param').id, baseUrlOf(c)), 200),
+);
+
+referrers.openapi(
+  shopRoute({
+    method: 'patch',
+    path: '/{id}',
+    operationId: 'updateReferrer',
+    tags: ['Referrers'],
+    summary: "Give a KOL a vanity code or their own rate; set a referrer's name and payout details",
+    request: { params: IdParam, body: json(ReferrerUpdateSchema) },
+    responses: {
+      200: { description: 'The referrer.', content: { 'application/json': { schema: ManagedReferrerResultSchema } } },
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
+  }),
+  async (c) =>
+    c.json(await updateReferrer(c.env, c.get('shop').id, c.req.valid('param').id, c.req.valid('json'), baseUrlOf(c)), 200),
+);
+
+referrers.openapi(
+  shopRoute({
+    method: 'get',
+    path: '/{id}/export',
+    operationId: 'exportReferrerData',
+    tags: ['Referrers'],
+    summary: 'Everything kept about one referrer (their data export, JSON)',
+    request: { params: IdParam },
+    responses: {
+      200: { description: 'The export.', content: { 'application/json': { schema: ReferrerExportSchema } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const referrer = await mustGetReferrer(c.env.DB, c.get('shop').id, c.req.valid('param').id);
+    c.header('Cache-Control', 'no-store');
+    return c.json(await exportReferrerData(c.env.DB, c.get('shop'), referrer, c.get('now')), 200);
+  },
+);
+
+referrers.openapi(
+  shopRoute({
+    method: 'delete',
+    path: '/{id}',
+    operationId: 'deleteReferrerIdentity',
+    tags: ['Referrers'],
+    summary: "Delete a referrer's identity (on their request): the ledger keeps amounts, loses the person",
+    request: { params: IdParam, body: json(ReferrerDeleteSchema) },
+    responses: {
+      200: { description: 'Deleted.', content: { 'application/json': { schema: ReferrerDeletedSchema } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const referrer = await mustGetReferrer(c.env.DB, c.get('shop').id, c.req.valid('param').id);
+    return c.json(await deleteReferrerIdentity(c.env, c.get('shop'), referrer, c.get('now')), 200);
+  },
 );

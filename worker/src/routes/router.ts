@@ -44,9 +44,13 @@ type RouteBase<P extends string> = Omit<RouteConfig, 'path' | 'middleware' | 'se
 const secretKey = requireKey('secret');
 const publishableKey = requireKey('publishable');
 const eitherKey = requireKey('publishable', 'secret');
+const shopKey = requireKey('secret', 'session');
+const sessionKey = requireKey('session');
+const dashboardToken = requireKey('dashboardToken');
 
 const SECRET = [{ secretKey: [] }];
 const PUBLISHABLE = [{ publishableKey: [] }];
+const SESSION: Array<Record<string, string[]>> = [{ sessionCookie: [] }, { sessionToken: [] }];
 
 /** A route that takes the shop's secret key (server to server). */
 export const secretRoute = <P extends string, R extends RouteBase<P>>(route: R) =>
@@ -67,6 +71,29 @@ export const publishableRoute = <P extends string, R extends RouteBase<P>>(route
 /** A route that takes either key (what each may do is the route's business). */
 export const eitherKeyRoute = <P extends string, R extends RouteBase<P>>(route: R) =>
   createRoute({ ...route, middleware: [eitherKey] as [typeof eitherKey], security: [...PUBLISHABLE, ...SECRET] });
+
+/**
+ * A route of the shop's own (secret key, or a dashboard session of that shop — the cookie with
+ * CSRF protection, or an embedded session's bearer): what the dashboard reads and changes.
+ */
+export const shopRoute = <P extends string, R extends RouteBase<P>>(route: R) =>
+  createRoute({ ...route, middleware: [shopKey] as [typeof shopKey], security: [...SECRET, ...SESSION] });
+
+/** A {@link shopRoute} write a client may retry: `Idempotency-Key` replays the first answer. */
+export const idempotentShopRoute = <P extends string, R extends RouteBase<P>>(route: R) =>
+  createRoute({
+    ...route,
+    middleware: [shopKey, idempotent] as [typeof shopKey, typeof idempotent],
+    security: [...SECRET, ...SESSION],
+  });
+
+/** A route of a dashboard session only (the session itself). */
+export const sessionRoute = <P extends string, R extends RouteBase<P>>(route: R) =>
+  createRoute({ ...route, middleware: [sessionKey] as [typeof sessionKey], security: SESSION });
+
+/** The dashboard's sign-in: a dashboard token (`dt_…`) opens a session. */
+export const dashboardTokenRoute = <P extends string, R extends RouteBase<P>>(route: R) =>
+  createRoute({ ...route, middleware: [dashboardToken] as [typeof dashboardToken], security: [{ dashboardToken: [] }] });
 
 /** A route for the worker's operator (the ADMIN_TOKEN secret). */
 export const adminRoute = <P extends string, R extends RouteBase<P>>(route: R) =>

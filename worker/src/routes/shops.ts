@@ -1,4 +1,4 @@
-/** Shops, for the worker's operator (admin token): create, rotate keys, set origins and the webhook URL, read. */
+/** Shops, for the worker's operator (admin token): create, rotate keys, set origins and the webhook URL, read, dashboard tokens. */
 import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../contract/common.js';
 import {
@@ -9,10 +9,13 @@ import {
   ShopKeysSchema,
   ShopResultSchema,
 } from '../contract/shops.js';
+import { DashboardTokenCreateSchema, DashboardTokenCreatedSchema, DashboardTokenResultSchema } from '../contract/sessions.js';
 import { WebhookEndpointUpdateSchema } from '../contract/webhooks.js';
+import { createDashboardToken, listTokens, revokeToken } from '../services/dashboard-tokens.js';
 import { createShop, readShop, replaceOrigins, rotateKeys } from '../services/shops.js';
 import { setWebhookUrl } from '../services/webhooks.js';
-import { adminRoute, createRouter } from './router.js';
+import { DashboardTokenList } from './dashboard-tokens.js';
+import { adminRoute, baseUrlOf, createRouter } from './router.js';
 
 export const shops = createRouter();
 
@@ -105,4 +108,61 @@ shops.openapi(
     },
   }),
   async (c) => c.json(await readShop(c.env.DB, c.req.valid('param').shopId), 200),
+);
+
+shops.openapi(
+  adminRoute({
+    method: 'post',
+    path: '/{shopId}/dashboard-tokens',
+    operationId: 'adminCreateDashboardToken',
+    tags: ['Shops'],
+    summary: 'Create a dashboard token for the shop (shown once) and its sign-in link',
+    request: { params: ShopParam, body: json(DashboardTokenCreateSchema) },
+    responses: {
+      201: { description: 'The token.', content: { 'application/json': { schema: DashboardTokenCreatedSchema } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) =>
+    c.json(
+      await createDashboardToken(c.env.DB, c.req.valid('param').shopId, {
+        body: c.req.valid('json'),
+        createdBy: 'admin',
+        now: c.get('now'),
+        baseUrl: baseUrlOf(c),
+      }),
+      201,
+    ),
+);
+
+shops.openapi(
+  adminRoute({
+    method: 'get',
+    path: '/{shopId}/dashboard-tokens',
+    operationId: 'adminListDashboardTokens',
+    tags: ['Shops'],
+    summary: "The shop's dashboard tokens",
+    request: { params: ShopParam },
+    responses: {
+      200: { description: 'The tokens.', content: { 'application/json': { schema: DashboardTokenList } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => c.json(await listTokens(c.env.DB, c.req.valid('param').shopId), 200),
+);
+
+shops.openapi(
+  adminRoute({
+    method: 'post',
+    path: '/{shopId}/dashboard-tokens/{id}/revoke',
+    operationId: 'adminRevokeDashboardToken',
+    tags: ['Shops'],
+    summary: 'Revoke a dashboard token and end its sessions',
+    request: { params: ShopParam.extend({ id: z.string().max(64) }) },
+    responses: {
+      200: { description: 'The token.', content: { 'application/json': { schema: DashboardTokenResultSchema } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => c.json(await revokeToken(c.env.DB, c.req.valid('param').shopId, c.req.valid('param').id, c.get('now')), 200),
 );

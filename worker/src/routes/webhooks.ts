@@ -1,6 +1,8 @@
 /**
- * `/v1/webhooks` (secret key): the shop's webhook endpoint and signing secret, and its deliveries —
- * every event with its delivery state, the dead letters (`?status=dead`), and a retry for one.
+ * `/v1/webhooks`: the shop's webhook endpoint and its deliveries — every event with its delivery
+ * state, the dead letters (`?status=dead`), and a retry for one — with the secret key or from the
+ * shop's dashboard (a session: the Webhooks view); the signing secret and its rotation with the
+ * secret key only.
  */
 import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../contract/common.js';
@@ -21,7 +23,7 @@ import {
   rotateWebhookSecret,
   setWebhookUrl,
 } from '../services/webhooks.js';
-import { createRouter, idempotentSecretRoute, secretRoute } from './router.js';
+import { createRouter, idempotentSecretRoute, secretRoute, shopRoute } from './router.js';
 
 export const webhooks = createRouter();
 
@@ -33,7 +35,7 @@ const SIGNING =
   'verify it with `verifyWebhook` from the npm package, or the `standardwebhooks` / `svix` libraries.';
 
 webhooks.openapi(
-  secretRoute({
+  shopRoute({
     method: 'get',
     path: '/',
     operationId: 'getWebhookEndpoint',
@@ -49,7 +51,7 @@ webhooks.openapi(
 );
 
 webhooks.openapi(
-  secretRoute({
+  shopRoute({
     method: 'put',
     path: '/',
     operationId: 'setWebhookEndpoint',
@@ -102,7 +104,7 @@ webhooks.openapi(
 );
 
 webhooks.openapi(
-  secretRoute({
+  shopRoute({
     method: 'get',
     path: '/deliveries',
     operationId: 'listWebhookDeliveries',
@@ -121,7 +123,7 @@ webhooks.openapi(
 );
 
 webhooks.openapi(
-  secretRoute({
+  shopRoute({
     method: 'post',
     path: '/deliveries/{eventId}/retry',
     operationId: 'retryWebhookDelivery',

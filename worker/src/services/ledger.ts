@@ -24,8 +24,18 @@ export function presentLedgerEntry(e: LedgerRow): LedgerEntry {
   };
 }
 
-export async function listEntries(db: D1Database, shopId: string, q: Page & { referrerId?: string }) {
-  const rows = await listLedger(db, shopId, { limit: q.limit + 1, startingAfter: q.starting_after, referrerId: q.referrerId });
+export async function listEntries(
+  db: D1Database,
+  shopId: string,
+  q: Page & { referrerId?: string; type?: LedgerEntry['type']; bucket?: LedgerEntry['bucket'] },
+) {
+  const rows = await listLedger(db, shopId, {
+    limit: q.limit + 1,
+    startingAfter: q.starting_after,
+    referrerId: q.referrerId,
+    type: q.type,
+    bucket: q.bucket,
+  });
   return toPage(rows, q.limit, presentLedgerEntry);
 }
 

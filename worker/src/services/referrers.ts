@@ -12,6 +12,7 @@ import type {
   ReferrerCreated,
   ReferrerPublic,
   ReferrerStats,
+  ReferrerUpdate,
 } from '../contract/referrers.js';
 import { toPage, type Page } from '../contract/common.js';
 import { ApiError } from '../errors.js';
@@ -26,6 +27,7 @@ import {
   referrerDeviceStatement,
   setReferrerStatus,
   updateContactStatement,
+  updateManagedStatement,
 } from '../db/referrers.js';
 import { recentConversionsOf } from '../db/conversions.js';
 import { referrerBalances } from '../db/ledger.js';
@@ -169,7 +171,58 @@ export async function claimReferrer(
 }
 
 export function presentManagedReferrer(r: ReferrerRow, baseUrl: string): ManagedReferrer {
-  return { ...presentReferrer(r, baseUrl), email: r.email, phone: r.phone, customerRef: r.customer_ref, createdAt: r.created_at };
+  return {
+    ...presentReferrer(r, baseUrl),
+    email: r.email,
+    phone: r.phone,
+    customerRef: r.customer_ref,
+    rateBps: r.rate_bps ?? null,
+    payout: { paypalEmail: r.paypal_email ?? null, fpsId: r.fps_id ?? null, bankAccount: r.bank_account ?? null },
+    deletedAt: r.deleted_at ?? null,
+    createdAt: r.created_at,
+  };
+}
+
+/**
+ * The shop changes a referrer: a KOL's vanity code (unique across shops, any case) and own rate,
+ * their display name, and how they are paid. The shop's object forgets the referrer (and both the
+ * old and the new code) at once, so the next click and order see the change.
+ */
+export async function updateReferrer(env: Bindings, shopId: string, id: string, body: ReferrerUpdate, baseUrl: string) {
+  const referrer = await mustGetReferrer(env.DB, shopId, id);
+  if (referrer.deleted_at) throw new ApiError(409, 'referrer_deleted');
+  const vanity = body.vanityCode;
+  if (vanity && vanity.toLowerCase() !== referrer.vanity_code?.toLowerCase() && (await isCodeTaken(env.DB, vanity))) {
+    throw new ApiError(409, 'vanity_code_taken', `The code ${vanity} is already used.`);
+  }
+  const next: ReferrerRow = {
+    ...referrer,
+    display_name: body.displayName !== undefined ? body.displayName : referrer.display_name,
+    vanity_code: vanity !== undefined ? vanity : referrer.vanity_code,
+    rate_bps: body.rateBps !== undefined ? body.rateBps : (referrer.rate_bps ?? null),
+    paypal_email:
+      body.paypalEmail !== undefined
+        ? body.paypalEmail
+          ? normalizeEmail(body.paypalEmail)
+          : null
+        : (referrer.paypal_email ?? null),
+    fps_id: body.fpsId !== undefined ? body.fpsId : (referrer.fps_id ?? null),
+    bank_account: body.bankAccount !== undefined ? body.bankAccount : (referrer.bank_account ?? null),
+  };
+  try {
+    await updateManagedStatement(env.DB, next).run();
+  } catch (error) {
+    if (String(error).includes('UNIQUE')) throw new ApiError(409, 'vanity_code_taken');
+    throw error;
+  }
+  const stub = shopObject(env, shopId);
+  await stub.forgetReferrer(referrer.id, referrer.vanity_code);
+  if (next.vanity_code) await stub.forgetReferrer(null, next.vanity_code);
+  return { referrer: presentManagedReferrer(next, baseUrl) };
+}
+
+export async function readManagedReferrer(db: D1Database, shopId: string, id: string, baseUrl: string) {
+  return { referrer: presentManagedReferrer(await mustGetReferrer(db, shopId, id), baseUrl) };
 }
 
 export async function listReferrers(db: D1Database, shopId: string, page: Page, baseUrl: string) {
@@ -177,7 +230,7 @@ export async function listReferrers(db: D1Database, shopId: string, page: Page, 
   return toPage(rows, page.limit, (r) => presentManagedReferrer(r, baseUrl));
 }
 
-async function mustGetReferrer(db: D1Database, shopId: string, id: string): Promise<ReferrerRow> {
+export async function mustGetReferrer(db: D1Database, shopId: string, id: string): Promise<ReferrerRow> {
   const referrer = await getReferrer(db, shopId, id);
   if (!referrer) throw new ApiError(404, 'not_found', 'No such referrer in this shop.');
   return referrer;

@@ -4,10 +4,18 @@
  * shown once, at creation or rotation; only a hash of the secret key is stored.
  */
 import type { Bindings } from '../app-env.js';
-import type { ShopCreate, Shop } from '../contract/shops.js';
+import type { ShopCreate, Shop, ShopUpdate } from '../contract/shops.js';
 import { ApiError } from '../errors.js';
 import type { ShopRow } from '../db/shops.js';
-import { getShop, insertShopStatement, listOrigins, replaceKeyStatements, replaceOriginsStatements } from '../db/shops.js';
+import {
+  getShop,
+  insertShopStatement,
+  listOrigins,
+  livePublishableKey,
+  replaceKeyStatements,
+  replaceOriginsStatements,
+  updateShopSettingsStatement,
+} from '../db/shops.js';
 import { programStatement, upsertProductStatement } from '../db/catalog.js';
 import { clearKeyCache } from '../middleware/auth.js';
 import { sha256Hex } from '../lib/crypto.js';
@@ -30,6 +38,8 @@ export function presentShop(shop: ShopRow, origins: string[]): Shop {
     referrerApproval: shop.referrer_approval === 1,
     verifiedBuyersOnly: shop.verified_buyers_only === 1,
     allowedOrigins: origins,
+    consentMode: shop.consent_mode ?? 'off',
+    payoutThresholdMinor: shop.payout_threshold_minor ?? 0,
     createdAt: shop.created_at,
   };
 }
@@ -135,6 +145,38 @@ export async function replaceOrigins(db: D1Database, shopId: string, origins: st
   clearKeyCache();
   return { shop: presentShop(shop, await listOrigins(db, shopId)) };
 }
+
+/**
+ * Changes the shop's own settings (secret key or its dashboard): program-independent switches,
+ * disclosure, consent mode, payout threshold and allowed origins, in one batch.
+ */
+export async function updateShop(db: D1Database, shopId: string, body: ShopUpdate) {
+  await mustGetShop(db, shopId);
+  const change = updateShopSettingsStatement(db, shopId, {
+    name: body.name,
+    locale: body.locale,
+    disclosure_text: body.disclosure === undefined ? undefined : body.disclosure?.trim() || null,
+    allow_browser_conversions: flag(body.allowBrowserConversions),
+    referrer_approval: flag(body.referrerApproval),
+    verified_buyers_only: flag(body.verifiedBuyersOnly),
+    consent_mode: body.consentMode,
+    payout_threshold_minor: body.payoutThresholdMinor,
+  });
+  const statements = [
+    ...(change ? [change] : []),
+    ...(body.allowedOrigins ? replaceOriginsStatements(db, shopId, body.allowedOrigins) : []),
+  ];
+  if (statements.length) await db.batch(statements);
+  clearKeyCache();
+  return readOwnShop(db, shopId);
+}
+
+/** The shop as its owner reads it: with the publishable key its script tag carries. */
+export async function readOwnShop(db: D1Database, shopId: string) {
+  return { ...(await readShop(db, shopId)), publishableKey: await livePublishableKey(db, shopId) };
+}
+
+const flag = (b: boolean | undefined) => (b === undefined ? undefined : b ? 1 : 0);
 
 export async function readShop(db: D1Database, shopId: string) {
   const shop = await mustGetShop(db, shopId);

@@ -2,11 +2,14 @@
  * `<sc-referrer-dashboard>`: what a referrer sees on the shop's "my earnings" page — their link
  * (copy, QR code: `internal/copy-link.ts`), clicks, orders and earnings (pending / available /
  * paid, from the ledger through `GET /v1/referrers/me`), recent orders, and a form to claim the
- * anonymous identity with an email (`POST /v1/referrers/me/claim`). Without a referrer in this
+ * anonymous identity with an email (`POST /v1/referrers/me/claim`), and "Your data": download
+ * everything the shop keeps about them, or delete their identity after a confirmation
+ * (`referrer-data-rights.ts`, fetched when that section is first opened). Without a referrer in this
  * browser it offers to make the link.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Channel, ReferrerPublic, ReferrerStats } from '../../wire.js';
+import type { ReferrerDataRights } from './referrer-data-rights.js';
 import { referrerToken, type ScError } from '../../internal/api-client.js';
 import { claimReferrer, ensureReferrer, recordShare, referrerStats, setReferrerToken } from '../../internal/api-referrer.js';
 import { ShareCartElement } from '../../internal/base-element.js';
@@ -21,19 +24,23 @@ import styles from './referrer-dashboard.styles.js';
 
 type Key = keyof (typeof messages)['en'];
 
-/** What the dashboard shows: waiting for consent, loading, no referrer yet, the data, or an error. */
-export type DashboardView = 'consent' | 'loading' | 'empty' | 'ready' | 'error';
+/**
+ * What the dashboard shows: waiting for consent, loading, no referrer yet, the data, an error, or
+ * that the referrer's identity was just deleted.
+ */
+export type DashboardView = 'consent' | 'loading' | 'empty' | 'ready' | 'error' | 'deleted';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * @tagname sc-referrer-dashboard
- * @summary The referrer's own dashboard: link, QR code, clicks, orders, earnings, and claiming the account with an email.
+ * @summary The referrer's own dashboard: link, QR code, clicks, orders, earnings, claiming the account with an email, and their data (download, delete).
  *
  * @event sc-referrer - The referrer was loaded (or created with "Get my link"). `detail: { referrer }`.
  * @event sc-referrer-claim - The referrer added an email. `detail: { referrer }`.
+ * @event sc-referrer-delete - The referrer deleted their identity; this browser forgot it. `detail: { referrerId }`.
  * @event sc-share - The link was copied (`channel: 'copy'`) or its QR code shown (`channel: 'qr'`). `detail: { channel, url, product: null }`.
- * @event sc-error - Loading, claiming or the QR code failed. `detail: { code, message }`.
+ * @event sc-error - Loading, claiming, the data download or deletion, or the QR code failed. `detail: { code, message }`.
  *
  * @csspart base - The card around everything.
  * @csspart header - The title row.
@@ -54,7 +61,13 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * @csspart claim - The claim form.
  * @csspart input - The email field.
  * @csspart button - The form's and the empty state's main button.
- * @csspart error - The error message.
+ * @csspart data - The "Your data" section (download, delete).
+ * @csspart export - The button that downloads the referrer's data (JSON).
+ * @csspart delete - The button that asks to delete the identity.
+ * @csspart confirm - The confirmation shown before deleting.
+ * @csspart confirm-delete - The button that deletes, in the confirmation.
+ * @csspart cancel - The button that keeps the identity, in the confirmation.
+ * @csspart error - An error message.
  * @csspart retry - The retry button.
  *
  * @cssproperty --sc-referrer-dashboard-bg - Card background. Default `--sc-color-surface`.
@@ -75,6 +88,7 @@ export class ReferrerDashboard extends ShareCartElement {
     errorCode: { state: true },
     claiming: { state: true },
     claimError: { state: true },
+    rights: { state: true },
   };
 
   /**
@@ -91,6 +105,8 @@ export class ReferrerDashboard extends ShareCartElement {
   private errorCode = '';
   private claiming = false;
   private claimError = '';
+  /** "Your data" (download, delete), once its section was opened. */
+  private rights: ReferrerDataRights | null = null;
   private readonly link = new CopyLink(this, (channel, url) => {
     this.emit('sc-share', { channel, url, product: null });
     recordShare(channel).catch(() => {});
@@ -207,6 +223,24 @@ export class ReferrerDashboard extends ShareCartElement {
     }
   }
 
+  /** Fetches the data-rights controller when "Your data" is first opened. */
+  private async openData(e: Event) {
+    if (!(e.target as HTMLDetailsElement).open || this.rights) return;
+    try {
+      const { ReferrerDataRights } = await import('./referrer-data-rights.js');
+      this.rights ??= new ReferrerDataRights(this, {
+        lang: () => this.lang_,
+        deleted: (referrerId) => {
+          this.data = null;
+          this.view = 'deleted';
+          this.emit('sc-referrer-delete', { referrerId });
+        },
+      });
+    } catch (err) {
+      this.fail('sc_network', (err as Error).message, err);
+    }
+  }
+
   private money(minor: number, currency: string) {
     return formatMoney(minor, currency, this.lang_);
   }
@@ -242,6 +276,10 @@ export class ReferrerDashboard extends ShareCartElement {
           <p part="error" class="error" role="alert">${text}</p>
           <button part="retry" class="secondary" type="button" @click=${() => this.refresh()}>${this.t('retry')}</button>`;
       }
+      case 'deleted':
+        return html`<h2 part="title" id="title" class="title">${this.t('title')}</h2>
+          ${this.rights?.renderDeleted()}
+          <button part="button" class="secondary" type="button" @click=${this.start}>${this.t('start')}</button>`;
       case 'loading':
         return this.skeleton();
       case 'ready':
@@ -310,7 +348,11 @@ export class ReferrerDashboard extends ShareCartElement {
           </ul>`
           : html`<p class="muted">${this.t('noOrders')}</p>`
       }
-      ${this.claimSection(referrer)}`;
+      ${this.claimSection(referrer)}
+      <details part="data" class="data" @toggle=${this.openData}>
+        <summary>${this.t('dataTitle')}</summary>
+        ${this.rights ? this.rights.render(referrer.id) : html`<p class="muted" role="status">…</p>`}
+      </details>`;
   }
 
   private claimSection(referrer: ReferrerPublic): TemplateResult {

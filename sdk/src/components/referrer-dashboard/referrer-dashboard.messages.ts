@@ -34,6 +34,7 @@ export const messages: Catalog<
   | 'retry'
   | 'verifiedBuyer'
   | 'pendingApproval'
+  | 'dataTitle'
 > = {
   en: {
     title: 'Your referral link',
@@ -68,6 +69,7 @@ export const messages: Catalog<
     retry: 'Try again',
     verifiedBuyer: 'Verified buyer',
     pendingApproval: 'Awaiting approval',
+    dataTitle: 'Your data',
   },
   'zh-Hant-HK': {
     title: '你的推介連結',
@@ -102,6 +104,7 @@ export const messages: Catalog<
     retry: '再試一次',
     verifiedBuyer: '已驗證買家',
     pendingApproval: '等待審批',
+    dataTitle: '你的資料',
   },
   'zh-Hans': {
     title: '你的推荐链接',
@@ -136,5 +139,6 @@ export const messages: Catalog<
     retry: '重试',
     verifiedBuyer: '已验证买家',
     pendingApproval: '等待审批',
+    dataTitle: '你的数据',
   },
 };

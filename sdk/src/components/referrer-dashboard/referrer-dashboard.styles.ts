@@ -183,4 +183,24 @@ export default css`
   .field {
     margin-block-end: 1rem;
   }
+  .data {
+    margin-block-start: 1rem;
+    border-block-start: 1px solid var(--_border);
+  }
+  summary {
+    padding-block: 0.75rem;
+    font-weight: 600;
+    cursor: pointer;
+  }
+  .danger {
+    color: var(--sc-color-danger, #b91c1c);
+    border-color: currentColor;
+  }
+  .solid {
+    color: #fff;
+    background: var(--sc-color-danger, #b91c1c);
+  }
+  .confirm[hidden] {
+    display: none;
+  }
 `;

@@ -267,6 +267,135 @@ describe('<sc-referrer-dashboard>', () => {
     equal(localStorage.getItem(TOKEN_KEY), null);
   });
 
+  /** Opens "Your data" and waits for its lazily loaded controls. */
+  async function openData(el: ReferrerDashboard) {
+    shadow<HTMLElement>(el, '[part=data] summary').click();
+    await waitFor(() => el.shadowRoot!.querySelector('button[part=export]'), 8000, 'the data controls');
+    await el.updateComplete;
+  }
+
+  it('downloads everything the shop keeps about the referrer as a JSON file', async () => {
+    setup();
+    const { referrer: r, token } = await referrer();
+    await api('/v1/referrers/me/claim', { body: { email: 'data.owner@example.com' }, token });
+    await api('/v1/shares', { body: { channel: 'whatsapp' }, token });
+    const el = await dashboard();
+    ok(!shadow<HTMLDetailsElement>(el, '[part=data]').open, '"Your data" opens by itself');
+    await openData(el);
+    equal(a11yProblems(el).join('; '), '');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: your data');
+    // the file the browser would save: the anchor's name and its blob, read before it is revoked
+    const saved = new Promise<{ name: string; text: Promise<string> }>((resolve) =>
+      el.shadowRoot!.addEventListener(
+        'click',
+        (e) => {
+          const a = e.target as HTMLAnchorElement;
+          if (a.localName != 'a' || !a.download) return;
+          e.preventDefault();
+          resolve({ name: a.download, text: fetch(a.href).then((res) => res.text()) });
+        },
+        { capture: true },
+      ),
+    );
+    shadow<HTMLButtonElement>(el, 'button[part=export]').click();
+    const file = await saved;
+    equal(file.name, `my-data-${r.code}.json`);
+    const data = JSON.parse(await file.text);
+    equal(data.referrer.id, r.id);
+    equal(data.referrer.email, 'data.owner@example.com');
+    equal(data.shares.length, 1);
+    equal(data.shares[0].channel, 'whatsapp');
+    equal(text(el, '[part=data] [part=error]'), '');
+  });
+
+  it('deletes the identity only after a confirmation that can be cancelled, then forgets it', async () => {
+    setup();
+    const { referrer: r, token } = await referrer();
+    await api('/v1/referrers/me/claim', { body: { email: 'delete.me@example.com' }, token });
+    const el = await dashboard();
+    await openData(el);
+    const ask = shadow<HTMLButtonElement>(el, 'button[part=delete]');
+    const confirm = shadow<HTMLElement>(el, '[part=confirm]');
+    ok(confirm.hidden, 'the confirmation shows before it is asked for');
+    equal(ask.getAttribute('aria-expanded'), 'false');
+    // asking: the confirmation opens and focus goes to its safe choice
+    ask.click();
+    await waitFor(() => !confirm.hidden);
+    equal(ask.getAttribute('aria-expanded'), 'true');
+    await waitFor(() => deepActive() == shadow(el, 'button[part=cancel]'), 2000, 'focus on cancel');
+    ok(text(el, '[part=confirm]').includes('cannot be undone'), text(el, '[part=confirm]'));
+    equal(a11yProblems(el).join('; '), '');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: confirmation');
+    // cancelling deletes nothing, and focus returns
+    shadow<HTMLButtonElement>(el, 'button[part=cancel]').click();
+    await waitFor(() => confirm.hidden);
+    await waitFor(() => deepActive() == ask, 2000, 'focus back on the button');
+    equal((await api<ReferrerStats>('/v1/referrers/me', { token })).referrer.claimed, true);
+
+    // confirming: deleted on the server, forgotten here, announced
+    const deleted: string[] = [];
+    el.addEventListener('sc-referrer-delete', (e) => deleted.push(e.detail.referrerId));
+    ask.click();
+    await waitFor(() => !confirm.hidden);
+    shadow<HTMLButtonElement>(el, 'button[part=confirm-delete]').click();
+    await waitFor(() => el.view == 'deleted', 8000, 'the deleted view');
+    await el.updateComplete;
+    equal(deleted.join(), r.id);
+    equal(localStorage.getItem(TOKEN_KEY), null, 'the token is still kept');
+    equal(shadow(el, '#deleted').getAttribute('role'), 'status');
+    await waitFor(() => deepActive() == shadow(el, '#deleted'), 2000, 'focus on the message');
+    equal((await axeViolations(el)).join('\n'), '', 'axe: deleted');
+    const refused = await fetch(`${env.api}/v1/referrers/me`, {
+      headers: { authorization: `Bearer ${env.shop.key}`, 'x-referrer-token': token },
+    });
+    equal(refused.status, 401);
+    // a new link can be made afresh
+    shadow<HTMLButtonElement>(el, 'button[part=button]').click();
+    await waitFor(() => el.view == 'ready', 8000, 'a new link');
+    ok(el.shadowRoot!.querySelector('input[part=link]'), 'no link');
+  });
+
+  it('says so when the data cannot be downloaded or deleted, and keeps everything', async () => {
+    setup();
+    await referrer();
+    const el = await dashboard();
+    await openData(el);
+    const online = window.fetch;
+    window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));
+    const errors: string[] = [];
+    el.addEventListener('sc-error', (e) => errors.push(e.detail.code));
+    try {
+      shadow<HTMLButtonElement>(el, 'button[part=export]').click();
+      await waitFor(() => text(el, '[part=data] [part=error]').length > 0, 4000, 'the export error');
+      shadow<HTMLButtonElement>(el, 'button[part=delete]').click();
+      await waitFor(() => !shadow(el, '[part=confirm]').hidden);
+      shadow<HTMLButtonElement>(el, 'button[part=confirm-delete]').click();
+      await waitFor(() => errors.length == 2, 4000, 'the delete error');
+    } finally {
+      window.fetch = online;
+    }
+    equal(errors.join(), 'sc_network,sc_network');
+    equal(shadow(el, '[part=data] [part=error]').getAttribute('role'), 'alert');
+    equal(el.view, 'ready');
+    ok(localStorage.getItem(TOKEN_KEY), 'the token was dropped');
+  });
+
+  it('speaks the three languages in "Your data"', async () => {
+    setup();
+    await referrer();
+    const el = await dashboard('<sc-referrer-dashboard locale="zh-Hant-HK"></sc-referrer-dashboard>');
+    equal(text(el, '[part=data] summary'), '你的資料');
+    await openData(el);
+    equal(text(el, 'button[part=export]'), '下載我的資料');
+    el.locale = 'zh-Hans';
+    await el.updateComplete;
+    equal(text(el, '[part=data] summary'), '你的数据');
+    equal(text(el, 'button[part=delete]'), '删除我的身份');
+    el.locale = 'en';
+    await el.updateComplete;
+    equal(text(el, 'button[part=delete]'), 'Delete my identity');
+  });
+
   it('is operable with the keyboard', async () => {
     setup();
     await referrer();
