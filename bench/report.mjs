@@ -42,6 +42,11 @@ function target(key, results) {
     'worker.clicks.p99_ratio_to_bare_at_half_rate': ['≤ 2', (v) => v <= 2],
     'worker.conversions.p99_ratio_to_bare_at_half_rate': ['≤ 3', (v) => v <= 3],
     'worker.attribution.ratio_1m_to_10k': ['flat (≤ 1.5)', (v) => v <= 1.5],
+    'team.join_broadcast.p99_ms': ['≤ 50', (v) => v <= 50],
+    'team.joins_per_s.100_teams.ratio_to_bare': ['≥ 0.25', (v) => v >= 0.25],
+    // validity checks: every join into the 100 teams was admitted, every idle watcher stayed connected
+    'team.joins_per_s.100_teams.non2xx': ['0', (v) => v === 0],
+    'team.idle_watchers_1000.connected': ['1,000', (v) => v === 1000],
     'dashboard.funnel_ms_at_1m_clicks': ['≤ 100', (v) => v <= 100],
     'dashboard.funnel.ratio_1m_to_10k': ['flat (≤ 1.5)', (v) => v <= 1.5],
   }[key];
@@ -228,6 +233,22 @@ ${rows.join('\n')}
   e-mail and an Idempotency-Key). An order is its rows in \`conversions\`, \`ledger_entries\`,
   \`outbox_events\`, \`ledger_tasks\` and \`shop_totals\` (\`d1.bytes_per_order.*\` splits it); idempotency keys
   are counted apart because the cron purges them after 72 h; \`do.*\` is the shop objects' \`click_log\`.
+- **Team-buy** (\`team.*\`, bench/teams.mjs, a worker of its own on a fresh database, the team rate limits
+  lifted): \`join_broadcast\` runs from sending one \`POST /v1/teams/{id}/join\` to each of 100 WebSocket
+  watchers of that team receiving the team with the new member (9 joins into each of 5 teams, every join ×
+  watcher pair one sample). \`joins_per_s.100_teams\` sends join *i* into lane *i* mod 100, each lane moving
+  to a fresh team after 9 joins, so every join is a new person admitted (the seat in the shop object, the
+  team's storage, its broadcast); its ratio is over \`worker.bare.rps\` of the same run.
+  \`…100_teams.cpu_us_per_join\` is the CPU the worker's processes spent per join in that run (from /proc,
+  the method of the stage figures), against \`team.bare.cpu_us_per_request\` (4,000 bare requests on the same
+  worker): on a shared machine it moves less than a throughput does.
+  \`joins_per_s.one_team\` is a flash crowd on one team: every request a new person for the same team, the
+  first 9 admitted (\`…one_team.admitted\`) and the rest answered \`team_full\` by the team's object, one at a
+  time — the throughput of one object's admission lane, since a team holds at most 10.
+  \`idle_watchers_1000.cpu_ms\` is the CPU the worker's processes spend over 10 s with 1,000 connected, idle
+  watchers (10 teams × 100); \`idle_watchers_0.cpu_ms\` the same 10 s before any connected. With the
+  hibernation API an idle watcher costs nothing, so the two differ only by noise. The \`sc-team-buy\` chunk is
+  \`sdk.chunks.sc-team-buy.gzip_bytes\`.
 ${renderStages(results, inspector)}${renderCapacity(results)}`;
 }
 

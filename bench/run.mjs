@@ -2,10 +2,10 @@
 // `npm run bench`: SDK sizes (ours and peers', from their npm packages), the SDK's main-thread cost in
 // headless Chromium, and the worker's throughput and latency under load on 127.0.0.1 only (closed loop with
 // autocannon, bounded in time and connections; open loop at a fixed rate with bench/open-loop.mjs, bounded
-// in count and time), one shop and 100 shops at once, and the bytes D1 and a shop object store per click
-// and per order (bench/storage.mjs; the capacity model in bench/SCALE.md is built on them), and the
-// dashboard's funnel at 10 k and 1 M clicks (bench/dashboard.mjs). Writes bench/results.json and
-// bench/RESULTS.md.
+// in count and time), one shop and 100 shops at once, the bytes D1 and a shop object store per click
+// and per order (bench/storage.mjs; the capacity model in bench/SCALE.md is built on them), the
+// dashboard's funnel at 10 k and 1 M clicks (bench/dashboard.mjs), and team-buy (bench/teams.mjs: live
+// broadcast, joins, idle watchers). Writes bench/results.json and bench/RESULTS.md.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ const { ROOT, applyMigrations, ensureDevVars, startWranglerDev, wrangler } = awa
 const { default: autocannon } = await import('autocannon');
 const { openLoop } = await import('./open-loop.mjs');
 const { measureStages } = await import('./stages/measure.mjs');
+const { measureTeams, TEAM_BENCH_VARS } = await import('./teams.mjs');
 const { firstPaintRatio } = await import('../scripts/build/budgets.mjs');
 const { growth, localFiles, sqliteAvailable, tableSizes } = await import('./storage.mjs');
 
@@ -587,6 +588,36 @@ console.log('› stages of the click and the order path (CPU µs per request of 
   }
 }
 rmSync(resolve(ROOT, 'dist/public/__bench'), { recursive: true, force: true });
+
+// ------------------------------------------------------------------ team-buy
+// bench/teams.mjs: one join broadcast to 100 watchers, joins per second into 100 teams and into one, and
+// the CPU of 1,000 idle watchers; a worker of its own, served like the main one, on a fresh database.
+{
+  const teamsDir = mkdtempSync(join(tmpdir(), 'sharecart-bench-teams-'));
+  applyMigrations({ persistTo: teamsDir });
+  const teamsWorker = await startWranglerDev({
+    port: PORT,
+    persistTo: teamsDir,
+    vars: TEAM_BENCH_VARS,
+    inspector: WITH_INSPECTOR,
+  });
+  try {
+    const figures = await measureTeams({
+      worker: teamsWorker,
+      autocannon,
+      admin: vars.ADMIN_TOKEN,
+      origin: ORIGIN,
+      bareRps: bare.rps,
+      seconds: DURATION,
+    });
+    for (const [k, v] of Object.entries(figures)) set(k, v);
+  } catch (error) {
+    console.error('  the team-buy measurement failed; its keys are missing from this run:', error.message);
+  } finally {
+    await teamsWorker.stop();
+    rmSync(teamsDir, { recursive: true, force: true });
+  }
+}
 
 // ------------------------------------------------------------------ write
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;

@@ -6,10 +6,11 @@
 //   (`import { env } from '../test/helpers.js'`, which imports it).
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { applyMigrations, ensureDevVars, startWranglerDev } from '../scripts/lib/wrangler-dev.mjs';
+import { applyMigrations, ensureDevVars, executeSqlFile, startWranglerDev } from '../scripts/lib/wrangler-dev.mjs';
 import { CHROMIUM_ARGS } from '../scripts/lib/prepare.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -83,6 +84,100 @@ async function serverOrder(shop, orderId) {
 }
 const publicPart = ({ shopId, key }) => ({ shopId, key });
 
+/** Calls the API with a shop's secret key (the shop's server), from this process. */
+async function secretCall(shop, method, path, body) {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${shop.secretKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${method} ${path} failed: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/**
+ * A shop with team offers (oolong in a team of 2, egg rolls on a ladder), and two teams that have
+ * ended — one expired, one complete — written into the D1 mirror as the team's object writes it
+ * (their rooms start from the mirror when a test opens them), since no test waits out a deadline.
+ */
+async function createTeamShop() {
+  const shop = await createShop('ShareCart SDK tests (team-buy)', {
+    products: [
+      {
+        sku: 'oolong-250g',
+        name: 'Oolong 250 g',
+        names: { 'zh-Hant-HK': '烏龍茶 250 克', 'zh-Hans': '乌龙茶 250 克' },
+        priceMinor: 15000,
+      },
+      { sku: 'egg-rolls', name: 'Egg rolls', priceMinor: 9800 },
+    ],
+  });
+  const { offer } = await secretCall(shop, 'PUT', '/v1/team-offers/oolong-250g', { size: 2, priceMinor: 13800 });
+  await secretCall(shop, 'PUT', '/v1/team-offers/egg-rolls', {
+    size: 2,
+    priceMinor: 8800,
+    ladder: [{ size: 4, priceMinor: 8200 }],
+    leaderRewardMinor: 1000,
+  });
+  const persistTo = process.env.SC_TEST_PERSIST ?? ownDir;
+  if (!persistTo) throw new Error('the component tests need the database of the worker (SC_TEST_PERSIST) to write ended teams');
+  const day = 86_400_000;
+  const ended = (status, members) => {
+    const id = `team_${randomBytes(15).toString('base64url').replace(/[-_]/g, 'x').slice(0, 20)}`;
+    const created = Date.now() - 3 * day;
+    const sql = (v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
+    const terms = JSON.stringify({
+      tiers: [{ size: 2, priceMinor: 13800 }],
+      soloPriceMinor: 15000,
+      durationMinutes: 1440,
+      leaderRewardMinor: 0,
+    });
+    const row = [
+      id,
+      shop.shopId,
+      offer.id,
+      'oolong-250g',
+      status,
+      2,
+      2,
+      members.length,
+      0,
+      members[0],
+      null,
+      13800,
+      'HKD',
+      terms,
+      1,
+      created,
+      created + day,
+      created + (status == 'complete' ? 3_600_000 : day),
+      3,
+      created + day,
+    ];
+    return {
+      id,
+      statements: [
+        `INSERT INTO teams (id, shop_id, offer_id, sku, status, min_size, max_size, member_count, ordered_count, leader_name, leader_referrer_id, price_minor, currency, terms, strangers_may_join, created_at, deadline_at, ended_at, version, synced_at) VALUES (${row.map(sql).join(', ')});`,
+        ...members.map(
+          (name, i) =>
+            `INSERT INTO team_members (team_id, member_id, shop_id, position, role, name, identity_hash, referrer_id, order_id, quantity, unit_price_minor, paid_minor, joined_at, left_at) VALUES (${[id, `tmb_${id.slice(5)}${i}`, shop.shopId, i, i ? 'member' : 'leader', name, `v:${id}${i}`, null, null, null, null, null, created + i, null].map(sql).join(', ')});`,
+        ),
+      ],
+    };
+  };
+  const expired = ended('expired', ['Ka Y.']);
+  const complete = ended('complete', ['Wing S.', '陳＊＊']);
+  const dir = mkdtempSync(join(tmpdir(), 'sharecart-wtr-teams-'));
+  writeFileSync(join(dir, 'teams.sql'), [...expired.statements, ...complete.statements].join('\n'));
+  try {
+    executeSqlFile(join(dir, 'teams.sql'), { persistTo });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { ...publicPart(shop), expiredTeamId: expired.id, completeTeamId: complete.id };
+}
+
 let env;
 try {
   // a shop that accepts browser order reports (the order tracker's), with one server-reported order
@@ -98,6 +193,7 @@ try {
     ),
     browserShop: { ...publicPart(browserShop), claimToken: await serverOrder(browserShop, `WTR-${Date.now()}`) },
     verifiedOnlyShop: publicPart(await createShop('ShareCart SDK tests (verified buyers only)', { verifiedBuyersOnly: true })),
+    teamShop: await createTeamShop(),
   };
 } catch (error) {
   await stopOwnWorker();

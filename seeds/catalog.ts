@@ -225,3 +225,26 @@ export const CHANNEL_WEIGHTS: ReadonlyArray<readonly [Channel, number]> = [
 /** Shipping charged on orders under the free-shipping threshold. */
 export const SHIPPING_MINOR = 3_000;
 export const FREE_SHIPPING_FROM_MINOR = 30_000;
+
+/**
+ * Team-buy offers (拼團): oolong in a team of 2; egg rolls on a ladder (2 → HK$88, 4 → HK$82,
+ * 6 → HK$78) over 48 hours, with HK$10 for the leader's referrer when the team completes.
+ */
+export const TEAM_OFFERS: ReadonlyArray<{
+  sku: string;
+  tiers: ReadonlyArray<{ size: number; priceMinor: number }>;
+  durationMinutes: number;
+  leaderRewardMinor: number;
+}> = [
+  { sku: 'oolong-250g', tiers: [{ size: 2, priceMinor: 14_800 }], durationMinutes: 24 * 60, leaderRewardMinor: 0 },
+  {
+    sku: 'egg-rolls',
+    tiers: [
+      { size: 2, priceMinor: 8_800 },
+      { size: 4, priceMinor: 8_200 },
+      { size: 6, priceMinor: 7_800 },
+    ],
+    durationMinutes: 48 * 60,
+    leaderRewardMinor: 1_000,
+  },
+];

@@ -7,6 +7,8 @@ import { DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY, PROGRAM } from './catalog';
 import { CLICK_COUNT, CONVERSION_COUNT, HISTORY_DAYS, SHARE_COUNT, TABLE_COLUMNS, generateSeed } from './generate';
 import type { SeedTable } from './generate';
 import { Rng } from './prng';
+import { TEAM_COUNT, TEAM_ORDER_COUNT } from './teams';
+import { TeamCompletedEventSchema, TeamExpiredEventSchema } from '../worker/src/contract/teams';
 
 const NOW = Date.UTC(2026, 10, 25);
 const OPTS = { origins: ['http://127.0.0.1:8787', 'http://LOCALHOST:8787'], now: NOW };
@@ -62,7 +64,7 @@ describe('generateSeed', () => {
       secretKey: 'sk_demo_harbourleaf000000000000000000000',
       products: rows.products.length,
       clicks: CLICK_COUNT,
-      conversions: CONVERSION_COUNT,
+      conversions: CONVERSION_COUNT + TEAM_ORDER_COUNT,
     });
     expect(summary.referrers).toHaveLength(3);
     expect(summary.referrers[0]).toMatchObject({ name: 'maggie', vanityCode: 'maggie' });
@@ -102,7 +104,7 @@ describe('generateSeed', () => {
     expect(rows.products.filter((p) => p.override_kind !== null)).toHaveLength(1);
     expect(rows.clicks).toHaveLength(CLICK_COUNT);
     expect(rows.shares).toHaveLength(SHARE_COUNT);
-    expect(rows.conversions).toHaveLength(CONVERSION_COUNT);
+    expect(rows.conversions).toHaveLength(CONVERSION_COUNT + TEAM_ORDER_COUNT);
     expect(rows.refunds.length).toBeGreaterThanOrEqual(12);
     expect(rows.refunds.length).toBeLessThanOrEqual(18);
     expect(rows.payouts).toHaveLength(1);
@@ -230,5 +232,52 @@ describe('generateSeed', () => {
         available_at: null,
       });
     }
+  });
+
+  it('has team-buy in every state: offers, open, complete and expired teams, their orders and events', () => {
+    expect(rows.team_offers.map((o) => o.sku).sort()).toEqual(['egg-rolls', 'oolong-250g']);
+    expect(rows.teams).toHaveLength(TEAM_COUNT);
+    const byStatus = (status: string) => rows.teams.filter((t) => t.status === status);
+    expect(byStatus('open').length).toBeGreaterThanOrEqual(2);
+    expect(byStatus('complete').length).toBeGreaterThanOrEqual(2);
+    expect(byStatus('expired').length).toBeGreaterThanOrEqual(1);
+    for (const t of byStatus('open')) {
+      expect(num(t, 'deadline_at')).toBeGreaterThan(NOW);
+      expect(num(t, 'member_count')).toBeLessThan(num(t, 'max_size'));
+    }
+    // only real members: the counts are the member rows, names masked
+    for (const t of rows.teams) {
+      const members = rows.team_members.filter((m) => m.team_id === t.id && m.left_at === null);
+      expect(members).toHaveLength(num(t, 'member_count'));
+      for (const m of members) expect(str(m, 'name')).toMatch(/^(\S+( \S\.)?|\p{Script=Han}＊+)$/u);
+    }
+    // every ordered member's order is a conversion of that team at the team price
+    const ordered = rows.team_members.filter((m) => m.order_id !== null);
+    expect(ordered).toHaveLength(TEAM_ORDER_COUNT);
+    for (const m of ordered) {
+      const conv = rows.conversions.find((c) => c.order_id === m.order_id)!;
+      expect(conv).toMatchObject({ team_id: m.team_id, amount_minor: m.paid_minor });
+    }
+    // one event per ended team, in the worker's payload shape
+    for (const t of [...byStatus('complete'), ...byStatus('expired')]) {
+      const events = rows.outbox_events.filter(
+        (e) => e.dedupe_key === `team.${t.status === 'complete' ? 'completed' : 'expired'}:${t.id}`,
+      );
+      expect(events).toHaveLength(1);
+      const payload = JSON.parse(str(events[0]!, 'payload'));
+      if (t.status === 'complete') expect(TeamCompletedEventSchema.parse(payload).members).toHaveLength(num(t, 'member_count'));
+      else expect(TeamExpiredEventSchema.parse(payload).totalReleaseMinor).toBeGreaterThanOrEqual(0);
+    }
+    const ladder = byStatus('complete').find((t) => t.sku === 'egg-rolls')!;
+    const payload = TeamCompletedEventSchema.parse(
+      JSON.parse(
+        str(
+          rows.outbox_events.find((e) => e.dedupe_key === `team.completed:${ladder.id}`)!,
+          'payload',
+        ),
+      ),
+    );
+    expect(payload.tier).toEqual({ size: 4, priceMinor: 8200 });
+    expect(payload.members.filter((m) => m.orderId).map((m) => m.releaseMinor)).toEqual([600, 600, 600]);
   });
 });

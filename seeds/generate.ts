@@ -48,6 +48,7 @@ import {
 import type { DemoProduct, DemoReferrer } from './catalog';
 import { CODE_ALPHABET, Rng, stableId } from './prng';
 import { insertOrIgnore } from './sql';
+import { teamSeed } from './teams';
 import type { Row } from './sql';
 
 // ─── Sizes of the generated history ──────────────────────────────────────────────────────────
@@ -110,6 +111,9 @@ export type SeedTable =
   | 'ledger_entries'
   | 'ledger_tasks'
   | 'shop_totals'
+  | 'team_offers'
+  | 'teams'
+  | 'team_members'
   | 'outbox_events';
 
 /** Every table the seed fills, in insertion (foreign-key) order, with its columns. */
@@ -194,6 +198,7 @@ export const TABLE_COLUMNS: Readonly<Record<SeedTable, readonly string[]>> = {
     'explanation',
     'request_hash',
     'created_at',
+    'team_id',
   ],
   refunds: ['id', 'shop_id', 'conversion_id', 'refund_ref', 'amount_minor', 'created_at'],
   payouts: ['id', 'shop_id', 'referrer_id', 'amount_minor', 'currency', 'created_at'],
@@ -216,6 +221,59 @@ export const TABLE_COLUMNS: Readonly<Record<SeedTable, readonly string[]>> = {
   ],
   ledger_tasks: ['conversion_id', 'action', 'shop_id', 'referrer_id', 'currency', 'due_at'],
   shop_totals: ['shop_id', 'orders_minor'],
+  team_offers: [
+    'id',
+    'shop_id',
+    'sku',
+    'min_size',
+    'max_size',
+    'tiers',
+    'duration_minutes',
+    'max_open_teams',
+    'strangers_may_join',
+    'leader_reward_minor',
+    'active',
+    'created_at',
+    'updated_at',
+  ],
+  teams: [
+    'id',
+    'shop_id',
+    'offer_id',
+    'sku',
+    'status',
+    'min_size',
+    'max_size',
+    'member_count',
+    'ordered_count',
+    'leader_name',
+    'leader_referrer_id',
+    'price_minor',
+    'currency',
+    'terms',
+    'strangers_may_join',
+    'created_at',
+    'deadline_at',
+    'ended_at',
+    'version',
+    'synced_at',
+  ],
+  team_members: [
+    'team_id',
+    'member_id',
+    'shop_id',
+    'position',
+    'role',
+    'name',
+    'identity_hash',
+    'referrer_id',
+    'order_id',
+    'quantity',
+    'unit_price_minor',
+    'paid_minor',
+    'joined_at',
+    'left_at',
+  ],
   outbox_events: [
     'id',
     'shop_id',
@@ -936,8 +994,12 @@ export function generateSeed(opts: SeedOptions): SeedResult {
       }),
       request_hash: sha256Hex(JSON.stringify(report)),
       created_at: c.at,
+      team_id: null,
     };
   });
+  // Team-buy: offers, teams in every state, their members' orders and events (seeds/teams.ts).
+  const team = teamSeed({ now, shopCreatedAt, id });
+  conversionRows.push(...team.conversions);
   const refundRows: Row[] = refunds.map((r) => ({
     id: r.id,
     shop_id: SHOP_ID,
@@ -1033,7 +1095,10 @@ export function generateSeed(opts: SeedOptions): SeedResult {
     ledger_entries: ledgerRows,
     ledger_tasks: taskRows,
     shop_totals: [{ shop_id: SHOP_ID, orders_minor: conversionRows.reduce((s, c) => s + (c.amount_minor as number), 0) }],
-    outbox_events: outboxRows,
+    team_offers: team.team_offers,
+    teams: team.teams,
+    team_members: team.team_members,
+    outbox_events: [...outboxRows, ...team.outbox_events],
   };
 
   const summary: SeedSummary = {

@@ -25,7 +25,7 @@ const ORDER_STAGES = [
 ];
 
 /** CPU milliseconds spent so far by the processes of process group `pgid` (Linux /proc). */
-function groupCpuMs(pgid) {
+export function groupCpuMs(pgid) {
   let ticks = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;

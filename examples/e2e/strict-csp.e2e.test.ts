@@ -2,8 +2,8 @@
  * The demo shop's strict-CSP page (examples/shop/csp): every ShareCart widget under
  * `script-src 'self'`, no inline style, and Trusted Types required. Using them — the banner after a
  * referral click, the share sheet and its WeChat QR code, the dashboard with its QR code and its
- * "Your data" controls, the order tracker — must not raise a single `securitypolicyviolation`. A
- * control proves the page's recorder does count a violation.
+ * "Your data" controls, a team started with its live feed, the order tracker — must not raise a single
+ * `securitypolicyviolation`. A control proves the page's recorder does count a violation.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -59,6 +59,12 @@ describe('the strict-CSP page', () => {
     // "Your data": its controls come in their own chunk, under the same policy
     await dashboard.locator('[part=data] summary').click();
     await dashboard.locator('button[part=export]').waitFor({ state: 'visible' });
+
+    // team-buy: the offer, a team started, its live feed (a WebSocket to the page's own origin)
+    const team = page.locator('sc-team-buy');
+    await team.locator('[part=start]').click();
+    await team.locator('[part~=share]').waitFor({ state: 'visible' });
+    await expect.poll(() => team.locator('[part=countdown]').textContent()).toMatch(/\d\d:\d\d:\d\d/);
 
     // the order tracker's offer, from the shop config
     await expect.poll(() => page.locator('sc-order-tracker [part=text]').textContent()).toContain('HK$');

@@ -76,6 +76,9 @@ export function sharecartClient({ api, secretKey, fetchImpl = fetch, retries = 3
     /** The shop's products (one page of up to 500: a demo shop has a handful). */
     products: () => withRetries('GET /v1/products', () => client.GET('/v1/products', { params: { query: { limit: 500 } } })),
     program: () => withRetries('GET /v1/program', () => client.GET('/v1/program')),
+    /** A team (team-buy) as ShareCart has it now: its product, status and checkout price. */
+    team: (teamId) =>
+      withRetries('GET /v1/teams/{teamId}', () => client.GET('/v1/teams/{teamId}', { params: { path: { teamId } } })),
     /**
      * Reports an order; the Idempotency-Key makes a retry (now or later) replay the first answer.
      * @param {import('../../sdk/src/api-types.ts').components['schemas']['ConversionReport']} report
@@ -107,7 +110,28 @@ export function clickFromCookie(cookieHeader, now = Date.now()) {
   }
 }
 
+/**
+ * The team member token (team-buy) the ShareCart SDK keeps in the first-party `sc_team` cookie
+ * (`{"teamId","memberToken","sku","expires"}`, URL-encoded JSON), if unexpired.
+ */
+export function teamTokenFromCookie(cookieHeader, now = Date.now()) {
+  const m = /(?:^|;\s*)sc_team=([^;]*)/.exec(cookieHeader ?? '');
+  if (!m) return null;
+  try {
+    const team = JSON.parse(decodeURIComponent(m[1]));
+    return typeof team.memberToken === 'string' && MEMBER_TOKEN.test(team.memberToken) && !(team.expires < now)
+      ? team.memberToken
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A member token names its team: `tmt_<20>_<32>` belongs to `team_<20>`. */
+export const teamOfToken = (token) => `team_${MEMBER_TOKEN.exec(token)[1]}`;
+
 const CLICK_ID = /^[\w-]{1,64}$/;
+const MEMBER_TOKEN = /^tmt_([A-Za-z0-9]{20})_[A-Za-z0-9]{32}$/;
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const COUPON = /^[A-Za-z0-9_-]{3,32}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -179,15 +203,33 @@ export function createMerchantServer({ api, secretKey, shopUrl, fetchImpl = fetc
       items.push({ sku, quantity, unitPriceMinor: p.priceMinor });
     }
     const currency = products.get(items[0].sku).currency;
+
+    // 2. Team-buy: the member token the SDK put in the form, else its `sc_team` cookie. The team price
+    //    comes from ShareCart (the team's own record), never from the browser; ShareCart checks at
+    //    the report that the token is a member of that team and the price is the team's.
+    const fieldTeam = form.get('sharecart_team');
+    const memberToken = MEMBER_TOKEN.test(fieldTeam) ? fieldTeam : teamTokenFromCookie(req.headers.cookie);
+    let teamMemberToken = null;
+    if (memberToken) {
+      const team = await sharecart
+        .team(teamOfToken(memberToken))
+        .then((r) => r.team)
+        .catch(() => null); // no team price then: the order is taken at the catalogue price
+      const line = team && team.checkoutPriceMinor != null && items.find((i) => i.sku === team.sku);
+      if (line) {
+        line.unitPriceMinor = team.checkoutPriceMinor;
+        teamMemberToken = memberToken;
+      }
+    }
     const subtotal = items.reduce((s, i) => s + i.quantity * i.unitPriceMinor, 0);
 
-    // 2. The referral: the click id the SDK put in the form, else its first-party cookie.
+    // 3. The referral: the click id the SDK put in the form, else its first-party cookie.
     const fieldClick = form.get('sharecart_click');
     const clickId = CLICK_ID.test(fieldClick) ? fieldClick : clickFromCookie(req.headers.cookie);
     const coupon = form.get('coupon') || null;
     const couponCode = coupon && COUPON.test(coupon) ? coupon : null;
 
-    // 3. The friend reward the banner promised ("首單 9 折"), for a referred visitor.
+    // 4. The friend reward the banner promised ("首單 9 折"), for a referred visitor.
     const reward = program.friendReward ?? { kind: 'none', value: 0 };
     const discount =
       !clickId || reward.kind === 'none'
@@ -198,14 +240,14 @@ export function createMerchantServer({ api, secretKey, shopUrl, fetchImpl = fetc
     const amountMinor = subtotal - discount;
     const shipping = subtotal >= FREE_SHIPPING_FROM_MINOR ? 0 : SHIPPING_MINOR;
 
-    // 4. One order per checkout attempt and cart: a re-sent form replays, never duplicates.
+    // 5. One order per checkout attempt and cart: a re-sent form replays, never duplicates.
     const checkoutId = /^[\w-]{8,64}$/.test(form.get('checkout_id')) ? form.get('checkout_id') : randomUUID();
-    const orderKey = sha(`${checkoutId}|${JSON.stringify(items)}|${clickId ?? ''}|${couponCode ?? ''}`);
+    const orderKey = sha(`${checkoutId}|${JSON.stringify(items)}|${clickId ?? ''}|${couponCode ?? ''}|${teamMemberToken ?? ''}`);
     const orderId = `HL-${orderKey.slice(0, 10).toUpperCase()}`;
     const known = orders.get(orderId);
     if (known) return redirect(res, known.thankYou);
 
-    // 5. Report it to ShareCart with the secret key. The shop takes the order even if ShareCart is
+    // 6. Report it to ShareCart with the secret key. The shop takes the order even if ShareCart is
     //    unreachable (the report can be sent again later with the same Idempotency-Key).
     const report = {
       orderId,
@@ -214,6 +256,7 @@ export function createMerchantServer({ api, secretKey, shopUrl, fetchImpl = fetc
       items,
       ...(clickId ? { clickId } : {}),
       ...(couponCode ? { couponCode } : {}),
+      ...(teamMemberToken ? { teamMemberToken } : {}),
       customer: { email, ...(form.get('phone').length >= 4 ? { phone: form.get('phone').slice(0, 32) } : {}) },
     };
     let conversion = null;
@@ -245,6 +288,7 @@ export function createMerchantServer({ api, secretKey, shopUrl, fetchImpl = fetc
       items,
       clickId,
       couponCode,
+      teamId: conversion?.teamId ?? null,
       conversionId: conversion?.id ?? null,
       commissionMinor: conversion?.commissionMinor ?? null,
       commissionStatus: conversion?.commissionStatus ?? null,
@@ -254,6 +298,7 @@ export function createMerchantServer({ api, secretKey, shopUrl, fetchImpl = fetc
     log(
       `merchant: order ${orderId} ${currency} ${(amountMinor / 100).toFixed(2)}` +
         (clickId ? ` click ${clickId}` : '') +
+        (teamMemberToken ? ` team ${teamOfToken(teamMemberToken)}` : '') +
         (conversion
           ? ` → ${conversion.id}, commission ${conversion.commissionMinor ?? 0} (${conversion.commissionStatus ?? 'none'})`
           : ''),

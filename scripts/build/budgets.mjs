@@ -68,7 +68,7 @@ export function measureSizes(output, firstPaintModule, firstPaintBudgeted = firs
   const files = {};
   for (const [file] of chunks) {
     if (file === LOADER) continue;
-    const name = file.replace(/^chunks\//, '').replace(/-[\w-]{8}\.js$/, '');
+    const name = file.replace(/^chunks\//, '').replace(/-[\w-]{6}\.js$/, ''); // CHUNK_HASH_LENGTH in rollup.config.ts
     chunkSizes[name] = gz(file);
     files[name] = { file, bytes: raw(file), gzip_bytes: gz(file), first_paint: firstPaint.includes(file) };
   }

@@ -838,6 +838,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/team-offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop’s team offers, in sku order */
+        get: operations["listTeamOffers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team-offers/{sku}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A product’s team offer and the open teams anyone may join (what `<sc-team-buy>` shows)
+         * @description A product of the catalogue without an active offer answers without `offer` (not a 404: the widget asks on every product page); a sku that is no active product is a 404.
+         */
+        get: operations["getTeamOffer"];
+        /**
+         * Create or replace the team offer of a product
+         * @description Team size, team price (below the solo price), an optional ladder, how long a team stays open (at most 4 days), a cap on open teams, whether strangers may join listed teams, and a reward for the leader when the team completes. Teams already started keep the terms they started with.
+         */
+        put: operations["putTeamOffer"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop’s teams, newest first, with members, orders and events */
+        get: operations["listTeams"];
+        put?: never;
+        /**
+         * Start a team of a product, as its leader
+         * @description A person (the browser’s visitor id, or with the secret key the shop’s customer id) is in at most one open team of an offer. The answer’s member token joins idempotently, leaves, cancels, and binds the order at checkout (`teamMemberToken` in `POST /v1/conversions`). Live: connect a WebSocket to `/v1/teams/{teamId}/live?key=pk_…` (from an allowed origin); it sends `{ "team": Team }` now and at every change, and answers `ping` with `pong`. With the publishable key, starts and joins are rate-limited: 60 per minute per client (salted IP hash, else visitor id) and 6,000 per minute per shop; over either, 429 `rate_limited` with Retry-After.
+         */
+        post: operations["startTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/teams/{teamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A team as anyone sees it: status, members who joined (masked names), spots left, deadline
+         * @description From the team’s own object, so always current; the polling fallback of the live feed. Live: connect a WebSocket to `/v1/teams/{teamId}/live?key=pk_…` (from an allowed origin); it sends `{ "team": Team }` now and at every change, and answers `ping` with `pong`.
+         */
+        get: operations["getTeam"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/teams/{teamId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a team: its leader, before anyone joined */
+        post: operations["cancelTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/teams/{teamId}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join a team (again: the same membership)
+         * @description Admitted one at a time; a team is never over-filled. A full team answers 409 `team_full` and a team past its deadline 409 `team_expired`, both with `details.startTeam` (start a new team of `details.sku`); a person already in another open team of the offer gets 409 `already_in_team`.
+         */
+        post: operations["joinTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/teams/{teamId}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave an open team (the next member leads if the leader leaves) */
+        post: operations["leaveTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/teams/{teamId}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop’s record of a team: members with their orders, and its team.completed / team.expired events */
+        get: operations["getTeamRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -1139,6 +1292,8 @@ export interface components {
             referrerId: string | null;
             /** @enum {string} */
             source: "click" | "code" | "coupon" | "none";
+            /** @description The team the order was bought in (team-buy), when it came with a member token. */
+            teamId: string | null;
             verified: boolean;
         };
         ConversionAttributedData: {
@@ -1210,6 +1365,8 @@ export interface components {
              * @example maggie
              */
             referralCode?: string;
+            /** @description The buyer’s team member token (`ShareCart.team()`, the `sc_team` cookie, the `sharecart_team` field): the order bought at the team price. Validated (a current member of that team of this shop, a line of the team’s product at or above its checkout price, one order per membership: 404 `team_not_found` / `team_member_not_found`, 422 `team_price_not_allowed`, 409 `team_order_conflict`), and the conversion records the team. */
+            teamMemberToken?: string;
             /** @description The SDK visitor id, for first/last click across visits. */
             visitorId?: string;
         };
@@ -1437,6 +1594,14 @@ export interface components {
         };
         ManagedReferrerResult: {
             referrer: components["schemas"]["ManagedReferrer"];
+        };
+        Membership: {
+            memberId: string;
+            /** @description Keep it: it joins idempotently, leaves, cancels, and binds the order at checkout. */
+            memberToken: string;
+            /** @enum {string} */
+            role: "leader" | "member";
+            teamId: string;
         };
         OrderItem: {
             quantity: number;
@@ -2021,14 +2186,65 @@ export interface components {
             referrerApproval?: boolean;
             verifiedBuyersOnly?: boolean;
         };
-        /** @description The completed team: capture each member's payment. */
-        TeamCompletedData: {
+        Team: {
+            /** @description What a member checks out at per unit now (the first tier while open); null once expired or cancelled. */
+            checkoutPriceMinor: number | null;
+            createdAt: number;
+            currency: string;
+            deadlineAt: number;
+            endedAt: number | null;
+            id: string;
+            /** @description Only members who really joined, in join order. */
+            members: components["schemas"]["TeamMember"][];
+            offerId: string;
+            /** @description The price of the tier reached so far (the final price once complete). */
+            priceMinor: number;
+            size: {
+                max: number;
+                min: number;
+            };
+            sku: string;
+            soloPriceMinor: number;
+            /** @description Members still needed for the team price (below the minimum), else places left up to the maximum. */
+            spotsLeft: number;
+            status: components["schemas"]["TeamStatus"];
+            tiers: {
+                priceMinor: number;
+                size: number;
+            }[];
+        };
+        TeamCompletedEvent: {
+            completedAt: number;
+            createdAt: number;
+            currency: string;
+            deadlineAt: number;
+            /** @description Credited to the leader’s referrer as a pending ledger entry (reason `team_leader_reward`). */
+            leaderReward: {
+                amountMinor: number;
+                memberId: string;
+                referrerId: string;
+            } | null;
+            members: components["schemas"]["TeamMemberSettlement"][];
+            offerId: string;
+            size: {
+                max: number;
+                members: number;
+                min: number;
+            };
+            sku: string;
+            soloPriceMinor: number;
+            /** @enum {string} */
+            status: "complete";
             teamId: string;
-        } & {
-            [key: string]: unknown;
+            /** @description The final tier: everyone pays its price. */
+            tier: {
+                priceMinor: number;
+                size: number;
+            };
+            totalMinor: number;
         };
         TeamCompletedWebhook: {
-            data: components["schemas"]["TeamCompletedData"];
+            data: components["schemas"]["TeamCompletedEvent"];
             /**
              * @description The event id, also sent as `webhook-id`: the same on every retry.
              * @example evt_3fJ9kQ
@@ -2046,14 +2262,35 @@ export interface components {
              */
             type: "team.completed";
         };
-        /** @description The expired team: release every member's payment. */
-        TeamExpiredData: {
+        TeamEventRecord: {
+            createdAt: number;
+            deliveredAt: number | null;
+            /** @description Stable (`evt_…`): the same event is never written twice. */
+            id: string;
+            payload: components["schemas"]["TeamCompletedEvent"] | components["schemas"]["TeamExpiredEvent"];
+            /** @enum {string} */
+            type: "team.completed" | "team.expired";
+        };
+        TeamExpiredEvent: {
+            createdAt: number;
+            currency: string;
+            deadlineAt: number;
+            expiredAt: number;
+            members: components["schemas"]["TeamMemberSettlement"][];
+            offerId: string;
+            size: {
+                max: number;
+                members: number;
+                min: number;
+            };
+            sku: string;
+            /** @enum {string} */
+            status: "expired";
             teamId: string;
-        } & {
-            [key: string]: unknown;
+            totalReleaseMinor: number;
         };
         TeamExpiredWebhook: {
-            data: components["schemas"]["TeamExpiredData"];
+            data: components["schemas"]["TeamExpiredEvent"];
             /**
              * @description The event id, also sent as `webhook-id`: the same on every retry.
              * @example evt_3fJ9kQ
@@ -2070,6 +2307,151 @@ export interface components {
              * @enum {string}
              */
             type: "team.expired";
+        };
+        TeamJoin: {
+            /** @description Secret key only: the shop’s customer id, which identifies the person instead of the visitor id. */
+            customerRef?: string;
+            /** @description A membership this browser already has: answered again, unchanged. */
+            memberToken?: string;
+            /** @description Shown masked to everyone who sees the team ("Ka Yan" → "Ka Y."). */
+            name?: string;
+            /** @description This browser’s SDK visitor id: one membership per person per offer. */
+            visitorId?: string;
+        };
+        TeamJoined: {
+            membership: components["schemas"]["Membership"];
+            team: components["schemas"]["Team"];
+        };
+        TeamMember: {
+            joinedAt: number;
+            memberId: string;
+            /** @description Masked ("Ka Y."); null when the member gave none. */
+            name: string | null;
+            /** @enum {string} */
+            role: "leader" | "member";
+        };
+        TeamMemberAction: {
+            /** @description The member token (`tmt_…`) the start or join answered; the SDK keeps it (`ShareCart.team()`, the `sc_team` cookie). */
+            memberToken: string;
+        };
+        TeamMemberRecord: components["schemas"]["TeamMember"] & {
+            conversionId: string | null;
+            leftAt: number | null;
+            orderId: string | null;
+            paidMinor: number | null;
+            quantity: number | null;
+            referrerId: string | null;
+            unitPriceMinor: number | null;
+        };
+        TeamMemberSettlement: {
+            /** @description To capture for the team line (0 when the team expired). */
+            amountMinor: number;
+            /** @description The team line’s share of the order as authorized. */
+            authorizedMinor: number | null;
+            joinedAt: number;
+            memberId: string;
+            name: string | null;
+            /** @description The shop’s order for this membership; null while none was reported. */
+            orderId: string | null;
+            quantity: number;
+            referrerId: string | null;
+            /** @description To release or refund of the authorization. */
+            releaseMinor: number;
+            /** @enum {string} */
+            role: "leader" | "member";
+        };
+        TeamOffer: {
+            active: boolean;
+            currency: string;
+            durationMinutes: number;
+            id: string;
+            leaderRewardMinor: number;
+            maxOpenTeams: number | null;
+            maxSize: number;
+            /** @description The first tier’s price: what a member authorizes at checkout. */
+            priceMinor: number;
+            /** @description The team size (the minimum with a ladder). */
+            size: number;
+            sku: string;
+            soloPriceMinor: number;
+            strangersMayJoin: boolean;
+            tiers: {
+                priceMinor: number;
+                size: number;
+            }[];
+            updatedAt: number;
+        };
+        TeamOfferInput: {
+            /** @description False retires the offer: no new teams (running teams go on). */
+            active?: boolean;
+            /** @description How long a team stays open (default 1440, 24 h; at most 4 days, inside a card authorization hold). */
+            durationMinutes?: number;
+            /** @description More tiers: the team stays open for more members until the deadline or the last tier’s size, and everyone pays the tier reached. */
+            ladder?: components["schemas"]["TeamTier"][];
+            /**
+             * @description Credited to the leader’s referrer as a ledger entry when the team completes (default 0).
+             * @example 16800
+             */
+            leaderRewardMinor?: number;
+            /** @description At most this many open teams of the offer at once (null: no cap). */
+            maxOpenTeams?: number | null;
+            /**
+             * @description The team price per unit, below the solo price.
+             * @example 16800
+             */
+            priceMinor: number;
+            /** @description Members for the team price (2–10); with a ladder, the minimum. */
+            size: number;
+            /** @description Whether open teams are listed for anyone to join (default true); otherwise only the team link joins. */
+            strangersMayJoin?: boolean;
+        };
+        TeamOfferResult: {
+            offer: components["schemas"]["TeamOffer"];
+        };
+        /** @description Without `offer` (and with no open teams) when the product has no active offer. */
+        TeamOfferView: {
+            offer?: components["schemas"]["TeamOffer"];
+            /** @description Open teams anyone may join, soonest deadline first (none when the offer lists no teams to strangers). */
+            openTeams: components["schemas"]["Team"][];
+        };
+        TeamRecord: components["schemas"]["Team"] & {
+            events: components["schemas"]["TeamEventRecord"][];
+            leaderName: string | null;
+            leaderReferrerId: string | null;
+            memberCount: number;
+            /** @description Current and departed members, in join order. */
+            memberRecords: components["schemas"]["TeamMemberRecord"][];
+            orderedCount: number;
+            strangersMayJoin: boolean;
+            /** @description When the team’s object last wrote this record. */
+            syncedAt: number;
+        };
+        TeamRecordResult: {
+            team: components["schemas"]["TeamRecord"];
+        };
+        TeamResult: {
+            team: components["schemas"]["Team"];
+        };
+        TeamStart: {
+            /** @description Secret key only: the shop’s customer id, which identifies the person instead of the visitor id. */
+            customerRef?: string;
+            /** @description Shown masked to everyone who sees the team ("Ka Yan" → "Ka Y."). */
+            name?: string;
+            /** @example oolong-250g */
+            sku: string;
+            /** @description This browser’s SDK visitor id: one membership per person per offer. */
+            visitorId?: string;
+        };
+        /** @enum {string} */
+        TeamStatus: "open" | "complete" | "expired" | "cancelled";
+        TeamTier: {
+            /**
+             * @description …each pays this per unit.
+             * @example 16800
+             */
+            priceMinor: number;
+            /** @description From this many members… */
+            size: number;
         };
         WebhookDelivery: {
             /** @description Attempts since the event was created or last retried. */
@@ -5420,6 +5802,752 @@ export interface operations {
             };
             /** @description Error (see error.code) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTeamOffers: {
+        parameters: {
+            query?: {
+                /** @description At most this many items (1–500, default 100). */
+                limit?: number;
+                /** @description The id of the last item of the previous page: this page starts after it. */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of offers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TeamOffer"][];
+                        /** @description Whether another page follows (ask with `starting_after`). */
+                        has_more: boolean;
+                    };
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTeamOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offer and its open teams. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamOfferView"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putTeamOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamOfferInput"];
+            };
+        };
+        responses: {
+            /** @description The offer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamOfferResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTeams: {
+        parameters: {
+            query?: {
+                /** @description At most this many items (1–500, default 100). */
+                limit?: number;
+                sku?: string;
+                /** @description The id of the last item of the previous page: this page starts after it. */
+                starting_after?: string;
+                status?: components["schemas"]["TeamStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of team records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TeamRecord"][];
+                        /** @description Whether another page follows (ask with `starting_after`). */
+                        has_more: boolean;
+                    };
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The browser’s referrer token (`rt_…`): the leader’s reward goes to this referrer. */
+                "x-referrer-token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamStart"];
+            };
+        };
+        responses: {
+            /** @description The team and the leader’s membership. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamJoined"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamMemberAction"];
+            };
+        };
+        responses: {
+            /** @description The cancelled team. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    joinTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The browser’s referrer token (`rt_…`): the leader’s reward goes to this referrer. */
+                "x-referrer-token"?: string;
+            };
+            path: {
+                teamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamJoin"];
+            };
+        };
+        responses: {
+            /** @description Already a member: the same membership. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamJoined"];
+                };
+            };
+            /** @description Joined now. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamJoined"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    leaveTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamMemberAction"];
+            };
+        };
+        responses: {
+            /** @description The team. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTeamRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamRecordResult"];
+                };
+            };
+            /** @description Error (see error.code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (see error.code) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

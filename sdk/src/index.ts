@@ -20,6 +20,7 @@ export { ShareSheet } from './components/share-sheet/share-sheet.component.js';
 export { ReferralBanner } from './components/referral-banner/referral-banner.component.js';
 export { ReferrerDashboard, type DashboardView } from './components/referrer-dashboard/referrer-dashboard.component.js';
 export { OrderTracker, type OrderReportStatus } from './components/order-tracker/order-tracker.component.js';
+export { TeamBuy } from './components/team-buy/team-buy.component.js';
 export { ShareCartElement } from './internal/base-element.js';
 export { configure, type Settings } from './internal/runtime.js';
 export { boot as init, type ShareCartApi, type BootOptions } from './loader/boot.js';
@@ -39,7 +40,7 @@ export { resolveLocale, formatMoney, type Locale } from './internal/i18n.js';
 export { formatPercent, zhe } from './internal/i18n-discount.js';
 export { referralUrl, shareHref } from './internal/share-links.js';
 export type { ShareOptions, ShareResult } from './internal/share-flow.js';
-export type { Attribution } from './internal/storage.js';
+export type { Attribution, TeamMembership } from './internal/storage.js';
 export type { ScEventDetails, ScEventName, ScEvent } from './internal/events.js';
 export { VERSION } from './internal/env.js';
 export {

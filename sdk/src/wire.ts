@@ -21,6 +21,9 @@ export type Channel = Schemas['Channel'];
 export type Locale = Schemas['Locale'];
 export type ApiErrorBody = Schemas['Error'];
 export type FriendReward = ShopConfig['program']['friendReward'];
+export type Team = Schemas['Team'];
+export type TeamOfferView = Schemas['TeamOfferView'];
+export type TeamJoined = Schemas['TeamJoined'];
 
 // The shop dashboard's shapes (sdk/src/dashboard).
 export type Shop = Schemas['Shop'];

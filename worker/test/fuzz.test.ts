@@ -337,8 +337,8 @@ describe('bad input gets a 4xx with a documented code and writes nothing (guaran
           ...(name === 'limit' ? ['0', '99999'] : []),
         ]) {
           const res = await send(op, { query: `?${name}=${encodeURIComponent(value)}` });
-          // a cursor that matches nothing is a valid, empty page
-          if (res.status === 200 && (name === 'starting_after' || name === 'referrerId')) continue;
+          // a cursor or a filter that matches nothing is a valid, empty page
+          if (res.status === 200 && (name === 'starting_after' || name === 'referrerId' || name === 'sku')) continue;
           check(`${op.method} ${op.path} ?${name}=${value.slice(0, 20)}`, res, 400);
         }
       }

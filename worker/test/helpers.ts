@@ -130,6 +130,9 @@ export const TABLES = [
   'referrer_devices',
   'shop_totals',
   'buyer_claims',
+  'team_offers',
+  'teams',
+  'team_members',
 ] as const;
 
 /** Row counts of every table, to prove that a refused request wrote nothing. */

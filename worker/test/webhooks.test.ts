@@ -17,7 +17,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
-import { call, createReferrer, createShop, DAY, type TestShop } from './helpers';
+import { call, createReferrer, createShop, DAY, ORIGIN, type TestShop } from './helpers';
 import { T0, count, reportOrder, settle } from './fixtures';
 import { OOLONG, browserReport, payout, refund } from './money-path';
 import { webhookSender } from '../src/durable/webhook-sender-stub';
@@ -27,6 +27,7 @@ import { outboxStatement } from '../src/db/outbox';
 import { purgeEvents } from '../src/db/webhooks';
 import { RETRY_WINDOW_MS, WEBHOOK_EVENT_TYPES } from '../src/domain/webhooks';
 import { WebhookEventSchema } from '../src/contract/events';
+import type { TeamCompletedEvent } from '../src/contract/teams';
 import { settleDue } from '../src/db/ledger';
 import type { ReceivedRequest } from './webhook-receiver';
 import type { D1Migration } from 'cloudflare:test';
@@ -244,9 +245,35 @@ describe('delivery', () => {
   it('the cron delivers events no writer announced, whatever their type (a team event)', async () => {
     const { shop, name } = await hookedShop('ok');
     const now = Date.now();
-    // a stand-in for the team-buy workflow's payload (MERGE: the real one, once contract/events.ts
-    // has the team-buy schemas, which verify() then checks it against)
-    const team = { teamId: 'team_cron', sku: 'oolong-250g', size: 3, members: 3 };
+    // a team.completed in the outbox that no team room announced
+    const member = (memberId: string, role: 'leader' | 'member') => ({
+      memberId,
+      name: null,
+      role,
+      joinedAt: now - 60_000,
+      referrerId: null,
+      orderId: `WH-${memberId}`,
+      quantity: 1,
+      authorizedMinor: 15000,
+      amountMinor: 15000,
+      releaseMinor: 0,
+    });
+    const team: TeamCompletedEvent = {
+      teamId: 'team_cron',
+      offerId: 'tof_cron',
+      sku: 'oolong-250g',
+      currency: 'HKD',
+      createdAt: now - 60_000,
+      deadlineAt: now + DAY,
+      size: { min: 2, max: 2, members: 2 },
+      members: [member('tmb_1', 'leader'), member('tmb_2', 'member')],
+      status: 'complete',
+      completedAt: now,
+      tier: { size: 2, priceMinor: 15000 },
+      soloPriceMinor: 16800,
+      totalMinor: 30000,
+      leaderReward: null,
+    };
     await outboxStatement(env.DB, {
       shopId: shop.shopId,
       type: 'team.completed',
@@ -259,6 +286,42 @@ describe('delivery', () => {
     for (let i = 0; i < 250 && (await received(name)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     const [request] = await received(name);
     expect(verify(shop.webhookSecret, request!)).toMatchObject({ type: 'team.completed', data: team });
+  });
+
+  it('a team that fills is delivered as team.completed at once, announced by its room', async () => {
+    const { shop, name } = await hookedShop('ok');
+    const now = Date.now();
+    const put = await call('/v1/team-offers/oolong-250g', {
+      method: 'PUT',
+      key: shop.sk,
+      body: { size: 2, priceMinor: 15000 },
+      now,
+    });
+    expect(put.status).toBe(200);
+    const started = await call('/v1/teams', {
+      key: shop.pk,
+      origin: ORIGIN,
+      body: { sku: 'oolong-250g', visitorId: 'webhook-team-leader-1', name: 'Ka Yan' },
+      now,
+    });
+    expect(started.status).toBe(201);
+    const teamId = started.body.team.id as string;
+    const joined = await call(`/v1/teams/${teamId}/join`, {
+      key: shop.pk,
+      origin: ORIGIN,
+      body: { visitorId: 'webhook-team-member-1' },
+      now,
+    });
+    expect(joined.body.team.status).toBe('complete');
+    for (let i = 0; i < 250 && (await received(name)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const [request] = await received(name);
+    const event = verify(shop.webhookSecret, request!);
+    expect(event).toMatchObject({
+      type: 'team.completed',
+      shopId: shop.shopId,
+      data: { teamId, status: 'complete', sku: 'oolong-250g', tier: { size: 2, priceMinor: 15000 } },
+    });
+    expect(event.data.members.map((m: { name: string | null }) => m.name)).toEqual(['Ka Y.', null]);
   });
 });
 

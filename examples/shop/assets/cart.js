@@ -5,6 +5,7 @@ import {
   h,
   isEn,
   loadConfig,
+  loadTeam,
   money,
   onLang,
   priceCart,
@@ -23,17 +24,17 @@ function summaryRows(rows) {
 
 async function render() {
   try {
-    const config = await loadConfig();
+    const [config, team] = await Promise.all([loadConfig(), loadTeam()]);
     const exp = config.shop.currencyExponent;
     const fmt = (m) => money(m, config.shop.currency, exp);
-    const { lines, subtotal, shipping } = priceCart(config);
+    const { lines, subtotal, shipping } = priceCart(config, undefined, team);
     const empty = lines.length === 0;
     $('cart').hidden = empty;
     $('cart-empty').hidden = !empty;
     $('cart').removeAttribute('aria-busy');
     if (empty) return;
     $('cart-lines').replaceChildren(
-      ...lines.map(({ sku, qty, product }) => {
+      ...lines.map(({ sku, qty, product, unitMinor, team: teamLine }) => {
         const name = productName(product);
         return h(
           'li',
@@ -43,7 +44,12 @@ async function render() {
             'div',
             {},
             h('div', { class: 'name' }, h('a', { href: productUrl(sku) }, name)),
-            h('div', { class: 'unit' }, fmt(product.priceMinor)),
+            h(
+              'div',
+              { class: 'unit' },
+              fmt(unitMinor),
+              teamLine ? h('span', { class: 'team-price' }, isEn() ? ' · team price' : ' · 拼團價') : '',
+            ),
             h(
               'div',
               { class: 'controls' },
@@ -73,7 +79,7 @@ async function render() {
               h('button', { type: 'button', class: 'link-btn', onclick: () => setQty(sku, 0) }, isEn() ? 'Remove' : '移除'),
             ),
           ),
-          h('div', { class: 'total' }, fmt(qty * product.priceMinor)),
+          h('div', { class: 'total' }, fmt(qty * unitMinor)),
         );
       }),
     );

@@ -1,7 +1,8 @@
 // Checkout page: the order summary, and the form that posts to the shop's own backend
 // (examples/merchant), which prices the order from its catalogue and reports it to ShareCart with
-// its secret key. The ShareCart loader fills <input name="sharecart_click"> with the referral click.
-import { friendDiscount, h, isEn, lang, loadConfig, money, onLang, priceCart, productName, showError } from './shop.js';
+// its secret key. The ShareCart loader fills <input name="sharecart_click"> with the referral click
+// and <input name="sharecart_team"> with the member token of the team the buyer is in (team-buy).
+import { friendDiscount, h, isEn, lang, loadConfig, loadTeam, money, onLang, priceCart, productName, showError } from './shop.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('checkout-form');
@@ -29,9 +30,9 @@ window.addEventListener('pageshow', () => ($('place-order').disabled = false));
 
 async function render() {
   try {
-    const config = await loadConfig();
+    const [config, team] = await Promise.all([loadConfig(), loadTeam()]);
     const fmt = (m) => money(m, config.shop.currency, config.shop.currencyExponent);
-    const { lines, subtotal, shipping } = priceCart(config);
+    const { lines, subtotal, shipping } = priceCart(config, undefined, team);
     if (!lines.length) {
       form.hidden = true;
       $('checkout-empty').hidden = false;
@@ -45,8 +46,8 @@ async function render() {
         h(
           'li',
           { class: 'line-item compact' },
-          h('span', {}, `${productName(l.product)} × ${l.qty}`),
-          h('span', { class: 'total' }, fmt(l.qty * l.product.priceMinor)),
+          h('span', {}, `${productName(l.product)} × ${l.qty}${l.team ? (isEn() ? ' (team price)' : '（拼團價）') : ''}`),
+          h('span', { class: 'total' }, fmt(l.qty * l.unitMinor)),
         ),
       ),
     );

@@ -1,5 +1,5 @@
-// Product page (product.html?sku=…): the product from the shop config, add to cart, the
-// share-to-earn button for this product, and related products.
+// Product page (product.html?sku=…): the product from the shop config, add to cart, team-buy (拼團)
+// for this product, the share-to-earn button, and related products.
 import { CATEGORIES, COPY } from './copy.js';
 import {
   addToCart,
@@ -13,6 +13,7 @@ import {
   productCard,
   productImage,
   productName,
+  readCart,
   showError,
   toast,
 } from './shop.js';
@@ -36,6 +37,25 @@ add.addEventListener('click', () => {
     text: isEn() ? 'View cart' : '查看購物車',
   });
 });
+
+// Team-buy: <sc-team-buy> renders the product's team offer (nothing when it has none); it goes in once
+// the product is found. Starting or joining a team is the purchase at the team price: the product
+// goes into the cart, and checkout charges the team price (the member token travels in the `sc_team`
+// cookie and the form's `sharecart_team` field; the merchant backend checks it with ShareCart).
+const teamBuy = h('sc-team-buy', { product: sku });
+for (const type of ['sc-team-create', 'sc-team-join']) {
+  teamBuy.addEventListener(type, () => {
+    if (!product) return;
+    if (!readCart().some((l) => l.sku === product.sku)) addToCart(product.sku, clampQty(qty.value));
+    toast(
+      isEn() ? `You’re in the team: ${productName(product)} is in your cart` : `已加入拼團：${productName(product)}已放入購物車`,
+      {
+        href: 'checkout',
+        text: isEn() ? 'Check out at the team price' : '以拼團價結帳',
+      },
+    );
+  });
+}
 
 // The share-to-earn button for this product: inserted with its `product` so it renders the right
 // amount at once (the ShareCart loader notices the new tag and loads the component).
@@ -67,6 +87,7 @@ async function render() {
     img.src = productImage(product);
     img.alt = name;
     add.disabled = false;
+    if (!teamBuy.isConnected) $('team-box').append(teamBuy);
     $('product').removeAttribute('aria-busy');
     const others = config.products.filter((p) => p.sku !== sku);
     const sameCategory = others.filter((p) => COPY[p.sku]?.category === copy?.category);

@@ -177,12 +177,41 @@ function updateCartCount() {
   }
 }
 
-/** Prices the cart from the catalogue: lines with products, subtotal, shipping. */
-export function priceCart(config, lines = readCart()) {
-  const priced = lines.map((l) => ({ ...l, product: config.products.find((p) => p.sku === l.sku) })).filter((l) => l.product);
-  const subtotal = priced.reduce((s, l) => s + l.qty * l.product.priceMinor, 0);
+/**
+ * Prices the cart from the catalogue: lines with products and their unit price, subtotal, shipping.
+ * With `team` (from `loadTeam()`), its product's line is at the team price.
+ */
+export function priceCart(config, lines = readCart(), team = null) {
+  const priced = lines
+    .map((l) => {
+      const product = config.products.find((p) => p.sku === l.sku);
+      const teamLine = team?.sku === l.sku;
+      return { ...l, product, team: teamLine, unitMinor: teamLine ? team.priceMinor : product?.priceMinor };
+    })
+    .filter((l) => l.product);
+  const subtotal = priced.reduce((s, l) => s + l.qty * l.unitMinor, 0);
   const shipping = subtotal === 0 || subtotal >= FREE_SHIPPING_FROM_MINOR ? 0 : SHIPPING_MINOR;
   return { lines: priced, subtotal, shipping };
+}
+
+/**
+ * The team this browser started or joined (team-buy, `ShareCart.team()`), while its price still
+ * holds at checkout: `{ teamId, sku, priceMinor }`, or null. The price shown here is an estimate
+ * like the rest of the cart: the merchant backend asks ShareCart for it again.
+ */
+export async function loadTeam() {
+  const membership = window.ShareCart?.team?.();
+  if (!membership) return null;
+  try {
+    const res = await fetch(`${API}/v1/teams/${encodeURIComponent(membership.teamId)}`, {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    if (!res.ok) return null;
+    const { team } = await res.json();
+    return team.checkoutPriceMinor == null ? null : { teamId: team.id, sku: team.sku, priceMinor: team.checkoutPriceMinor };
+  } catch {
+    return null;
+  }
 }
 
 /** The friend discount a referred visitor gets (the merchant backend applies it at checkout). */

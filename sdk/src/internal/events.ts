@@ -34,6 +34,14 @@ export interface ScEventDetails {
   'sc-order-report': { orderId: string; verified: false };
   /** The referral banner was dismissed. */
   'sc-banner-dismiss': { code: string };
+  /** A team was started from this browser (`<sc-team-buy>`). */
+  'sc-team-create': { teamId: string; sku: string; memberId: string };
+  /** This browser joined a team (`<sc-team-buy>`). */
+  'sc-team-join': { teamId: string; sku: string; memberId: string };
+  /** The team shown completed: `priceMinor` is what each member pays per unit. */
+  'sc-team-complete': { teamId: string; sku: string; priceMinor: number; currency: string; members: number };
+  /** The team shown did not fill before its deadline. */
+  'sc-team-expire': { teamId: string; sku: string };
   /** Consent changed through `ShareCart.consent()`. */
   'sc-consent': { granted: boolean };
   /** A readable failure: the stable code, and a message for developers. */
@@ -53,6 +61,10 @@ declare global {
     'sc-referrer-delete': ScEvent<'sc-referrer-delete'>;
     'sc-order-report': ScEvent<'sc-order-report'>;
     'sc-banner-dismiss': ScEvent<'sc-banner-dismiss'>;
+    'sc-team-create': ScEvent<'sc-team-create'>;
+    'sc-team-join': ScEvent<'sc-team-join'>;
+    'sc-team-complete': ScEvent<'sc-team-complete'>;
+    'sc-team-expire': ScEvent<'sc-team-expire'>;
     'sc-consent': ScEvent<'sc-consent'>;
     'sc-error': ScEvent<'sc-error'>;
   }

@@ -15,7 +15,7 @@ import { DEV_MODE, VERSION } from '../internal/env.js';
 import type { ScEventDetails, ScEventName } from '../internal/events.js';
 import { configure, runtime, type Settings } from '../internal/runtime.js';
 import type { ShareOptions, ShareResult } from '../internal/share-flow.js';
-import { storedReferral, type Attribution } from '../internal/storage.js';
+import { storedReferral, storedTeam, type Attribution, type TeamMembership } from '../internal/storage.js';
 import { autoload } from './autoload.js';
 import { COMPONENTS } from './components.js';
 
@@ -28,6 +28,12 @@ export interface ShareCartApi {
   q?: ArrayLike<unknown>[];
   /** The current referral `{clickId, code, expires}`, or null; send `clickId` with the order. */
   attribution(): Attribution | null;
+  /**
+   * The team this browser started or joined last (team-buy), `{ teamId, memberToken, sku, expires }`:
+   * send its `memberToken` with the order as `teamMemberToken` (the `sc_team` cookie carries it too).
+   * Null when there is none.
+   */
+  team(): TeamMembership | null;
   /** Grants (true) or withdraws (false, which also erases what the SDK stored) consent. */
   consent(granted: boolean): Promise<void>;
   /** This browser's referrer, created anonymously on first call. */
@@ -67,6 +73,7 @@ export function boot(options: BootOptions): ShareCartApi {
       const r = storedReferral();
       return r && { clickId: r.clickId, code: r.code, expires: r.expires };
     },
+    team: storedTeam,
     consent: (granted: boolean) => import('./consent.js').then((m) => m.consent(granted)),
     referrer: () => import('../internal/api-referrer.js').then((m) => m.ensureReferrer()),
     share: (options?: ShareOptions) => import('../internal/share-flow.js').then((m) => m.share(options)),

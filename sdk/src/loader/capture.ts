@@ -9,7 +9,7 @@ import { getConfig, type ScError } from '../internal/api-client.js';
 import { recordClick, visitorId } from '../internal/api-referrer.js';
 import { emit } from '../internal/events.js';
 import { allowed, memo, runtime } from '../internal/runtime.js';
-import { fillClickInputs, REF_KEY, write, type Attribution, type StoredReferral } from '../internal/storage.js';
+import { fillInputs, REF_KEY, write, type Attribution, type StoredReferral } from '../internal/storage.js';
 
 const CODE = /^[\w-]{1,64}$/;
 const CLICK = /^[\w-]{1,80}$/;
@@ -90,7 +90,7 @@ export function captureReferral(): Promise<StoredReferral | null> {
     }
     storeReferral(referral);
     stripParams();
-    fillClickInputs(document, referral.clickId);
+    fillInputs(referral.clickId);
     emit('sc-click-captured', {
       clickId: referral.clickId,
       code: referral.code,

@@ -9,4 +9,5 @@ export const COMPONENTS: Record<string, () => Promise<unknown>> = {
   'sc-referral-banner': () => import('../components/referral-banner/referral-banner.js'),
   'sc-referrer-dashboard': () => import('../components/referrer-dashboard/referrer-dashboard.js'),
   'sc-order-tracker': () => import('../components/order-tracker/order-tracker.js'),
+  'sc-team-buy': () => import('../components/team-buy/team-buy.js'),
 };

@@ -5,19 +5,19 @@
  */
 import { emit } from '../internal/events.js';
 import { runtime } from '../internal/runtime.js';
-import { REF_KEY, TOKEN_KEY, VISITOR_KEY } from '../internal/storage.js';
+import { REF_KEY, TEAM_KEY, TOKEN_KEY, VISITOR_KEY } from '../internal/storage.js';
 import { captureReferral } from './capture.js';
 
-/** Forgets everything the SDK stored in this browser: its localStorage keys and the `sc_ref` cookie. */
+/** Forgets everything the SDK stored in this browser: its localStorage keys and the `sc_ref` and `sc_team` cookies. */
 function forgetAll(): void {
-  for (const k of [REF_KEY, TOKEN_KEY, VISITOR_KEY]) {
+  for (const k of [REF_KEY, TOKEN_KEY, VISITOR_KEY, TEAM_KEY]) {
     try {
       localStorage.removeItem(k);
     } catch {
       /* storage blocked */
     }
   }
-  document.cookie = 'sc_ref=; path=/; SameSite=Lax; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+  for (const c of [REF_KEY, TEAM_KEY]) document.cookie = `${c}=; path=/; SameSite=Lax; expires=Thu, 01 Jan 1970 00:00:00 GMT`;
 }
 
 export async function consent(granted: boolean): Promise<void> {

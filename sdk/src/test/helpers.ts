@@ -13,6 +13,8 @@ export interface TestEnv {
   verifiedOnlyShop: { shopId: string; key: string };
   /** Accepts browser order reports; `claimToken` is the buyer claim token of an order its server reported. */
   browserShop: { shopId: string; key: string; claimToken: string };
+  /** Team offers: oolong-250g in a team of 2 (HK$138), egg-rolls on a ladder; one expired and one complete team. */
+  teamShop: { shopId: string; key: string; expiredTeamId: string; completeTeamId: string };
 }
 const ENV_URL: string = '/__sc_env.js';
 export const env: TestEnv = (await import(ENV_URL)).default;

@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_ORDER_MINOR } from '../domain/money.js';
 import { Currency, MinorAmount, ReferralCode, Sku } from './common.js';
+import { MemberToken } from './teams.js';
 import { BalancesSchema } from './ledger.js';
 
 export const OrderItemSchema = z
@@ -82,6 +83,11 @@ export const ConversionReportSchema = z
       .min(0)
       .optional()
       .openapi({ description: 'When the order was placed (ms); defaults to now. Attribution windows are measured from it.' }),
+    teamMemberToken: MemberToken.optional().openapi({
+      description:
+        'The buyer’s team member token (`ShareCart.team()`, the `sc_team` cookie, the `sharecart_team` field): the order bought at the team price. ' +
+        'Validated (a current member of that team of this shop, a line of the team’s product at or above its checkout price, one order per membership: 404 `team_not_found` / `team_member_not_found`, 422 `team_price_not_allowed`, 409 `team_order_conflict`), and the conversion records the team.',
+    }),
   })
   .openapi('ConversionReport');
 export type ConversionReport = z.infer<typeof ConversionReportSchema>;
@@ -91,7 +97,12 @@ export const BROWSER_MAX_LINES = 50;
 export const BROWSER_MAX_QUANTITY = 99;
 
 /** What the thank-you page may report: items are required, quantities bounded, no customer data. */
-export const BrowserConversionReportSchema = ConversionReportSchema.omit({ customer: true, occurredAt: true, items: true })
+export const BrowserConversionReportSchema = ConversionReportSchema.omit({
+  customer: true,
+  occurredAt: true,
+  items: true,
+  teamMemberToken: true,
+})
   .extend({
     items: z
       .array(
@@ -119,6 +130,10 @@ export const ConversionSchema = z
     verified: z.boolean(),
     commissionMinor: z.number().int(),
     commissionStatus: z.enum(['none', 'pending', 'on_hold']),
+    teamId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The team the order was bought in (team-buy), when it came with a member token.' }),
     explanation: z.record(z.string(), z.unknown()).openapi({
       additionalProperties: true,
       description:

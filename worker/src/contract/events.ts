@@ -10,6 +10,7 @@
  * `data` is what the outbox row holds (db/outbox.ts), written by the change it announces.
  */
 import { z } from '@hono/zod-openapi';
+import { TeamCompletedEventSchema, TeamExpiredEventSchema } from './teams.js';
 
 const money = {
   amountMinor: z.number().int().openapi({ description: 'Integer minor units.' }),
@@ -70,21 +71,6 @@ export const PayoutPaidData = z
   })
   .openapi('PayoutPaidData');
 
-/**
- * The team events' `data`. The team-buy workflow (branch `team6`) writes them, with their full
- * schemas in its contract/teams.ts (`TeamCompletedEventSchema`, `TeamExpiredEventSchema`). Until
- * that lands here these are their placeholders: the one field delivery relies on — `teamId`, which
- * orders a team's events (the `subject` column of migration 0007) — and the rest passed through.
- * MERGE: replace each with the team-buy schema of the same event; nothing else here changes.
- */
-export const TeamCompletedData = z.looseObject({ teamId: z.string() }).openapi('TeamCompletedData', {
-  additionalProperties: true,
-  description: "The completed team: capture each member's payment.",
-});
-export const TeamExpiredData = z
-  .looseObject({ teamId: z.string() })
-  .openapi('TeamExpiredData', { additionalProperties: true, description: "The expired team: release every member's payment." });
-
 const envelope = <T extends string, D extends z.ZodTypeAny>(type: T, data: D, name: string) =>
   z
     .object({
@@ -107,8 +93,10 @@ export const WebhookEventSchema = z
     envelope('commission.available', CommissionAvailableData, 'CommissionAvailableWebhook'),
     envelope('commission.reversed', CommissionReversedData, 'CommissionReversedWebhook'),
     envelope('payout.paid', PayoutPaidData, 'PayoutPaidWebhook'),
-    envelope('team.completed', TeamCompletedData, 'TeamCompletedWebhook'),
-    envelope('team.expired', TeamExpiredData, 'TeamExpiredWebhook'),
+    // the team events' `data` are team-buy's schemas (contract/teams.ts), the shapes the shop's record of a
+    // team lists too; their `teamId` orders a team's events (the `subject` column of migration 0007)
+    envelope('team.completed', TeamCompletedEventSchema, 'TeamCompletedWebhook'),
+    envelope('team.expired', TeamExpiredEventSchema, 'TeamExpiredWebhook'),
   ])
   .openapi('WebhookEvent', {
     description:

@@ -30,6 +30,8 @@ export interface ConversionRow {
   explanation: string;
   request_hash: string;
   created_at: number;
+  /** the team the order was bought in (team-buy); rows built without it have none */
+  team_id?: string | null;
 }
 
 export function getConversionByOrder(db: D1Database, shopId: string, orderId: string): Promise<ConversionRow | null> {
@@ -51,7 +53,7 @@ export function conversionStatement(db: D1Database, shopId: string, id: string):
 }
 
 const COLUMNS = `id, shop_id, order_id, amount_minor, currency, items, referrer_id, click_id, source, verified,
-  customer_hash, commission_minor, commission_status, explanation, request_hash, created_at`;
+  customer_hash, commission_minor, commission_status, explanation, request_hash, created_at, team_id`;
 
 /**
  * Inserts a new conversion unless the order is already recorded (`UNIQUE (shop_id, order_id)`) or
@@ -62,7 +64,7 @@ export function insertConversionStatement(db: D1Database, c: ConversionRow): D1P
   return db
     .prepare(
       `INSERT INTO conversions (${COLUMNS})
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
         WHERE ${WITHIN_SHOP_LIMIT}
        ON CONFLICT (shop_id, order_id) DO NOTHING`,
     )
@@ -83,6 +85,7 @@ export function insertConversionStatement(db: D1Database, c: ConversionRow): D1P
       c.explanation,
       c.request_hash,
       c.created_at,
+      c.team_id ?? null,
       c.shop_id,
       c.amount_minor,
       MAX_SHOP_ORDERS_MINOR,
@@ -127,7 +130,7 @@ export function upgradeConversionStatement(db: D1Database, c: ConversionRow, las
   return db
     .prepare(
       `UPDATE conversions SET amount_minor = ?, items = ?, referrer_id = ?, click_id = ?, source = ?, verified = 1,
-         customer_hash = ?, commission_minor = ?, commission_status = ?, explanation = ?, request_hash = ?
+         customer_hash = ?, commission_minor = ?, commission_status = ?, explanation = ?, request_hash = ?, team_id = ?
        WHERE id = ? AND verified = 0
          AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE conversion_id = ? AND seq > ?)
          AND ${WITHIN_SHOP_LIMIT}`,
@@ -143,6 +146,7 @@ export function upgradeConversionStatement(db: D1Database, c: ConversionRow, las
       c.commission_status,
       c.explanation,
       c.request_hash,
+      c.team_id ?? null,
       c.id,
       c.id,
       lastSeq,

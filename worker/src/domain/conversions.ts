@@ -47,6 +47,8 @@ export interface ConversionReportInput {
   visitorId?: string;
   customer?: { ref?: string; email?: string; phone?: string; referrerToken?: string };
   occurredAt?: number;
+  /** the buyer's team member token (team-buy), validated by the team's room before the decision */
+  teamMemberToken?: string;
 }
 
 /** A referrer as the shop's object knows it: its row and the visitor hashes of its browsers. */
@@ -80,6 +82,8 @@ export interface ConversionFacts {
   couponReferrer: KnownReferrer | null;
   /** salted hashes computed from the report: its visitor id, its customer ({@link customerKey}) and its referrer token */
   hashes: { visitor: string | null; customer: string | null; buyerToken: string | null };
+  /** the team the order was bought in, its member token validated (team-buy); null otherwise */
+  teamId?: string | null;
 }
 
 /** A report refused for what it says; nothing is recorded. */
@@ -284,6 +288,7 @@ export function decideConversion(facts: ConversionFacts): ConversionDecision | C
     ),
     request_hash: facts.requestHash,
     created_at: now,
+    team_id: facts.teamId ?? null,
   };
   return {
     ok: true,

@@ -132,6 +132,35 @@ export function commissionEntries(input: {
 }
 
 /**
+ * The entry that credits a team leader's reward when their team completes (team-buy): a commission
+ * whose subject is the team — its id (`team_…`) stands where a conversion id would, so the same due
+ * work releases it — pending for the shop's hold period, with reason `team_leader_reward`. Nothing
+ * for a zero reward; the dedupe key makes a second completion write nothing.
+ *
+ * @example
+ * teamRewardEntries({ teamId: 'team_1', rewardMinor: 1000, now: 0, holdDays: 30 });
+ * // [{ type: 'commission', bucket: 'pending', amountMinor: 1000, availableAt: 2592000000,
+ * //    reason: 'team_leader_reward', dedupeKey: 'team_reward:team_1' }]
+ */
+export function teamRewardEntries(input: { teamId: string; rewardMinor: number; now: number; holdDays: number }): EntryDraft[] {
+  const { teamId, rewardMinor, now, holdDays } = input;
+  assertMinor(rewardMinor, 'reward');
+  assertSafeTime(now, 'now');
+  assertMinor(holdDays, 'holdDays');
+  if (rewardMinor === 0) return [];
+  return [
+    {
+      type: 'commission',
+      bucket: 'pending',
+      amountMinor: rewardMinor,
+      availableAt: now + holdDays * DAY_MS,
+      reason: 'team_leader_reward',
+      dedupeKey: `team_reward:${teamId}`,
+    },
+  ];
+}
+
+/**
  * Takes back what a conversion's commission still holds: voids what is on hold and pending,
  * reverses what is available and unpaid, and claws back what was already paid out (a negative
  * `available` entry, netted against the next payout). `scope: 'on_hold'` takes back only what is

@@ -15,7 +15,7 @@ import { MINUTE_MS } from './time.js';
 
 export const RATE_WINDOW_MS = MINUTE_MS;
 
-export type RateKind = 'click' | 'referrer' | 'share' | 'claim' | 'browser_report';
+export type RateKind = 'click' | 'referrer' | 'share' | 'claim' | 'browser_report' | 'team';
 
 export interface RateLimit {
   /** writes per client (per client and code for clicks) in a sliding minute */
@@ -35,6 +35,9 @@ export const RATE_LIMITS: Readonly<Record<RateKind, RateLimit>> = Object.freeze(
   share: { perClient: 60, perShop: 6_000 },
   claim: { perClient: 10, perShop: 600 },
   browser_report: { perClient: 20, perShop: 1_200 },
+  // starting or joining a team (team-buy): a person joins a few teams (many people may share an
+  // address), a flood must not fill them
+  team: { perClient: 60, perShop: 6_000 },
 });
 
 /**

@@ -151,7 +151,11 @@ export class ConversionDesk {
   }
 
   /** Decides and records one reported order. Reports of one order are handled one at a time. */
-  async report(shop: ShopRow, report: ConversionReportInput, opts: { verified: boolean; now: number }): Promise<DeskResult> {
+  async report(
+    shop: ShopRow,
+    report: ConversionReportInput,
+    opts: { verified: boolean; now: number; teamId?: string | null },
+  ): Promise<DeskResult> {
     const wrongCurrency = currencyRejection(shop.currency, report);
     if (wrongCurrency) return wrongCurrency;
     const requestHash = await requestFingerprint(this.env.IP_HASH_SALT ?? '', canonical({ ...report, verified: opts.verified }));
@@ -181,7 +185,7 @@ export class ConversionDesk {
   private async reportOne(
     shop: ShopRow,
     report: ConversionReportInput,
-    opts: { verified: boolean; now: number },
+    opts: { verified: boolean; now: number; teamId?: string | null },
     requestHash: string,
   ): Promise<DeskResult> {
     const known = this.recent.get(report.orderId);
@@ -201,7 +205,7 @@ export class ConversionDesk {
     shop: ShopRow,
     existing: ConversionRow,
     report: ConversionReportInput,
-    opts: { verified: boolean; now: number },
+    opts: { verified: boolean; now: number; teamId?: string | null },
     requestHash: string,
   ): Promise<DeskResult> | DeskResult {
     const same = existing.request_hash === requestHash;
@@ -232,7 +236,7 @@ export class ConversionDesk {
   private async decide(
     shop: ShopRow,
     report: ConversionReportInput,
-    opts: { verified: boolean; now: number },
+    opts: { verified: boolean; now: number; teamId?: string | null },
     conversionId: string,
     requestHash: string,
   ): Promise<ConversionDecision> {
@@ -280,6 +284,7 @@ export class ConversionDesk {
       referrersById,
       codeReferrer: lookup.byCode(report.referralCode),
       couponReferrer: lookup.byCode(report.couponCode),
+      teamId: opts.teamId ?? null,
       hashes: {
         visitor: reportedVisitorHash,
         customer: key ? await customerPseudonym(salt, key) : null,
@@ -300,7 +305,7 @@ export class ConversionDesk {
     shop: ShopRow,
     existing: ConversionRow,
     report: ConversionReportInput,
-    opts: { verified: boolean; now: number },
+    opts: { verified: boolean; now: number; teamId?: string | null },
     requestHash: string,
   ): Promise<DeskResult> {
     const db = this.db;

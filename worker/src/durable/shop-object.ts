@@ -9,7 +9,8 @@
  * - rate-limiter.ts: the per-client and per-shop limits on publishable-key writes;
  * - conversion-desk.ts: the order workflow, deciding with domain/conversions.ts;
  * - ledger-schedule.ts: when the ledger next owes the shop work (releases announce their webhook
- *   events to the shop's WebhookSender).
+ *   events to the shop's WebhookSender);
+ * - team-seats.ts: who holds a place in an open team of each team offer, and the offers' open teams.
  *
  * A click is validated against the cached referrers (unknown codes are cached too), rate-limited,
  * and kept in the object's storage before the caller gets its click id. One alarm flushes new
@@ -32,6 +33,8 @@ import { ShopRateLimiter } from './rate-limiter.js';
 import { ShopCache } from './shop-cache.js';
 import { announceEvents } from '../services/webhooks.js';
 import type { CachedPart, ShopCacheSizes } from './shop-cache.js';
+import { TeamSeats } from './team-seats.js';
+import type { SeatRequest, SeatVerdict } from './team-seats.js';
 
 export type { ClickInput };
 
@@ -61,6 +64,8 @@ export interface ShopObjectMetrics {
   rateLimitedClients: number;
   unflushedClicks: number;
   nextDueAt: number | null;
+  teamSeats: number;
+  openTeams: number;
 }
 
 export class ShopObject extends DurableObject<Env> {
@@ -70,6 +75,7 @@ export class ShopObject extends DurableObject<Env> {
   private readonly limiter: ShopRateLimiter;
   private readonly ledger: LedgerSchedule;
   private readonly desk: ConversionDesk;
+  private readonly seats: TeamSeats;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -78,6 +84,7 @@ export class ShopObject extends DurableObject<Env> {
     this.cache = new ShopCache(db);
     this.clicks = new ClickLog(ctx.storage, db);
     this.ledger = new LedgerSchedule(ctx.storage.sql, db);
+    this.seats = new TeamSeats(ctx.storage.sql);
     this.limiter = new ShopRateLimiter(rateLimits(vars.RATE_LIMITS, Number(env.CLICK_RATE_LIMIT_PER_MINUTE)), (since) =>
       this.clicks.recent(since),
     );
@@ -94,7 +101,7 @@ export class ShopObject extends DurableObject<Env> {
   async report(
     shop: ShopRow,
     report: ConversionReportInput,
-    opts: { verified: boolean; now: number; client?: string[] },
+    opts: { verified: boolean; now: number; client?: string[]; teamId?: string | null },
   ): Promise<DeskResult> {
     this.ledger.rememberShop(shop.id);
     if (!opts.verified) {
@@ -115,6 +122,31 @@ export class ShopObject extends DurableObject<Env> {
   /** Counts one publishable-key write of `kind` by `client` (its keys) at `now`, or refuses it. */
   async limit(kind: Exclude<RateKind, 'click'>, client: string[], now: number): Promise<Verdict> {
     return this.limiter.take(kind, client, now);
+  }
+
+  /**
+   * Takes a person's seat in a team (team-seats.ts), after counting the write against the shop's
+   * `team` rate limits when it comes from the browser (`client`: its keys; null for the secret key).
+   */
+  async takeTeamSeat(
+    seat: SeatRequest,
+    client: string[] | null,
+  ): Promise<SeatVerdict | { ok: false; code: 'rate_limited'; retryAfterMs: number }> {
+    if (client) {
+      const verdict = this.limiter.take('team', client, seat.now);
+      if (!verdict.ok) return { ok: false, code: 'rate_limited', retryAfterMs: verdict.retryAfterMs };
+    }
+    return this.seats.take(seat);
+  }
+
+  /** Gives a seat back (a member left, or a join or start was refused after the seat was taken). */
+  async releaseTeamSeat(seat: { offerId: string; identity: string; teamId: string; closeTeam?: boolean }): Promise<void> {
+    this.seats.release(seat);
+  }
+
+  /** A team ended: its seats and its place among the offer's open teams are free. */
+  async closeTeam(teamId: string): Promise<void> {
+    this.seats.closeTeam(teamId);
   }
 
   /** Forget cached program, products and/or referrers (after the shop changed them). */
@@ -146,6 +178,7 @@ export class ShopObject extends DurableObject<Env> {
       rateLimitedClients: this.limiter.clientCount,
       unflushedClicks: this.clicks.pendingCount(),
       nextDueAt: this.ledger.nextDueAt,
+      ...this.seats.sizes(),
     };
   }
 

@@ -10,7 +10,23 @@ const keyPart = customAlphabet(ALNUM, 32);
 const codePart = customAlphabet(CODE_ALPHABET, 8);
 
 export type IdPrefix =
-  'shop' | 'key' | 'ref' | 'clk' | 'shr' | 'conv' | 'rf' | 'po' | 'pb' | 'le' | 'txn' | 'evt' | 'req' | 'dtk';
+  | 'shop'
+  | 'key'
+  | 'ref'
+  | 'clk'
+  | 'shr'
+  | 'conv'
+  | 'rf'
+  | 'po'
+  | 'pb'
+  | 'le'
+  | 'txn'
+  | 'evt'
+  | 'req'
+  | 'dtk'
+  | 'team'
+  | 'tmb'
+  | 'tof';
 
 /** @example newId('conv') // "conv_3fJ9…" */
 export function newId(prefix: IdPrefix): string {
@@ -28,6 +44,15 @@ export function newSecretKey(): string {
 /** 64 hex (256 bits): the shop's buyer-claim signing secret (never shown). */
 export function newClaimSecret(): string {
   return [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * A team member's token: `tmt_`, the team id's 20 characters (so the token names its team), `_` and
+ * 32 random characters (190 bits). Only the team's Durable Object keeps it.
+ * @example newMemberToken('team_3fJ9…') // "tmt_3fJ9…_Xy…"
+ */
+export function newMemberToken(teamId: string): string {
+  return `tmt_${teamId.slice('team_'.length)}_${keyPart()}`;
 }
 
 /** A dashboard sign-in token (`dt_…`, 190 random bits; stored as its SHA-256). */

@@ -1,5 +1,6 @@
 /**
- * Credentials (guarantees.md §10). `Authorization: Bearer <credential>`:
+ * Credentials (guarantees.md §10). `Authorization: Bearer <credential>` (a WebSocket upgrade, which a
+ * browser cannot give headers, may carry a publishable key as `?key=pk_…`):
  * - `pk_…` publishable: safe in HTML; only from the shop's allowed origins.
  * - `sk_…` secret: server to server; stored as SHA-256, compared in constant time.
  * - `dt_…` dashboard token: only signs in to the dashboard (POST /v1/sessions); stored as SHA-256.
@@ -63,6 +64,9 @@ export function clearKeyCache(): void {
 
 function bearer(c: Context): string | null {
   const header = c.req.header('Authorization');
+  // a browser's WebSocket cannot send headers: its upgrade request carries the publishable key as `?key=`
+  if (!header && c.req.header('Upgrade')?.toLowerCase() === 'websocket')
+    return c.req.query('key')?.startsWith('pk_') ? c.req.query('key')! : null;
   if (!header) return null;
   const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
   return m ? m[1]! : null;

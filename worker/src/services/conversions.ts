@@ -22,6 +22,7 @@ import { getConversion, listConversions as listConversionRows } from '../db/conv
 import { shopObject } from '../durable/shop-object-stub.js';
 import { signClaimToken } from '../lib/claim-tokens.js';
 import { clientOf } from './clients.js';
+import { bindTeamOrder } from './teams.js';
 import { announceEvents } from './webhooks.js';
 import type { Requester } from './clients.js';
 
@@ -38,6 +39,7 @@ export function presentConversion(r: ConversionRow): Conversion {
     verified: r.verified === 1,
     commissionMinor: r.commission_minor,
     commissionStatus: r.commission_status,
+    teamId: r.team_id ?? null,
     explanation: JSON.parse(r.explanation) as Record<string, unknown>,
     createdAt: r.created_at,
   };
@@ -56,7 +58,7 @@ async function report(
   env: Bindings,
   shop: ShopRow,
   body: ConversionReport,
-  opts: { verified: boolean; now: number; client?: string[] },
+  opts: { verified: boolean; now: number; client?: string[]; teamId?: string | null },
 ) {
   const result = await shopObject(env, shop.id).report(shop, body, opts);
   if (!result.ok) throw new ApiError(result.status, result.code, result.message, undefined, result.retryAfterMs);
@@ -66,14 +68,25 @@ async function report(
   return result;
 }
 
-/** The shop's server reports an order (verified). */
+/**
+ * The shop's server reports an order (verified). An order with a team member token is bound to the
+ * member's place in the team first (services/teams.ts: validated there); a report refused after that
+ * takes the binding back, so a refused report leaves nothing behind.
+ */
 export async function reportServerConversion(
   env: Bindings,
   shop: ShopRow,
   body: ConversionReport,
   now: number,
 ): Promise<ConversionResult> {
-  const { row } = await report(env, shop, body, { verified: true, now });
+  const team = await bindTeamOrder(env, shop, body, now);
+  let row: ConversionRow;
+  try {
+    ({ row } = await report(env, shop, body, { verified: true, now, teamId: team?.teamId ?? null }));
+  } catch (error) {
+    if (team?.fresh) await team.undo();
+    throw error;
+  }
   return { conversion: presentConversion(row), buyerClaimToken: await buyerClaimToken(shop, row.id, row.verified === 1) };
 }
 
