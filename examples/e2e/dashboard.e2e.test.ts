@@ -17,7 +17,7 @@ import { call, executeSql, newShop, signInUrl } from './support/shops.js';
 import { verifyWebhook } from '../../sdk/src/webhooks/verify-webhook.js';
 
 const DEMO_TOKEN = 'dt_demo_harbourleaf00000000000000000000';
-const VIEWS = ['funnel', 'leaderboard', 'orders', 'ledger', 'referrers', 'payouts', 'webhooks', 'settings'] as const;
+const VIEWS = ['funnel', 'leaderboard', 'orders', 'teams', 'ledger', 'referrers', 'payouts', 'webhooks', 'settings'] as const;
 
 /** A fresh shop with two referrers whose commissions are available (hold 0), and its sign-in link. */
 async function payoutShop() {
@@ -144,6 +144,25 @@ describe('every view renders the seeded data', () => {
     // the seeded orders name the social channel their click came from
     const explanations = await view.locator('.explanation').allTextContents();
     expect(explanations.filter((t) => /link via WhatsApp on /.test(t)).length).toBeGreaterThan(0);
+  });
+
+  test('teams: the seeded open, complete and expired teams, each with what to do with the payments', async () => {
+    const view = await open(page, 'teams');
+    const statuses = await view
+      .locator('[data-testid="teams"] li[data-team]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    expect(new Set(statuses)).toEqual(new Set(['open', 'complete', 'expired']));
+    const complete = view.locator('li[data-status="complete"]').first();
+    expect(await complete.textContent()).toContain('capture each member’s payment at HK$');
+    await complete.locator('summary').click();
+    expect(await complete.locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
+    expect(await view.locator('li[data-status="expired"]').first().textContent()).toContain('release or refund');
+    await view.locator('select#team-status').selectOption('open');
+    await expect
+      .poll(async () => [
+        ...new Set(await view.locator('li[data-team]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))),
+      ])
+      .toEqual(['open']);
   });
 
   test('ledger: entries, filtered by type', async () => {

@@ -24,6 +24,7 @@ export type FriendReward = ShopConfig['program']['friendReward'];
 export type Team = Schemas['Team'];
 export type TeamOfferView = Schemas['TeamOfferView'];
 export type TeamJoined = Schemas['TeamJoined'];
+export type TeamRecord = Schemas['TeamRecord'];
 
 // The shop dashboard's shapes (sdk/src/dashboard).
 export type Shop = Schemas['Shop'];

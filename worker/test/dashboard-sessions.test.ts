@@ -181,6 +181,35 @@ describe('sign-in and the session cookie', () => {
     expect((await page(other, '/v1/webhooks', { csrf: null })).body.endpoint.url).not.toBe(url);
   });
 
+  it('reads its shop’s team-buy teams and their records (the Teams view); another shop’s session finds none', async () => {
+    const shop = await createShop({ name: 'Team shop' });
+    const put = await call('/v1/team-offers/oolong-250g', { method: 'PUT', key: shop.sk, body: { size: 2, priceMinor: 15000 } });
+    expect(put.status).toBe(200);
+    const started = await call('/v1/teams', {
+      key: shop.pk,
+      origin: ORIGIN,
+      body: { sku: 'oolong-250g', visitorId: 'visitor-dash-0123456789', name: 'Ka Yan' },
+      now: T0,
+    });
+    expect(started.status).toBe(201);
+    const teamId: string = started.body.team.id;
+    const s = await signIn((await newToken(shop)).token);
+    const listed = await page(s, '/v1/teams?status=open', { csrf: null });
+    expect(listed.status).toBe(200);
+    expect(
+      listed.body.data.map((t: { id: string; status: string; leaderName: string }) => [t.id, t.status, t.leaderName]),
+    ).toEqual([[teamId, 'open', 'Ka Y.']]);
+    expect((await page(s, '/v1/teams?status=complete', { csrf: null })).body.data).toEqual([]);
+    expect((await page(s, `/v1/teams/${teamId}/record`, { csrf: null })).body.team.memberCount).toBe(1);
+    expect((await page(s, '/v1/team-offers', { csrf: null })).body.data.map((o: { sku: string }) => o.sku)).toEqual([
+      'oolong-250g',
+    ]);
+    const other = await signIn((await newToken(b)).token);
+    expect((await page(other, '/v1/teams', { csrf: null })).body.data.map((t: { id: string }) => t.id)).not.toContain(teamId);
+    const foreign = await page(other, `/v1/teams/${teamId}/record`, { csrf: null });
+    expect(foreign.status).toBe(404);
+  });
+
   it('ends at its expiry, at sign-out, and when its token is revoked', async () => {
     const t = await newToken(a);
     const s = await signIn(t.token);

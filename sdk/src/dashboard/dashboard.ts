@@ -33,6 +33,13 @@ registerView({
   load: () => import('./views/conversions-view.js'),
 });
 registerView({
+  id: 'teams',
+  tag: 'sc-dashboard-teams',
+  label: { en: 'Teams', 'zh-Hant-HK': '拼團', 'zh-Hans': '拼团' },
+  order: 35,
+  load: () => import('./views/teams-view.js'),
+});
+registerView({
   id: 'ledger',
   tag: 'sc-dashboard-ledger',
   label: { en: 'Ledger', 'zh-Hant-HK': '帳目', 'zh-Hans': '账目' },

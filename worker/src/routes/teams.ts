@@ -34,7 +34,7 @@ import {
   teamRecord,
   type Caller,
 } from '../services/teams.js';
-import { createRouter, eitherKeyRoute, rateLimitNote, requester, secretRoute } from './router.js';
+import { createRouter, eitherKeyRoute, rateLimitNote, requester, secretRoute, shopRoute } from './router.js';
 
 export const teamOffers = createRouter();
 export const teams = createRouter();
@@ -83,7 +83,7 @@ teamOffers.openapi(
 );
 
 teamOffers.openapi(
-  secretRoute({
+  shopRoute({
     method: 'get',
     path: '/',
     operationId: 'listTeamOffers',
@@ -142,7 +142,7 @@ teams.openapi(
 );
 
 teams.openapi(
-  secretRoute({
+  shopRoute({
     method: 'get',
     path: '/',
     operationId: 'listTeams',
@@ -175,7 +175,7 @@ teams.openapi(
 );
 
 teams.openapi(
-  secretRoute({
+  shopRoute({
     method: 'get',
     path: '/{teamId}/record',
     operationId: 'getTeamRecord',
