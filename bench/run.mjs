@@ -13,7 +13,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CHROMIUM_ARGS, ensureChromium, ensureDependencies } from '../scripts/lib/prepare.mjs';
-import { renderResults } from './report.mjs';
+import { readInspectorRun, renderResults } from './report.mjs';
 
 ensureDependencies();
 const { ROOT, applyMigrations, ensureDevVars, startWranglerDev, wrangler } = await import('../scripts/lib/wrangler-dev.mjs');
