@@ -218,7 +218,6 @@ describe('payouts', () => {
     ]);
 
     // "mark paid": the button, and at the same time ten more clicks' worth of requests from the page
-    p.on('dialog', (d) => void d.accept());
     const csrf = await p.evaluate(async () => (await (await fetch('/v1/sessions/current')).json()).session.csrfToken);
     const [statuses] = await Promise.all([
       p.evaluate(
@@ -232,7 +231,10 @@ describe('payouts', () => {
           ),
         { id: batchId, token: csrf },
       ),
-      batch.locator('button[data-action="mark-paid"]').click(),
+      batch
+        .locator('button[data-action="mark-paid"]')
+        .click()
+        .then(() => view.locator('dialog.ask button[data-answer="yes"]').click()),
     ]);
     expect(statuses).toEqual(Array(10).fill(200));
     await expect.poll(() => batch.locator('[data-status]').getAttribute('data-status')).toBe('paid');

@@ -171,13 +171,17 @@ describe('from the shop dashboard', () => {
       conversions: [{ amountMinor: 40_000, commissionMinor: 4_000 }],
     });
 
-    // the browser's own confirmation: dismissing it deletes nothing, accepting it deletes
-    page.once('dialog', (d) => void d.dismiss());
+    // the dashboard's own confirmation (a modal <dialog>, not window.confirm(), which a sandboxed
+    // embedding iframe may block): Escape deletes nothing, Confirm deletes
+    const ask = page.locator('sc-shop-dashboard main > [data-view="referrers"] dialog.ask');
     await row.locator('button[data-action="delete"]').click();
-    await page.waitForTimeout(300);
+    await ask.waitFor({ state: 'visible' });
+    expect(await ask.textContent()).toContain('Wing 詠');
+    await page.keyboard.press('Escape');
+    await ask.waitFor({ state: 'detached' });
     expect((await call(`/v1/referrers/${referrer.id}`, shop.secretKey)).referrer.deletedAt).toBeNull();
-    page.once('dialog', (d) => void d.accept());
     await row.locator('button[data-action="delete"]').click();
+    await ask.locator('button[data-answer="yes"]').click();
     await expect.poll(() => row.locator('th').textContent()).toBe('Deleted');
     expect(await row.locator('button').count()).toBe(0);
     expect(await row.textContent()).not.toMatch(/wing|6123/i);

@@ -91,6 +91,45 @@ export class DashboardView extends LitElement {
     return nothing;
   }
 
+  /**
+   * Asks the owner to confirm a change that cannot be undone, in a modal `<dialog>` of the view's
+   * own (not `window.confirm()`, which a sandboxed iframe — an embedding admin page — may block).
+   * Escape or Cancel answers false; focus returns to where it was.
+   */
+  protected ask(message: string, confirmLabel = this.t('confirmYes')): Promise<boolean> {
+    const back = (this.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
+    const dialog = document.createElement('dialog');
+    dialog.className = 'ask';
+    dialog.setAttribute('aria-describedby', 'ask-message');
+    const text = document.createElement('p');
+    text.id = 'ask-message';
+    text.textContent = message;
+    const row = document.createElement('div');
+    row.className = 'row';
+    const no = document.createElement('button');
+    no.className = 'secondary';
+    no.dataset.answer = 'no';
+    no.textContent = this.t('cancel');
+    const yes = document.createElement('button');
+    yes.dataset.answer = 'yes';
+    yes.textContent = confirmLabel;
+    row.append(yes, no);
+    dialog.append(text, row);
+    this.renderRoot.appendChild(dialog);
+    return new Promise((resolve) => {
+      let answer = false;
+      yes.addEventListener('click', () => ((answer = true), dialog.close()));
+      no.addEventListener('click', () => dialog.close());
+      dialog.addEventListener('close', () => {
+        dialog.remove();
+        back?.focus();
+        resolve(answer);
+      });
+      dialog.showModal();
+      no.focus();
+    });
+  }
+
   /** Saves a file the browser downloads (CSV, JSON). */
   protected download(filename: string, text: string, type: string): void {
     const url = URL.createObjectURL(new Blob([text], { type }));

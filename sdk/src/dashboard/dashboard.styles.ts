@@ -104,6 +104,17 @@ export const dashboardStyles = css`
     opacity: 0.6;
     cursor: default;
   }
+  dialog.ask {
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: inherit;
+    padding: 1rem;
+    max-width: min(28rem, calc(100vw - 2rem));
+  }
+  dialog.ask::backdrop {
+    background: rgb(0 0 0 / 0.4);
+  }
   :focus-visible {
     outline: 3px solid var(--sc-color-focus, #2563eb);
     outline-offset: 2px;

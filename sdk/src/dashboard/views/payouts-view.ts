@@ -64,9 +64,9 @@ export class PayoutsView extends DashboardView {
       this.download(`${id}-${kind}.csv`, await this.api!.text(`/v1/payouts/batches/${id}/${kind}.csv`), 'text/csv');
     });
 
-  private markPaid = () => {
+  private markPaid = async () => {
     const b = this.open!;
-    if (!confirm(this.t('confirmPaid', { count: b.itemCount, amount: this.money(b.totalMinor, b.currency) }))) return;
+    if (!(await this.ask(this.t('confirmPaid', { count: b.itemCount, amount: this.money(b.totalMinor, b.currency) })))) return;
     return this.run(async () => {
       this.open = (await this.api!.request<{ batch: PayoutBatch }>('POST', `/v1/payouts/batches/${b.id}/mark-paid`, {})).batch;
       await this.load();

@@ -80,7 +80,7 @@ export class ReferrersView extends DashboardView {
   }
 
   private async deleteIdentity(r: ManagedReferrer): Promise<void> {
-    if (!confirm(this.t('confirmDelete', { name: this.name(r) }))) return;
+    if (!(await this.ask(this.t('confirmDelete', { name: this.name(r) })))) return;
     try {
       await this.api!.request('DELETE', `/v1/referrers/${r.id}`, { confirm: 'delete' });
       await this.load();
