@@ -25,6 +25,7 @@ import { computeCommission, friendDiscountMinor } from '../worker/src/domain/com
 import type { CommissionResult, OrderItem, Program, ProductRule } from '../worker/src/domain/commission';
 import { balancesOf, commissionEntries, refundEntries, releaseEntries } from '../worker/src/domain/ledger';
 import { payoutEntries } from '../worker/src/domain/payouts';
+import { LEDGER_ENTRY_COLUMNS } from '../worker/src/db/ledger';
 import type { Balances, EntryDraft } from '../worker/src/domain/ledger';
 import { detectSelfReferral } from '../worker/src/domain/self-referral';
 import type { SelfReferralVerdict } from '../worker/src/domain/self-referral';
@@ -202,23 +203,7 @@ export const TABLE_COLUMNS: Readonly<Record<SeedTable, readonly string[]>> = {
   ],
   refunds: ['id', 'shop_id', 'conversion_id', 'refund_ref', 'amount_minor', 'created_at'],
   payouts: ['id', 'shop_id', 'referrer_id', 'amount_minor', 'currency', 'created_at'],
-  ledger_entries: [
-    'id',
-    'shop_id',
-    'referrer_id',
-    'txn_id',
-    'type',
-    'bucket',
-    'amount_minor',
-    'currency',
-    'conversion_id',
-    'refund_id',
-    'payout_id',
-    'available_at',
-    'reason',
-    'dedupe_key',
-    'created_at',
-  ],
+  ledger_entries: [...LEDGER_ENTRY_COLUMNS],
   ledger_tasks: ['conversion_id', 'action', 'shop_id', 'referrer_id', 'currency', 'due_at'],
   shop_totals: ['shop_id', 'orders_minor'],
   team_offers: [

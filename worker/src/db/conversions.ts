@@ -9,7 +9,7 @@ import type { Balances } from '../domain/ledger.js';
 import { MAX_SHOP_ORDERS_MINOR } from '../domain/money.js';
 import { DAY_MS } from '../domain/time.js';
 import { newId } from '../lib/ids.js';
-import { clearSettledDueStatement, dueStatement, insertEntryStatements } from './ledger.js';
+import { LEDGER_ENTRY_COLUMNS, clearSettledDueStatement, dueStatement, insertEntryStatements } from './ledger.js';
 import { outboxStatement } from './outbox.js';
 import { shopListWhere } from './lists.js';
 
@@ -305,7 +305,7 @@ export function upgradeStatements(
 
 /** The rows of several new conversions, as one JSON parameter of a batch statement. */
 const conversionColumns = COLUMNS.split(',').map((c) => c.trim());
-const fromJson = (columns: string[]) => columns.map((c) => `value ->> '$.${c}'`).join(', ');
+const fromJson = (columns: readonly string[]) => columns.map((c) => `value ->> '$.${c}'`).join(', ');
 
 /**
  * One batch that records a GROUP of new conversions of one shop, in six statements whatever the
@@ -380,21 +380,7 @@ export function newConversionsStatements(db: D1Database, decisions: ConversionDe
     });
   }
   const ours = `EXISTS (SELECT 1 FROM conversions WHERE id = value ->> '$.conversion_id')`;
-  const ledgerColumns = [
-    'id',
-    'shop_id',
-    'referrer_id',
-    'txn_id',
-    'type',
-    'bucket',
-    'amount_minor',
-    'currency',
-    'conversion_id',
-    'available_at',
-    'reason',
-    'dedupe_key',
-    'created_at',
-  ];
+  const ledgerColumns = LEDGER_ENTRY_COLUMNS;
   const taskColumns = ['conversion_id', 'action', 'shop_id', 'referrer_id', 'currency', 'due_at'];
   const eventColumns = ['id', 'shop_id', 'type', 'payload', 'dedupe_key', 'next_attempt_at', 'created_at'];
   return [

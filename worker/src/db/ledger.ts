@@ -85,7 +85,8 @@ export type EntryRow = Omit<
 > &
   Partial<Pick<LedgerRow, 'refund_id' | 'payout_id' | 'conversion_id' | 'available_at' | 'reason' | 'dedupe_key'>>;
 
-const ENTRY_COLUMNS = [
+/** The columns of a ledger entry, in insert order (the group writes of db/, and the seed). */
+export const LEDGER_ENTRY_COLUMNS = [
   'id',
   'shop_id',
   'referrer_id',
@@ -112,11 +113,13 @@ export function insertEntryRowsStatement(
   rows: EntryRow[],
   guard: { sql: string; args: unknown[] },
 ): D1PreparedStatement {
-  const full = rows.map((r) => Object.fromEntries(ENTRY_COLUMNS.map((c) => [c, (r as Record<string, unknown>)[c] ?? null])));
+  const full = rows.map((r) =>
+    Object.fromEntries(LEDGER_ENTRY_COLUMNS.map((c) => [c, (r as Record<string, unknown>)[c] ?? null])),
+  );
   return db
     .prepare(
-      `INSERT INTO ledger_entries (${ENTRY_COLUMNS.join(', ')})
-       SELECT ${ENTRY_COLUMNS.map((c) => `value ->> '$.${c}'`).join(', ')} FROM json_each(?) WHERE ${guard.sql}
+      `INSERT INTO ledger_entries (${LEDGER_ENTRY_COLUMNS.join(', ')})
+       SELECT ${LEDGER_ENTRY_COLUMNS.map((c) => `value ->> '$.${c}'`).join(', ')} FROM json_each(?) WHERE ${guard.sql}
        ON CONFLICT (dedupe_key) DO NOTHING`,
     )
     .bind(JSON.stringify(full), ...guard.args);
