@@ -66,6 +66,8 @@ export class ClickLog {
     this.sql.exec(SCHEMA);
     this.writes = new GroupCommit<AcceptedClick, void>({
       gather: 'turn',
+      // the clicks that arrive while storage makes a group durable go in the next transaction together
+      settle: () => storage.sync(),
       // the output gate holds every caller's answer until storage has the transaction
       commit: (clicks) => {
         storage.transactionSync(() => {

@@ -7,7 +7,8 @@
  * await shopObject(c.env, shop.id).invalidate('products');
  */
 import type { ShopObject } from './shop-object.js';
+import { stubByName } from './stub-by-name.js';
 
 export function shopObject(env: Env, shopId: string): DurableObjectStub<ShopObject> {
-  return env.SHOP_OBJECT.get(env.SHOP_OBJECT.idFromName(shopId));
+  return stubByName(env.SHOP_OBJECT, shopId);
 }

@@ -7,7 +7,8 @@
  * const team = await teamRoom(env, teamId).view(teamId, shop.id, now);
  */
 import type { TeamRoom } from './team-room.js';
+import { stubByName } from './stub-by-name.js';
 
 export function teamRoom(env: Env, teamId: string): DurableObjectStub<TeamRoom> {
-  return env.TEAM_ROOM.get(env.TEAM_ROOM.idFromName(teamId));
+  return stubByName(env.TEAM_ROOM, teamId);
 }

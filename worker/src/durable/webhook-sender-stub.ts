@@ -6,7 +6,8 @@
  * await webhookSender(env, shop.id).poke(shop.id);
  */
 import type { WebhookSender } from './webhook-sender.js';
+import { stubByName } from './stub-by-name.js';
 
 export function webhookSender(env: Env, shopId: string): DurableObjectStub<WebhookSender> {
-  return env.WEBHOOK_SENDER.get(env.WEBHOOK_SENDER.idFromName(shopId));
+  return stubByName(env.WEBHOOK_SENDER, shopId);
 }

@@ -87,6 +87,23 @@ export function utcDay(ms: number): string {
 const stableKey = (salt: string) => derivedKey(salt, 'pseudonym:stable');
 const dailyKey = (salt: string, ms: number) => derivedKey(salt, `ip:${utcDay(ms)}`);
 
+// Daily pseudonyms already computed, per isolate: the same IPs and browsers come back all day (a
+// click, then the page's share and order calls), and each HMAC is an asynchronous Web Crypto call.
+// Held in memory only and keyed by the day, so yesterday's are never returned today; bounded by
+// clearing when full.
+const dailyMemo = new Map<string, string>();
+const MAX_DAILY_MEMO = 4096;
+
+async function dailyPseudonym(salt: string, ms: number, message: string): Promise<string> {
+  const memoKey = `${Math.floor(ms / DAY_MS)}\n${message}\n${salt}`;
+  const hit = dailyMemo.get(memoKey);
+  if (hit !== undefined) return hit;
+  const hex = await hmacHex(await dailyKey(salt, ms), message);
+  if (dailyMemo.size >= MAX_DAILY_MEMO) dailyMemo.clear();
+  dailyMemo.set(memoKey, hex);
+  return hex;
+}
+
 /**
  * The stable pseudonym of the SDK's visitor id (attribution across visits, self-referral).
  * @example await visitorHash(env.IP_HASH_SALT, 'f3b1…') // 64 hex
@@ -128,8 +145,8 @@ export async function ipHashes(
   if (!ip) return { current: null, previous: null };
   const sinceMidnight = ((now % DAY_MS) + DAY_MS) % DAY_MS;
   const [current, previous] = await Promise.all([
-    dailyKey(checked, now).then((k) => hmacHex(k, `ip:${ip}`)),
-    sinceMidnight < IP_HASH_OVERLAP_MS ? dailyKey(checked, now - DAY_MS).then((k) => hmacHex(k, `ip:${ip}`)) : null,
+    dailyPseudonym(checked, now, `ip:${ip}`),
+    sinceMidnight < IP_HASH_OVERLAP_MS ? dailyPseudonym(checked, now - DAY_MS, `ip:${ip}`) : null,
   ]);
   return { current, previous };
 }
@@ -141,5 +158,5 @@ export async function ipHashes(
 export async function uaHash(salt: string, ua: string | null | undefined, now: number): Promise<string | null> {
   const checked = checkedSalt(salt);
   if (!ua) return null;
-  return hmacHex(await dailyKey(checked, now), `ua:${ua}`);
+  return dailyPseudonym(checked, now, `ua:${ua}`);
 }

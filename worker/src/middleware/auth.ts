@@ -24,6 +24,7 @@ import { findLiveSession } from '../db/sessions.js';
 import type { SessionRow } from '../db/sessions.js';
 import { sha256Hex, timingSafeEqualStr } from '../lib/crypto.js';
 import { CSRF_HEADER, SESSION_COOKIE, csrfTokenOf } from '../lib/sessions.js';
+import { allowCorsOrigin } from './common.js';
 
 /**
  * Key lookups and origin checks are cached per isolate for a few seconds: they sit on the click and
@@ -160,7 +161,7 @@ export function requireKey(...kinds: ApiKeyKind[]) {
           if (!(await cachedOriginAllowed(c.env.DB, shop.id, origin, Date.now()))) {
             throw new ApiError(403, 'origin_not_allowed', `${origin} is not an allowed origin of this shop.`);
           }
-          c.set('corsOrigin', c.req.header('Origin')!);
+          allowCorsOrigin(c, c.req.header('Origin')!);
         }
       }
       c.set('session', { row: found.session, secret });
@@ -202,7 +203,8 @@ export function requireKey(...kinds: ApiKeyKind[]) {
               : "Publishable keys work only from the shop's allowed origins.",
           );
         }
-        if (c.req.header('Origin')) c.set('corsOrigin', c.req.header('Origin')!);
+        const sent = c.req.header('Origin');
+        if (sent) allowCorsOrigin(c, sent);
       }
       shop = key.shop;
     }

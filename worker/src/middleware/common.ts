@@ -4,6 +4,7 @@
  * credentials).
  */
 import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app-env.js';
 import { ApiError } from '../errors.js';
@@ -16,8 +17,12 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   const id = newId('req');
   c.set('requestId', id);
-  await next();
+  // set before the answer exists, so that `c.json()` builds it in: a header set on a finished
+  // answer copies the whole Response
   c.header('X-Request-Id', id);
+  await next();
+  // an answer not built through the context (a Durable Object's, an upgrade) gets it now
+  if (c.res.headers.get('X-Request-Id') !== id) c.header('X-Request-Id', id);
 });
 
 /** `now` for this request. Tests may set it with `X-ShareCart-Test-Now` when TEST_CLOCK=enabled. */
@@ -64,14 +69,25 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
 
 const ALLOW_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Referrer-Token';
 const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
+const EXPOSE_HEADERS = 'X-Request-Id, Retry-After';
+
+/**
+ * The credential's shop allows the request's `origin`: its answer, whatever it is, carries
+ * `Access-Control-Allow-Origin` for exactly that origin (the credential middlewares call this).
+ */
+export function allowCorsOrigin<E extends AppEnv>(c: Context<E>, origin: string): void {
+  c.set('corsOrigin', origin);
+  c.header('Access-Control-Allow-Origin', origin);
+  c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS);
+}
 
 /**
  * CORS: a preflight is answered for origins some shop allows; the real response echoes the origin
- * only when the credential's own shop allows it (set as `corsOrigin` by the middleware of a
- * publishable key or of an embedded dashboard session). Never credentials: the dashboard's cookie
- * session is same-origin only.
+ * only when the credential's own shop allows it ({@link allowCorsOrigin}, called by the middleware
+ * of a publishable key or of an embedded dashboard session). Every answer has `Vary: Origin`. Never
+ * credentials: the dashboard's cookie session is same-origin only.
  */
-export const cors = createMiddleware<AppEnv & { Variables: { corsOrigin?: string } }>(async (c, next) => {
+export const cors = createMiddleware<AppEnv>(async (c, next) => {
   const origin = c.req.header('Origin');
   if (c.req.method === 'OPTIONS') {
     c.header('Vary', 'Origin');
@@ -80,18 +96,22 @@ export const cors = createMiddleware<AppEnv & { Variables: { corsOrigin?: string
         'Access-Control-Allow-Origin': origin,
         'Access-Control-Allow-Methods': ALLOW_METHODS,
         'Access-Control-Allow-Headers': ALLOW_HEADERS,
-        'Access-Control-Expose-Headers': 'X-Request-Id, Retry-After',
+        'Access-Control-Expose-Headers': EXPOSE_HEADERS,
         'Access-Control-Max-Age': '600',
         Vary: 'Origin',
       });
     }
     throw new ApiError(403, 'origin_not_allowed');
   }
+  // set before the answer exists, as allowCorsOrigin's are, so that the answer is built with them
+  c.header('Vary', 'Origin', { append: true });
   await next();
+  // an answer not built through the context (a Durable Object's, an upgrade) gets them now
+  if (/\bOrigin\b/.test(c.res.headers.get('Vary') ?? '')) return;
   c.res.headers.append('Vary', 'Origin');
   const allowed = c.get('corsOrigin');
   if (allowed && origin === allowed) {
     c.res.headers.set('Access-Control-Allow-Origin', allowed);
-    c.res.headers.set('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
+    c.res.headers.set('Access-Control-Expose-Headers', EXPOSE_HEADERS);
   }
 });

@@ -21,7 +21,7 @@ config.openapi(
   async (c) => {
     const body = await shopConfig(c.env.DB, c.get('shop'));
     c.header('Cache-Control', 'private, max-age=60');
-    c.header('Vary', 'Authorization');
+    c.header('Vary', 'Authorization', { append: true });
     return c.json(body, 200);
   },
 );
