@@ -314,6 +314,7 @@ ${orderRows}
 `
       : ''
   }
+${renderCommit(r)}
 ## What moved the figures (issue 10)
 
 - **The dev server's inspector, not the worker, was the largest cost.** \`wrangler dev\` always opens a DevTools
@@ -335,11 +336,49 @@ ${orderRows}
 - **Many shops**: a per-client limit above 256 a window is now estimated in constant memory; the exact
   log kept 8 bytes per allowed write per client, which with the bench's lifted limits made workerd grow
   past 17 GB with 30 shop objects.
-- **Tried and dropped** (bench-only builds of the stage worker): skipping the click's storage write saves
+- **Headers, pseudonyms, object ids**: the answer's \`X-Request-Id\` and CORS headers are set before the
+  answer is built (setting a header on a finished answer copied the whole Response, on every request, the bare
+  route's too); the day's IP and user-agent pseudonyms are remembered per isolate (two HMAC calls per click);
+  Durable Object ids by name are remembered per isolate (\`idFromName\` hashed the shop id on every call); a
+  commit of a single click is one INSERT, without a savepoint around it.
+- **Tried and dropped**: waiting for the storage to make a group of clicks durable (\`storage.sync()\`) before
+  committing the next group, to gather larger groups, left the clicks per commit where they were (14.1 with it,
+  14.4 without, at 50 connections: the turn's gathering already takes what arrives). Bench-only builds of the
+  stage worker: skipping the click's storage write saves
   about 150–180 µs per click, but an acknowledged click must survive a restart (guarantees.md), so the write
   stays before the answer; gathering clicks across a timer into larger commits, flushing to D1 less often
   for one busy shop, and one \`json_each\` statement per commit instead of one INSERT per click each moved the click's CPU by less
   than this method's noise; so did esbuild's \`keep_names: false\`.
+`;
+}
+
+/**
+ * What one durable commit costs (\`worker.storage.commit_cpu_us\`), and the ceiling it sets on the
+ * many-shops ratio.
+ * @param {Record<string, any>} r
+ */
+function renderCommit(r) {
+  const commit = r['worker.storage.commit_cpu_us'];
+  if (!commit) return '';
+  const many = r['worker.clicks.shops_100.ratio_to_one_shop'];
+  return `
+### What a durable commit costs here, and the many-shops ratio
+
+\`worker.storage.commit_cpu_us\` (stage routes \`/stage/spread-hop\`, \`/stage/spread-write\`, \`/stage/write\`, same
+method as above): a Durable Object that writes one row before it answers costs ${fmt(commit.own_commit_per_write)} µs of CPU more per
+request than one that answers at once when every write is its own commit (the requests go to 100 objects in
+turn), and ${fmt(commit.shared_commit_per_write)} µs when they all go to one object, whose writes that arrive together share a commit.
+The same one-row writes spread over 100 objects reach **${fmt(commit.throughput_100_objects_to_one, 3)}×** the throughput of one object
+(\`throughput_100_objects_to_one\`), with nothing else to do: that is the floor for any design that makes each
+shop's clicks durable in the shop's own object before answering. Clicks to one shop share commits — ${fmt(commit.clicks_per_commit_one_shop, 1)}
+clicks per commit at the bench's 50 connections (\`clicks_per_commit_one_shop\`, the shop object's own count);
+spread over 100 shops an object gets a click every ~100 ms and every click is its own commit, and each object
+also flushes to D1 and re-arms its alarm on its own, so \`worker.clicks.shops_100.ratio_to_one_shop\`${many != null ? ` (${fmt(many, 3)} in this run)` : ''} sits
+below that floor. Local workerd keeps each object in its own SQLite file and syncs its write-ahead log to disk
+at every commit, on the thread that runs the worker (\`perf record -g\` on workerd under the many-shops load:
+\`fsync\` under \`pagerWalFrames\` is about 12% of its samples); on Cloudflare a commit is replicated away from
+the worker's CPU. A shared journal of many shops' clicks would batch their commits, but it is the shared hot
+spot the design avoids (bench/SCALE.md).
 `;
 }
 

@@ -582,6 +582,7 @@ console.log('› stages of the click and the order path (CPU µs per request of 
     const stages = await measureStages({ worker: stagesWorker, autocannon, admin: vars.ADMIN_TOKEN, origin: ORIGIN });
     set('worker.clicks.stages', stages?.clicks ?? null);
     set('worker.conversions.stages', stages?.orders ?? null);
+    set('worker.storage.commit_cpu_us', stages?.commit ?? null);
   } finally {
     await stagesWorker.stop();
     rmSync(stagesDir, { recursive: true, force: true });

@@ -44,9 +44,12 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /**
  * @param {{ worker: { url: string, child: { pid: number } }, autocannon: Function, admin: string,
  *           origin: string, requests?: number, rounds?: number }} opts
- * @returns {Promise<{ clicks: Record<string, number>, orders: Record<string, number> } | null>}
- *   µs of CPU per request each stage adds to the one before (`bare` and `total` absolute), or null
- *   where /proc is missing
+ * @returns {Promise<{ clicks: Record<string, number>, orders: Record<string, number>,
+ *   commit: { own_commit_per_write: number, shared_commit_per_write: number, throughput_100_objects_to_one: number, clicks_per_commit_one_shop: number } } | null>}
+ *   µs of CPU per request each stage adds to the one before (`bare` and `total` absolute), what a
+ *   one-row durable write adds when it is its own commit or shares one, the throughput of such
+ *   writes spread over 100 objects against one object, and how many clicks to one shop a commit
+ *   holds at the bench's 50 connections; null where /proc is missing
  */
 export async function measureStages({ worker, autocannon, admin, origin, requests = 4000, rounds = 3 }) {
   try {
@@ -93,14 +96,18 @@ export async function measureStages({ worker, autocannon, admin, origin, request
             headers: headers(shop.secretKey),
             requests: [{ setupRequest: (r) => ({ ...r, body: orderBody() }) }],
           };
-  const cpuPerRequest = async (opts) => {
+  /** CPU µs per request and requests per second of one route at 50 connections, after a warm-up */
+  const drive = async (opts) => {
     await autocannon({ ...opts, connections: 10, amount: 500 });
     const before = groupCpuMs(worker.child.pid);
+    const t0 = performance.now();
     const r = await autocannon({ ...opts, connections: 50, amount: requests });
+    const seconds = (performance.now() - t0) / 1000;
     const spent = groupCpuMs(worker.child.pid) - before;
     if (r.non2xx || r.errors) throw new Error(`${opts.url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-    return (spent * 1000) / requests;
+    return { cpu: (spent * 1000) / requests, rps: requests / seconds };
   };
+  const cpuPerRequest = async (opts) => (await drive(opts)).cpu;
   const measure = async (list, kind) => {
     const samples = Object.fromEntries(list.map(([name]) => [name, []]));
     for (let round = 0; round < rounds; round++) {
@@ -122,5 +129,30 @@ export async function measureStages({ worker, autocannon, admin, origin, request
   }
   clicks.json_encoding = Math.round(median(json) - median(body));
   const orders = await measure(ORDER_STAGES, 'orders');
-  return { clicks, orders };
+  // one durable commit: one-row writes spread over 100 objects (each its own commit) against the
+  // same requests without the write; and the same write to one object, whose writes share commits
+  const commitSamples = { hop: [], spread: [], one: [], spreadRps: [], oneRps: [] };
+  for (let round = 0; round < rounds; round++) {
+    commitSamples.hop.push(await cpuPerRequest(optionsFor('/stage/spread-hop', 'clicks')));
+    const spread = await drive(optionsFor('/stage/spread-write', 'clicks'));
+    const one = await drive(optionsFor('/stage/write', 'clicks'));
+    commitSamples.spread.push(spread.cpu);
+    commitSamples.one.push(one.cpu);
+    commitSamples.spreadRps.push(spread.rps);
+    commitSamples.oneRps.push(one.rps);
+  }
+  const hop = median(commitSamples.hop);
+  // how many clicks one commit of the shop object holds under the bench's load (its own counters)
+  const clickCommits = async () =>
+    (await (await fetch(worker.url + '/stage/metrics', { headers: headers(shop.publishableKey) })).json()).clickCommits;
+  const before = await clickCommits();
+  await autocannon({ ...optionsFor('/v1/clicks', 'clicks'), connections: 50, amount: requests });
+  const after = await clickCommits();
+  const commit = {
+    own_commit_per_write: Math.round(median(commitSamples.spread) - hop),
+    shared_commit_per_write: Math.round(median(commitSamples.one) - hop),
+    throughput_100_objects_to_one: +(median(commitSamples.spreadRps) / median(commitSamples.oneRps)).toFixed(3),
+    clicks_per_commit_one_shop: +((after.clicks - before.clicks) / Math.max(1, after.commits - before.commits)).toFixed(1),
+  };
+  return { clicks, orders, commit };
 }

@@ -14,6 +14,12 @@
  *   POST /stage/lookup       + the hop to the shop's ShopObject, which finds the code in its cache
  *                              and counts the rate limit, but stores nothing
  *   POST /v1/clicks          + the storage commit and the answer: the real route (app.ts)
+ *
+ * and, for what one durable commit costs (measure.mjs → `worker.storage.commit`):
+ *
+ *   POST /stage/spread-hop   the hop stage, to one of 100 objects in turn
+ *   POST /stage/spread-write the same, the object writing one row first: every request its own commit
+ *   POST /stage/write        one row written by a single object, whose concurrent writes share commits
  */
 import { DurableObject } from 'cloudflare:workers';
 import { createRoute } from '@hono/zod-openapi';
@@ -30,9 +36,20 @@ import { shopObject } from '../../worker/src/durable/shop-object-stub.js';
 
 export { ShopObject } from '../../worker/src/durable/shop-object.js';
 
-/** The cheapest Durable Object there is: one RPC method that answers at once. */
+/**
+ * The cheapest Durable Object there is: one RPC method that answers at once, and one that also
+ * writes one row to the object's storage (answered once it is durable, like a click).
+ */
 export class Echo extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS t (seq INTEGER PRIMARY KEY, n INTEGER NOT NULL)');
+  }
   async ping(n: number): Promise<number> {
+    return n;
+  }
+  async write(n: number): Promise<number> {
+    this.ctx.storage.sql.exec('INSERT INTO t (n) VALUES (?)', n);
     return n;
   }
 }
@@ -80,6 +97,33 @@ stages.openapi(route('/stage/hop'), async (c) => {
   await env.ECHO.get(env.ECHO.idFromName(c.get('shop').id)).ping(1);
   return c.json({ ok: true }, 201);
 });
+// What one durable commit costs: the hop stage's request to one of SPREAD objects in turn (so that
+// every request is its own commit, as when clicks are spread over many shops), answered at once or
+// after writing one row; and the same write to a single object, whose concurrent writes share commits.
+const SPREAD = 100;
+let turn = 0;
+const echo = (env: AppEnv['Bindings'], name: string) => {
+  const ns = (env as AppEnv['Bindings'] & { ECHO: DurableObjectNamespace<Echo> }).ECHO;
+  return ns.get(ns.idFromName(name));
+};
+stages.openapi(route('/stage/spread-hop'), async (c) => {
+  const input = c.req.valid('json');
+  await clientOf(c.env, requester(c), c.get('now'), input.visitorId);
+  await echo(c.env, `${c.get('shop').id}:${turn++ % SPREAD}`).ping(1);
+  return c.json({ ok: true }, 201);
+});
+stages.openapi(route('/stage/spread-write'), async (c) => {
+  const input = c.req.valid('json');
+  await clientOf(c.env, requester(c), c.get('now'), input.visitorId);
+  await echo(c.env, `${c.get('shop').id}:${turn++ % SPREAD}`).write(1);
+  return c.json({ ok: true }, 201);
+});
+stages.openapi(route('/stage/write'), async (c) => {
+  const input = c.req.valid('json');
+  await clientOf(c.env, requester(c), c.get('now'), input.visitorId);
+  await echo(c.env, c.get('shop').id).write(1);
+  return c.json({ ok: true }, 201);
+});
 stages.openapi(route('/stage/lookup'), async (c) => {
   const input = c.req.valid('json');
   const client = await clientOf(c.env, requester(c), c.get('now'), input.visitorId);
@@ -107,6 +151,9 @@ stages.openapi(orderRoute('/stage/order-hop'), async (c) => {
   await env.ECHO.get(env.ECHO.idFromName(c.get('shop').id)).ping(report.amountMinor);
   return c.json({ ok: true }, 201);
 });
+
+// the shop object's own counters (commits of new clicks, D1 statements…), for the bench's figures
+stages.get('/stage/metrics', requireKey('publishable'), async (c) => c.json(await shopObject(c.env, c.get('shop').id).metrics()));
 
 stages.route('/', app);
 

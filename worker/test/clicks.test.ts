@@ -137,6 +137,31 @@ describe('an acknowledged click is never lost nor duplicated', () => {
     return results.map((r) => r.id).sort();
   }
 
+  it('concurrent clicks share storage commits, and each is acknowledged only with its own row kept', async () => {
+    const shop = await createShop();
+    const { referrer } = await createReferrer(shop);
+    const before = (await stub(shop).metrics()).clickCommits;
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => click(shop, referrer.code, { ip: `10.8.0.${i}` }, T0 + i)),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
+    const after = (await stub(shop).metrics()).clickCommits;
+    expect(after.clicks - before.clicks).toBe(12);
+    expect(after.commits - before.commits).toBeLessThan(12);
+    const kept = await runInDurableObject(stub(shop), (_o, state) =>
+      state.storage.sql
+        .exec<{ id: string }>('SELECT id FROM click_log')
+        .toArray()
+        .map((r) => r.id),
+    );
+    expect(kept.sort()).toEqual(results.map((r) => r.body.clickId as string).sort());
+    // one at a time, each click is its own commit
+    await click(shop, referrer.code, { ip: '10.8.1.1' }, T0 + 100);
+    await click(shop, referrer.code, { ip: '10.8.1.2' }, T0 + 101);
+    const last = (await stub(shop).metrics()).clickCommits;
+    expect([last.clicks - after.clicks, last.commits - after.commits]).toEqual([2, 2]);
+  });
+
   it('clicks acknowledged before the shop object is evicted are all in D1 exactly once after the flush', async () => {
     const shop = await createShop();
     const { referrer } = await createReferrer(shop);

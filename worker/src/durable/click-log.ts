@@ -57,6 +57,8 @@ export class ClickLog {
   /** clicks not yet in D1 as last counted; -1 until counted after a (re)start */
   private unflushed = -1;
   private flushing: Promise<number> | null = null;
+  /** storage commits of new clicks since the object started, and the clicks they held */
+  readonly commits = { commits: 0, clicks: 0 };
 
   constructor(
     storage: DurableObjectStorage,
@@ -66,30 +68,32 @@ export class ClickLog {
     this.sql.exec(SCHEMA);
     this.writes = new GroupCommit<AcceptedClick, void>({
       gather: 'turn',
-      // the clicks that arrive while storage makes a group durable go in the next transaction together
-      settle: () => storage.sync(),
       // the output gate holds every caller's answer until storage has the transaction
       commit: (clicks) => {
-        storage.transactionSync(() => {
-          for (const c of clicks) {
-            this.sql.exec(
-              `INSERT OR IGNORE INTO click_log (id, shop_id, referrer_id, channel, landing_url, visitor_hash, ip_hash, ua_hash, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-              c.id,
-              c.shopId,
-              c.referrerId,
-              c.channel,
-              c.landingUrl,
-              c.visitorHash,
-              c.ipHash,
-              c.uaHash,
-              c.createdAt,
-            );
-          }
-        });
+        // one click is one statement, atomic by itself; several share a transaction: all or none
+        if (clicks.length === 1) this.insert(clicks[0]!);
+        else storage.transactionSync(() => clicks.forEach((c) => this.insert(c)));
+        this.commits.commits++;
+        this.commits.clicks += clicks.length;
         return clicks.map(() => undefined);
       },
     });
+  }
+
+  private insert(c: AcceptedClick): void {
+    this.sql.exec(
+      `INSERT OR IGNORE INTO click_log (id, shop_id, referrer_id, channel, landing_url, visitor_hash, ip_hash, ua_hash, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      c.id,
+      c.shopId,
+      c.referrerId,
+      c.channel,
+      c.landingUrl,
+      c.visitorHash,
+      c.ipHash,
+      c.uaHash,
+      c.createdAt,
+    );
   }
 
   /**

@@ -47,41 +47,4 @@ describe('GroupCommit', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await writes.add('e')).toBe('ee');
   });
-
-  it('settle: the caller of a group is answered at once; what arrives while the group settles is committed together next', async () => {
-    const { groups, commit } = recorder();
-    let release!: () => void;
-    const settled: Array<Promise<void>> = [];
-    const writes = new GroupCommit<string, string>({
-      commit,
-      gather: 'turn',
-      settle: () => {
-        const p = new Promise<void>((resolve) => (release = resolve));
-        settled.push(p);
-        return p;
-      },
-    });
-    expect(await writes.add('a')).toBe('aa');
-    const later = ['b', 'c', 'd'].map((i) => writes.add(i));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(groups).toEqual([['a']]); // b, c and d wait for a's group to settle
-    release();
-    await settled[0];
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    release();
-    expect(await Promise.all(later)).toEqual(['bb', 'cc', 'dd']);
-    expect(groups).toEqual([['a'], ['b', 'c', 'd']]);
-  });
-
-  it('a failed settle does not stop the next group', async () => {
-    const { groups, commit } = recorder();
-    const writes = new GroupCommit<string, string>({
-      commit,
-      gather: 'turn',
-      settle: () => Promise.reject(new Error('storage')),
-    });
-    expect(await writes.add('a')).toBe('aa');
-    expect(await writes.add('b')).toBe('bb');
-    expect(groups).toEqual([['a'], ['b']]);
-  });
 });

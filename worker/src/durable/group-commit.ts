@@ -30,11 +30,6 @@ export class GroupCommit<T, R> {
       gather?: 'turn' | 'now';
       /** when a group of several fails, commit each of its items alone, so one bad item fails only its caller */
       isolateFailures?: boolean;
-      /**
-       * awaited after each group before the next is taken (e.g. until storage has made the group
-       * durable): what arrives meanwhile waits, and forms one larger group
-       */
-      settle?: () => Promise<unknown>;
     },
   ) {}
 
@@ -55,8 +50,6 @@ export class GroupCommit<T, R> {
         try {
           const results = await this.opts.commit(group.map((w) => w.item));
           group.forEach((w, i) => w.resolve(results[i] as R));
-          // a failed settle is the storage's to report (to the group's callers, through the output gate)
-          if (this.opts.settle) await this.opts.settle().catch(() => undefined);
         } catch (error) {
           if (group.length === 1 || !this.opts.isolateFailures) {
             for (const w of group) w.reject(error);

@@ -63,6 +63,8 @@ export interface ShopObjectMetrics {
   desk: RecentOrderSizes & ShopCacheSizes;
   rateLimitedClients: number;
   unflushedClicks: number;
+  /** commits of new clicks to the object's storage since it started, and the clicks they held */
+  clickCommits: { commits: number; clicks: number };
   nextDueAt: number | null;
   teamSeats: number;
   openTeams: number;
@@ -177,6 +179,7 @@ export class ShopObject extends DurableObject<Env> {
       desk: { ...this.desk.sizes(), ...this.cache.sizes() },
       rateLimitedClients: this.limiter.clientCount,
       unflushedClicks: this.clicks.pendingCount(),
+      clickCommits: { ...this.clicks.commits },
       nextDueAt: this.ledger.nextDueAt,
       ...this.seats.sizes(),
     };
