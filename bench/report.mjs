@@ -338,11 +338,20 @@ ${renderCommit(r)}
   past 17 GB with 30 shop objects.
 - **Headers, pseudonyms, object ids** (commits 53e4a72, ffccca8): the answer's \`X-Request-Id\` and CORS headers
   are set before the answer is built (setting a header on a finished answer copied the whole Response, on every
-  request, the bare route's too: the bare route went from 1,018 to 953 µs of CPU and from 1,633 to 1,812 req/s
-  between the runs of 98a5b7d and ffccca8, so every ratio to it fell although clicks went from 1,028 to 1,070
-  req/s); the day's IP and user-agent pseudonyms are remembered per isolate (two HMAC calls per click);
-  Durable Object ids by name are remembered per isolate (\`idFromName\` hashed the shop id on every call); a
-  commit of a single click is one INSERT, without a savepoint around it.
+  request, the bare route's too); the day's IP and user-agent pseudonyms are remembered per isolate (two HMAC
+  calls per click); Durable Object ids by name are remembered per isolate (\`idFromName\` hashed the shop id on
+  every call); a commit of a single click is one INSERT, without a savepoint around it. Measured against the
+  commit before them with \`ONLY=bare,clicks,many,conversions node bench/ab.mjs <checkout of 8b8478b>\` (both
+  served at once, the same load on each in turn, 3 rounds of 8 s, medians): clicks 1,014 → 1,085 req/s and
+  1,504 → 1,392 µs of CPU each; the bare route 1,761 → 1,788 req/s (955 → 921 µs); 100 shops 767 → 735 req/s and
+  conversions 622 → 608 req/s, within the rounds' spread (±10% on this machine from one 8 s run to the next).
+- **The ratios move with the machine.** The bare route is served by two workerd processes at once (wrangler's
+  proxy and the worker: 499 and 452 µs of CPU a request, 86% and 78% of a core, in one run of
+  \`node bench/threads.mjs\`), so it gains when both cores are free; a click is held by the one thread that runs
+  the worker and its Durable Objects (782 µs a click, 84% of a core, the rest waiting on the storage's syncs;
+  the proxy's thread 616 µs, 66%). The base commit's bare route measured 1,636–1,869 req/s across the A/B rounds
+  above, while the bench runs of 98a5b7d had 1,608–1,754: the same code gives a clicks ratio some 0.05 apart on a
+  busy or a quiet hour (1,190 / 1,730 = 0.69 in that bench/threads.mjs run).
 - **Tried and dropped**: waiting for the storage to make a group of clicks durable (\`storage.sync()\`) before
   committing the next group, to gather larger groups, left the clicks per commit where they were (14.1 with it,
   14.4 without, at 50 connections: the turn's gathering already takes what arrives). Bench-only builds of the
