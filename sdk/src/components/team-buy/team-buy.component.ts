@@ -99,6 +99,8 @@ export class TeamBuy extends ShareCartElement {
   private now = Date.now();
   private loadedFor = '';
   private live: string | null = null;
+  /** the newest live news of the shown team that came while an action was in flight (see `heard`) */
+  private held: Team | null = null;
   private socket: WebSocket | null = null;
   private poller?: ReturnType<typeof setInterval>;
   private ticker?: ReturnType<typeof setInterval>;
@@ -244,7 +246,7 @@ export class TeamBuy extends ShareCartElement {
       ws.onmessage = (e) => {
         try {
           const team = JSON.parse(e.data as string).team as Team;
-          if (team && this.live == id) this.setTeam(team);
+          if (team) this.heard(id, team);
         } catch {
           /* "pong" */
         }
@@ -260,6 +262,28 @@ export class TeamBuy extends ShareCartElement {
     }
   }
 
+  /**
+   * Live news of the followed team. While this browser's own join (or other action) is in flight,
+   * the news waits: the room tells every watcher of the join, this page's socket included, before
+   * the join's own answer says the person is a member — shown at once, the team would look full to
+   * the very person who filled it. After the action, the news is shown if it says more than the
+   * action's answer did.
+   */
+  private heard(id: string, team: Team): void {
+    if (this.live != id) return;
+    if (this.busy) this.held = team;
+    else this.setTeam(team);
+  }
+
+  /** Shows news held during an action when it is newer than what the action's answer showed. */
+  private showHeld(): void {
+    const news = this.held;
+    this.held = null;
+    const shown = this.team;
+    if (!news || !shown || news.id != shown.id) return;
+    if (news.members.length > shown.members.length || (shown.status == 'open' && news.status != 'open')) this.setTeam(news);
+  }
+
   private disconnect(): void {
     this.live = null;
     const ws = this.socket;
@@ -272,7 +296,7 @@ export class TeamBuy extends ShareCartElement {
   private async poll(id: string): Promise<void> {
     try {
       const { team } = await request<{ team: Team }>('GET', `/v1/teams/${id}`);
-      if (this.live == id) this.setTeam(team);
+      this.heard(id, team);
     } catch {
       /* the next poll tries again */
     }
@@ -335,6 +359,7 @@ export class TeamBuy extends ShareCartElement {
       }
     } finally {
       this.busy = false;
+      this.showHeld();
     }
     if (focused) {
       await this.updateComplete;

@@ -174,6 +174,37 @@ describe('<sc-team-buy> (real worker)', () => {
     }
   });
 
+  it('its own join, heard live before the join answers, shows the joiner as a member — never as a stranger to a full team', async () => {
+    const { team } = await startAs();
+    setQuery(`sc_team=${team.id}`);
+    const el = await teamBuy('<sc-team-buy product="oolong-250g"></sc-team-buy>');
+    await waitFor(() => el.shadowRoot!.querySelector('.team [part~=join]'), 8000, 'the join button');
+    await waitFor(() => (el as unknown as { socket: WebSocket | null }).socket?.readyState == WebSocket.OPEN, 8000, 'the socket');
+    // the join's answer comes 500 ms after the worker sent it, so the room's news of the join arrives first
+    const realFetch = window.fetch;
+    window.fetch = async (...args: Parameters<typeof fetch>) => {
+      const res = await realFetch(...args);
+      if (String(args[0]).endsWith('/join')) await new Promise((resolve) => setTimeout(resolve, 500));
+      return res;
+    };
+    const seen: string[] = [];
+    const observer = new MutationObserver(() => {
+      const status = el.shadowRoot!.querySelector('[part=status]')?.textContent?.trim();
+      if (status && seen.at(-1) != status) seen.push(status);
+    });
+    observer.observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true });
+    try {
+      shadow(el, '.team [part~=join]').click();
+      await waitFor(() => el.shadowRoot!.querySelector('.team.complete'), 8000, 'the team to complete');
+      await el.updateComplete;
+      equal(text(el, 'status'), `Team complete! The shop now takes your payment of ${text(el, 'team-price')}.`);
+      ok(!seen.includes('This team is complete.'), `never shown as someone else's team: ${seen.join(' | ')}`);
+    } finally {
+      observer.disconnect();
+      window.fetch = realFetch;
+    }
+  });
+
   it('shows an expired team and a complete team as they ended', async () => {
     setQuery(`sc_team=${env.teamShop.expiredTeamId}`);
     const expired = await teamBuy('<sc-team-buy product="oolong-250g"></sc-team-buy>');
