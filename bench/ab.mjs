@@ -6,9 +6,12 @@
 //   ONLY=bare,clicks,many,conversions (default bare,clicks)   ROUNDS=3   SECONDS=8
 // Checkout A needs its dependencies (a node_modules, or a link to this one's) and a built dist/.
 // Traffic goes only to 127.0.0.1, bounded in time.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
+import { createBenchShop, keyHeaders } from './bench-shop.mjs';
+import { groupCpuMs } from './stages/measure.mjs';
 
 const { default: autocannon } = await import('autocannon');
 const [a, b = resolve(import.meta.dirname, '..')] = process.argv.slice(2);
@@ -25,21 +28,6 @@ const VARS = {
   RATE_LIMITS: JSON.stringify({ click: { perClient: 200_000, perShop: 100_000_000 } }),
 };
 
-/** CPU milliseconds spent so far by the processes of process group `pgid` (Linux /proc). */
-function groupCpuMs(pgid) {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      /* gone */
-    }
-  }
-  return ticks * 10;
-}
-
 async function serve(label, root, port) {
   const lib = await import(resolve(root, 'scripts/lib/wrangler-dev.mjs'));
   const origin = `http://127.0.0.1:${port}`;
@@ -47,29 +35,11 @@ async function serve(label, root, port) {
   const persistTo = mkdtempSync(join(tmpdir(), `sharecart-ab-${label}-`));
   lib.applyMigrations({ persistTo });
   const worker = await lib.startWranglerDev({ port, persistTo, inspector: false, vars: VARS });
-  const api = async (path, key, body) =>
-    (
-      await fetch(worker.url + path, {
-        method: body ? 'POST' : 'GET',
-        headers: { Authorization: `Bearer ${key}`, Origin: origin, 'Content-Type': 'application/json' },
-        body: body ? JSON.stringify(body) : undefined,
-      })
-    ).json();
-  const shop = async (name) => {
-    const c = await api('/v1/admin/shops', vars.ADMIN_TOKEN, {
-      name,
-      currency: 'HKD',
-      siteUrl: `${origin}/`,
-      allowedOrigins: [origin],
-      program: { kind: 'percent', rateBps: 1000, holdDays: 30, windowDays: 30 },
-      products: [{ sku: 'oolong-250g', name: 'Oolong', priceMinor: 16800 }],
-    });
-    const { referrer } = await api('/v1/referrers', c.publishableKey, {});
-    return { pk: c.publishableKey, sk: c.secretKey, referrer };
-  };
+  const program = { kind: 'percent', rateBps: 1000, holdDays: 30, windowDays: 30 };
+  const shop = (name) => createBenchShop({ url: worker.url, origin, admin: vars.ADMIN_TOKEN, name, program });
   const one = await shop('A/B');
   const many = ONLY.includes('many') ? await Promise.all(Array.from({ length: SHOPS }, (_, i) => shop(`A/B ${i}`))) : [];
-  const auth = (key) => ({ Authorization: `Bearer ${key}`, Origin: origin, 'Content-Type': 'application/json' });
+  const auth = (key) => keyHeaders(key, origin);
   const clickBody = (r) => JSON.stringify({ code: r.code, channel: 'whatsapp', landingUrl: `${origin}/` });
   const manyBodies = many.map((s) => clickBody(s.referrer));
   let turn = 0;

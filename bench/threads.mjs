@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { createBenchShop, keyHeaders } from './bench-shop.mjs';
+
 const { startWranglerDev, applyMigrations, ensureDevVars } = await import('../scripts/lib/wrangler-dev.mjs');
 const { default: autocannon } = await import('autocannon');
 const PORT = Number(process.env.BENCH_PORT ?? 8913);
@@ -46,28 +48,13 @@ function threads() {
 }
 
 try {
-  const api = async (path, key, body) =>
-    (
-      await fetch(worker.url + path, {
-        method: body ? 'POST' : 'GET',
-        headers: { Authorization: `Bearer ${key}`, Origin: ORIGIN, 'Content-Type': 'application/json' },
-        body: body ? JSON.stringify(body) : undefined,
-      })
-    ).json();
-  const shop = await api('/v1/admin/shops', vars.ADMIN_TOKEN, {
-    name: 'Threads',
-    currency: 'HKD',
-    siteUrl: `${ORIGIN}/`,
-    allowedOrigins: [ORIGIN],
-    products: [{ sku: 'oolong-250g', name: 'Oolong', priceMinor: 16800 }],
-  });
-  const { referrer } = await api('/v1/referrers', shop.publishableKey, {});
+  const { pk, referrer } = await createBenchShop({ url: worker.url, origin: ORIGIN, admin: vars.ADMIN_TOKEN, name: 'Threads' });
   const scenarios = {
     'bare route (GET /healthz)': { url: worker.url + '/healthz' },
     'click ingest (POST /v1/clicks)': {
       url: worker.url + '/v1/clicks',
       method: 'POST',
-      headers: { Authorization: `Bearer ${shop.publishableKey}`, Origin: ORIGIN, 'Content-Type': 'application/json' },
+      headers: keyHeaders(pk, ORIGIN),
       body: JSON.stringify({ code: referrer.code, channel: 'whatsapp', landingUrl: `${ORIGIN}/` }),
     },
   };

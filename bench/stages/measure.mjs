@@ -5,6 +5,7 @@
 // load the machine carries; unlike a difference of throughputs it barely moves with the load
 // generator's own share of the 2 cores. Each route is measured ROUNDS times and the median kept.
 import { readFileSync, readdirSync } from 'node:fs';
+import { createBenchShop, keyHeaders } from '../bench-shop.mjs';
 
 const CLICK_STAGES = [
   ['bare', '/healthz'],
@@ -57,24 +58,8 @@ export async function measureStages({ worker, autocannon, admin, origin, request
   } catch {
     return null;
   }
-  const call = async (path, key, body) => {
-    const res = await fetch(worker.url + path, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${key}`, Origin: origin, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
-  const shop = await call('/v1/admin/shops', admin, {
-    name: 'Stages',
-    currency: 'HKD',
-    siteUrl: `${origin}/`,
-    allowedOrigins: [origin],
-    products: [{ sku: 'oolong-250g', name: 'Oolong', priceMinor: 16800 }],
-  });
-  const { referrer } = await call('/v1/referrers', shop.publishableKey, {});
-  const headers = (key) => ({ Authorization: `Bearer ${key}`, Origin: origin, 'Content-Type': 'application/json' });
+  const { pk, sk, referrer } = await createBenchShop({ url: worker.url, origin, admin, name: 'Stages' });
+  const headers = (key) => keyHeaders(key, origin);
   const clickBody = JSON.stringify({ code: referrer.code, channel: 'whatsapp', landingUrl: `${origin}/x` });
   let orderNo = 0;
   const orderBody = () =>
@@ -89,11 +74,11 @@ export async function measureStages({ worker, autocannon, admin, origin, request
     path === '/healthz'
       ? { url: worker.url + path }
       : kind === 'clicks'
-        ? { url: worker.url + path, method: 'POST', headers: headers(shop.publishableKey), body: clickBody }
+        ? { url: worker.url + path, method: 'POST', headers: headers(pk), body: clickBody }
         : {
             url: worker.url + path,
             method: 'POST',
-            headers: headers(shop.secretKey),
+            headers: headers(sk),
             requests: [{ setupRequest: (r) => ({ ...r, body: orderBody() }) }],
           };
   /** CPU µs per request and requests per second of one route at 50 connections, after a warm-up */
@@ -144,7 +129,7 @@ export async function measureStages({ worker, autocannon, admin, origin, request
   const hop = median(commitSamples.hop);
   // how many clicks one commit of the shop object holds under the bench's load (its own counters)
   const clickCommits = async () =>
-    (await (await fetch(worker.url + '/stage/metrics', { headers: headers(shop.publishableKey) })).json()).clickCommits;
+    (await (await fetch(worker.url + '/stage/metrics', { headers: headers(pk) })).json()).clickCommits;
   const before = await clickCommits();
   await autocannon({ ...optionsFor('/v1/clicks', 'clicks'), connections: 50, amount: requests });
   const after = await clickCommits();

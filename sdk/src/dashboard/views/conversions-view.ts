@@ -6,7 +6,7 @@
 import { html, nothing } from 'lit';
 import type { Conversion, ManagedReferrer } from '../../wire.js';
 import { query } from '../dashboard-api.js';
-import { DashboardView } from '../dashboard-view.js';
+import { PagedView } from '../paged-view.js';
 import { messages, type DashboardKey } from '../dashboard.messages.js';
 
 interface Explanation {
@@ -21,34 +21,20 @@ interface Explanation {
  * @tagname sc-dashboard-conversions
  * @summary Orders with their attribution explanation.
  */
-export class ConversionsView extends DashboardView {
-  static override properties = {
-    ...DashboardView.properties,
-    rows: { state: true },
-    more: { state: true },
-    names: { state: true },
-  };
-  private rows: Conversion[] = [];
-  private more = false;
+export class ConversionsView extends PagedView<Conversion> {
+  static override properties = { ...PagedView.properties, names: { state: true } };
   private names = new Map<string, string>();
 
-  protected override async load(): Promise<void> {
-    const [page, referrers] = await Promise.all([
-      this.api!.request<{ data: Conversion[]; has_more: boolean }>('GET', '/v1/conversions?limit=50'),
-      this.api!.request<{ data: ManagedReferrer[] }>('GET', '/v1/referrers?limit=500'),
-    ]);
-    this.rows = page.data;
-    this.more = page.has_more;
-    this.names = new Map(referrers.data.map((r) => [r.id, r.displayName ?? r.vanityCode ?? r.code]));
+  protected path(after?: string): string {
+    return `/v1/conversions${query({ limit: 50, starting_after: after })}`;
   }
 
-  private async loadMore(): Promise<void> {
-    const page = await this.api!.request<{ data: Conversion[]; has_more: boolean }>(
-      'GET',
-      `/v1/conversions${query({ limit: 50, starting_after: this.rows.at(-1)?.id })}`,
-    );
-    this.rows = [...this.rows, ...page.data];
-    this.more = page.has_more;
+  protected override async load(): Promise<void> {
+    const [, referrers] = await Promise.all([
+      this.firstPage(),
+      this.api!.request<{ data: ManagedReferrer[] }>('GET', '/v1/referrers?limit=500'),
+    ]);
+    this.names = new Map(referrers.data.map((r) => [r.id, r.displayName ?? r.vanityCode ?? r.code]));
   }
 
   /** A stored reason code in words (unknown codes as they are, e.g. `self_referral:email`). */
@@ -115,7 +101,7 @@ export class ConversionsView extends DashboardView {
           </li>`,
         )}
       </ul>
-      ${this.more ? html`<button class="secondary" @click=${this.loadMore}>${this.t('more')}</button>` : nothing}`;
+      ${this.moreButton()}`;
   }
 }
 

@@ -2,7 +2,7 @@
 import { html, nothing } from 'lit';
 import type { LedgerEntry } from '../../wire.js';
 import { query } from '../dashboard-api.js';
-import { DashboardView } from '../dashboard-view.js';
+import { PagedView } from '../paged-view.js';
 import type { DashboardKey } from '../dashboard.messages.js';
 
 const TYPES = ['commission', 'release', 'approve', 'void', 'reversal', 'clawback', 'payout'] as const;
@@ -12,31 +12,12 @@ const BUCKETS = ['on_hold', 'pending', 'available', 'paid'] as const;
  * @tagname sc-dashboard-ledger
  * @summary The ledger with filters.
  */
-export class LedgerView extends DashboardView {
-  static override properties = {
-    ...DashboardView.properties,
-    rows: { state: true },
-    more: { state: true },
-    filters: { state: true },
-  };
-  private rows: LedgerEntry[] = [];
-  private more = false;
+export class LedgerView extends PagedView<LedgerEntry> {
+  static override properties = { ...PagedView.properties, filters: { state: true } };
   private filters: { type?: string; bucket?: string; referrerId?: string } = {};
 
-  private path(after?: string): string {
+  protected path(after?: string): string {
     return `/v1/ledger${query({ limit: 100, ...this.filters, starting_after: after })}`;
-  }
-
-  protected override async load(): Promise<void> {
-    const page = await this.api!.request<{ data: LedgerEntry[]; has_more: boolean }>('GET', this.path());
-    this.rows = page.data;
-    this.more = page.has_more;
-  }
-
-  private async loadMore(): Promise<void> {
-    const page = await this.api!.request<{ data: LedgerEntry[]; has_more: boolean }>('GET', this.path(this.rows.at(-1)?.id));
-    this.rows = [...this.rows, ...page.data];
-    this.more = page.has_more;
   }
 
   private filter(e: SubmitEvent): void {
@@ -106,7 +87,7 @@ export class LedgerView extends DashboardView {
           </div>`
           : nothing
       }
-      ${this.more ? html`<button class="secondary" @click=${this.loadMore}>${this.t('more')}</button>` : nothing}`;
+      ${this.moreButton()}`;
   }
 }
 

@@ -7,7 +7,7 @@
 import { html, nothing } from 'lit';
 import type { TeamRecord } from '../../wire.js';
 import { query } from '../dashboard-api.js';
-import { DashboardView } from '../dashboard-view.js';
+import { PagedView } from '../paged-view.js';
 import type { DashboardKey } from '../dashboard.messages.js';
 
 const STATUSES = ['open', 'complete', 'expired', 'cancelled'] as const;
@@ -17,32 +17,13 @@ type Status = (typeof STATUSES)[number];
  * @tagname sc-dashboard-teams
  * @summary Team-buy teams: open, complete and expired, with members and their orders.
  */
-export class TeamsView extends DashboardView {
-  static override properties = {
-    ...DashboardView.properties,
-    rows: { state: true },
-    more: { state: true },
-    shown: { state: true },
-  };
-  private rows: TeamRecord[] = [];
-  private more = false;
+export class TeamsView extends PagedView<TeamRecord> {
+  static override properties = { ...PagedView.properties, shown: { state: true } };
   /** The teams shown: one status, or every one (''). */
   private shown: Status | '' = '';
 
-  private path(after?: string): string {
+  protected path(after?: string): string {
     return `/v1/teams${query({ limit: 25, status: this.shown || undefined, starting_after: after })}`;
-  }
-
-  protected override async load(): Promise<void> {
-    const page = await this.api!.request<{ data: TeamRecord[]; has_more: boolean }>('GET', this.path());
-    this.rows = page.data;
-    this.more = page.has_more;
-  }
-
-  private async loadMore(): Promise<void> {
-    const page = await this.api!.request<{ data: TeamRecord[]; has_more: boolean }>('GET', this.path(this.rows.at(-1)?.id));
-    this.rows = [...this.rows, ...page.data];
-    this.more = page.has_more;
   }
 
   private filter(e: Event): void {
@@ -125,7 +106,7 @@ export class TeamsView extends DashboardView {
           </ul>`
           : ''
       }
-      ${this.more ? html`<button class="secondary" @click=${this.loadMore}>${this.t('more')}</button>` : ''}`;
+      ${this.moreButton()}`;
   }
 }
 

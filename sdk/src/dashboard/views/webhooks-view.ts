@@ -7,7 +7,7 @@
 import { html, nothing } from 'lit';
 import type { WebhookDelivery, WebhookEndpoint } from '../../wire.js';
 import { query, type ScError } from '../dashboard-api.js';
-import { DashboardView } from '../dashboard-view.js';
+import { PagedView } from '../paged-view.js';
 import type { DashboardKey } from '../dashboard.messages.js';
 
 const STATUSES = ['pending', 'delivered', 'dead'] as const;
@@ -17,44 +17,32 @@ type Status = (typeof STATUSES)[number];
  * @tagname sc-dashboard-webhooks
  * @summary Webhooks: the URL events go to, and the deliveries with a retry for the failed ones.
  */
-export class WebhooksView extends DashboardView {
+export class WebhooksView extends PagedView<WebhookDelivery> {
   static override properties = {
-    ...DashboardView.properties,
+    ...PagedView.properties,
     endpoint: { state: true },
-    rows: { state: true },
-    more: { state: true },
     shown: { state: true },
     notice: { state: true },
     urlError: { state: true },
     working: { state: true },
   };
   private endpoint: WebhookEndpoint | null = null;
-  private rows: WebhookDelivery[] = [];
-  private more = false;
   /** The deliveries shown: one status, or every one (''). */
   private shown: Status | '' = '';
   private notice = '';
   private urlError = '';
   private working = false;
 
-  private path(after?: string): string {
+  protected path(after?: string): string {
     return `/v1/webhooks/deliveries${query({ limit: 50, status: this.shown || undefined, starting_after: after })}`;
   }
 
   protected override async load(): Promise<void> {
-    const [endpoint, page] = await Promise.all([
+    const [endpoint] = await Promise.all([
       this.api!.request<{ endpoint: WebhookEndpoint }>('GET', '/v1/webhooks'),
-      this.api!.request<{ data: WebhookDelivery[]; has_more: boolean }>('GET', this.path()),
+      this.firstPage(),
     ]);
     this.endpoint = endpoint.endpoint;
-    this.rows = page.data;
-    this.more = page.has_more;
-  }
-
-  private async loadMore(): Promise<void> {
-    const page = await this.api!.request<{ data: WebhookDelivery[]; has_more: boolean }>('GET', this.path(this.rows.at(-1)?.id));
-    this.rows = [...this.rows, ...page.data];
-    this.more = page.has_more;
   }
 
   private async saveUrl(e: SubmitEvent): Promise<void> {
@@ -181,7 +169,7 @@ export class WebhooksView extends DashboardView {
           </div>`
           : nothing
       }
-      ${this.more ? html`<button class="secondary" @click=${this.loadMore}>${this.t('more')}</button>` : nothing}`;
+      ${this.moreButton()}`;
   }
 }
 
