@@ -390,7 +390,15 @@ at every commit, on the thread that runs the worker (\`perf record -g\` on worke
 \`fsync\` under \`pagerWalFrames\` is about 12% of its samples); on Cloudflare a commit is replicated away from
 the worker's CPU. A shared journal of many shops' clicks would batch their commits, but it is the shared hot
 spot the design avoids (bench/SCALE.md).
-`;
+${
+  commit.conversions_per_batch_one_shop != null
+    ? `
+New orders share D1 batches the same way: ${fmt(commit.conversions_per_batch_one_shop, 1)} orders per batch of the shop object's conversion
+desk at 50 connections (\`conversions_per_batch_one_shop\`, its own count): the reports that arrive while a batch is
+written form the next one.
+`
+    : ''
+}`;
 }
 
 /**

@@ -46,11 +46,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
  * @param {{ worker: { url: string, child: { pid: number } }, autocannon: Function, admin: string,
  *           origin: string, requests?: number, rounds?: number }} opts
  * @returns {Promise<{ clicks: Record<string, number>, orders: Record<string, number>,
- *   commit: { own_commit_per_write: number, shared_commit_per_write: number, throughput_100_objects_to_one: number, clicks_per_commit_one_shop: number } } | null>}
+ *   commit: { own_commit_per_write: number, shared_commit_per_write: number, throughput_100_objects_to_one: number, clicks_per_commit_one_shop: number, conversions_per_batch_one_shop: number } } | null>}
  *   µs of CPU per request each stage adds to the one before (`bare` and `total` absolute), what a
  *   one-row durable write adds when it is its own commit or shares one, the throughput of such
  *   writes spread over 100 objects against one object, and how many clicks to one shop a commit
- *   holds at the bench's 50 connections; null where /proc is missing
+ *   holds at the bench's 50 connections, and how many new orders one D1 batch holds; null where /proc is missing
  */
 export async function measureStages({ worker, autocannon, admin, origin, requests = 4000, rounds = 3 }) {
   try {
@@ -127,17 +127,27 @@ export async function measureStages({ worker, autocannon, admin, origin, request
     commitSamples.oneRps.push(one.rps);
   }
   const hop = median(commitSamples.hop);
-  // how many clicks one commit of the shop object holds under the bench's load (its own counters)
-  const clickCommits = async () =>
-    (await (await fetch(worker.url + '/stage/metrics', { headers: headers(pk) })).json()).clickCommits;
-  const before = await clickCommits();
-  await autocannon({ ...optionsFor('/v1/clicks', 'clicks'), connections: 50, amount: requests });
-  const after = await clickCommits();
+  // how many clicks one commit of the shop object holds, and how many new orders one D1 batch of its
+  // conversion desk holds, under the bench's load (the object's own counters)
+  const counters = async () => (await fetch(worker.url + '/stage/metrics', { headers: headers(pk) })).json();
+  const perGroup = async (path, kind, read) => {
+    const before = read(await counters());
+    await autocannon({ ...optionsFor(path, kind), connections: 50, amount: requests });
+    const after = read(await counters());
+    return +((after.items - before.items) / Math.max(1, after.groups - before.groups)).toFixed(1);
+  };
   const commit = {
     own_commit_per_write: Math.round(median(commitSamples.spread) - hop),
     shared_commit_per_write: Math.round(median(commitSamples.one) - hop),
     throughput_100_objects_to_one: +(median(commitSamples.spreadRps) / median(commitSamples.oneRps)).toFixed(3),
-    clicks_per_commit_one_shop: +((after.clicks - before.clicks) / Math.max(1, after.commits - before.commits)).toFixed(1),
+    clicks_per_commit_one_shop: await perGroup('/v1/clicks', 'clicks', (m) => ({
+      groups: m.clickCommits.commits,
+      items: m.clickCommits.clicks,
+    })),
+    conversions_per_batch_one_shop: await perGroup('/v1/conversions', 'orders', (m) => ({
+      groups: m.conversionBatches.batches,
+      items: m.conversionBatches.conversions,
+    })),
   };
   return { clicks, orders, commit };
 }

@@ -112,6 +112,38 @@ describe('one commission per order (guarantee 1)', () => {
   });
 });
 
+describe('new orders of one shop share D1 batches', () => {
+  it('12 concurrent new orders are written in fewer than 12 batches, each whole; one at a time, each its own batch', async () => {
+    const { shop, referrer, body } = await attributedOrder('ORD-GROUP-0');
+    const batches = async () => (await shopObject(env, shop.shopId).metrics()).conversionBatches;
+    const before = await batches();
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => reportOrder(shop, { ...body, orderId: `ORD-GROUP-${i + 1}` })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(12).fill(201));
+    const after = await batches();
+    expect(after.conversions - before.conversions).toBe(12);
+    expect(after.batches - before.batches).toBeLessThan(12);
+    // every order has its conversion, its commission entry and its event, whichever batch carried it
+    for (const r of responses) {
+      const conversionId = r.body.conversion.id as string;
+      expect(await ledgerOf({ conversionId })).toMatchObject([
+        { type: 'commission', referrer_id: referrer.id, amount_minor: 1680 },
+      ]);
+      expect(
+        await count(
+          "SELECT count(*) AS n FROM outbox_events WHERE payload ->> '$.conversionId' = ? AND type = 'conversion.attributed'",
+          conversionId,
+        ),
+      ).toBe(1);
+    }
+    await reportOrder(shop, { ...body, orderId: 'ORD-GROUP-13' });
+    await reportOrder(shop, { ...body, orderId: 'ORD-GROUP-14' });
+    const last = await batches();
+    expect([last.conversions - after.conversions, last.batches - after.batches]).toEqual([2, 2]);
+  });
+});
+
 describe('the uniqueness constraint is the last line of defence', () => {
   it("after the shop's Durable Object restarts (its memory of recent orders gone), repeats still make one conversion", async () => {
     const { shop, body } = await attributedOrder('ORD-EVICT');

@@ -57,8 +57,6 @@ export class ClickLog {
   /** clicks not yet in D1 as last counted; -1 until counted after a (re)start */
   private unflushed = -1;
   private flushing: Promise<number> | null = null;
-  /** storage commits of new clicks since the object started, and the clicks they held */
-  readonly commits = { commits: 0, clicks: 0 };
 
   constructor(
     storage: DurableObjectStorage,
@@ -73,11 +71,15 @@ export class ClickLog {
         // one click is one statement, atomic by itself; several share a transaction: all or none
         if (clicks.length === 1) this.insert(clicks[0]!);
         else storage.transactionSync(() => clicks.forEach((c) => this.insert(c)));
-        this.commits.commits++;
-        this.commits.clicks += clicks.length;
         return clicks.map(() => undefined);
       },
     });
+  }
+
+  /** Storage commits of new clicks since the object started, and the clicks they held. */
+  get commits(): { commits: number; clicks: number } {
+    const { groups, items } = this.writes.counts;
+    return { commits: groups, clicks: items };
   }
 
   private insert(c: AcceptedClick): void {

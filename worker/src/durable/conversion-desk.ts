@@ -146,6 +146,12 @@ export class ConversionDesk {
     });
   }
 
+  /** D1 batches of new conversions since the object started, and the conversions they held. */
+  get batches(): { batches: number; conversions: number } {
+    const { groups, items } = this.writes.counts;
+    return { batches: groups, conversions: items };
+  }
+
   sizes(): RecentOrderSizes {
     return { recentOrders: this.recent.size, recentOrderBytes: this.recent.bytes };
   }

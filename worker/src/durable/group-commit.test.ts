@@ -21,6 +21,7 @@ describe('GroupCommit', () => {
     expect(groups).toEqual([['a', 'b', 'c']]);
     expect(await writes.add('d')).toBe('dd');
     expect(groups).toEqual([['a', 'b', 'c'], ['d']]);
+    expect(writes.counts).toEqual({ groups: 2, items: 4 });
   });
 
   it("gather 'now': the first item commits at once, what arrives meanwhile forms the next groups of at most maxGroup", async () => {
@@ -38,6 +39,8 @@ describe('GroupCommit', () => {
     const results = await Promise.allSettled(['a', 'bad', 'c'].map((i) => writes.add(i)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(groups).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
+    // the group is counted once, whatever it took to commit its items
+    expect(writes.counts).toEqual({ groups: 1, items: 3 });
   });
 
   it('without isolateFailures a failed group fails every caller in it, and the next group still commits', async () => {

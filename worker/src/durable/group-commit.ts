@@ -11,10 +11,12 @@
  *   gather: 'turn',
  * });
  * await clicks.add(click); // resolves once the transaction holding this click committed
+ * clicks.counts; // { groups: 1, items: 1 }: what the object's metrics() report of its commits
  */
 export class GroupCommit<T, R> {
   private queue: Array<{ item: T; resolve: (result: R) => void; reject: (error: unknown) => void }> = [];
   private running = false;
+  private readonly committed = { groups: 0, items: 0 };
 
   constructor(
     private readonly opts: {
@@ -33,6 +35,14 @@ export class GroupCommit<T, R> {
     },
   ) {}
 
+  /**
+   * Groups handed to `commit` so far and the items they held, failed groups included (a group
+   * committed again item by item after a failure counts once). Items ÷ groups is what sharing saves.
+   */
+  get counts(): { groups: number; items: number } {
+    return { ...this.committed };
+  }
+
   /** Queues `item`; resolves with its result once its group is committed, or rejects with the group's error. */
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -47,6 +57,8 @@ export class GroupCommit<T, R> {
       if (this.opts.gather === 'turn') await new Promise((resolve) => setTimeout(resolve, 0));
       while (this.queue.length) {
         const group = this.queue.splice(0, this.opts.maxGroup ?? this.queue.length);
+        this.committed.groups++;
+        this.committed.items += group.length;
         try {
           const results = await this.opts.commit(group.map((w) => w.item));
           group.forEach((w, i) => w.resolve(results[i] as R));

@@ -65,6 +65,8 @@ export interface ShopObjectMetrics {
   unflushedClicks: number;
   /** commits of new clicks to the object's storage since it started, and the clicks they held */
   clickCommits: { commits: number; clicks: number };
+  /** D1 batches of new conversions since the object started, and the conversions they held */
+  conversionBatches: { batches: number; conversions: number };
   nextDueAt: number | null;
   teamSeats: number;
   openTeams: number;
@@ -179,7 +181,8 @@ export class ShopObject extends DurableObject<Env> {
       desk: { ...this.desk.sizes(), ...this.cache.sizes() },
       rateLimitedClients: this.limiter.clientCount,
       unflushedClicks: this.clicks.pendingCount(),
-      clickCommits: { ...this.clicks.commits },
+      clickCommits: this.clicks.commits,
+      conversionBatches: this.desk.batches,
       nextDueAt: this.ledger.nextDueAt,
       ...this.seats.sizes(),
     };
