@@ -50,4 +50,46 @@ describe('GroupCommit', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await writes.add('e')).toBe('ee');
   });
+
+  it('lingerMs: after a group of several the next group waits and takes what arrives meanwhile; after a group of one it does not wait', async () => {
+    const groups: string[][] = [];
+    const done: Array<() => void> = [];
+    // each commit finishes when the test says so
+    const commit = (items: string[]) => {
+      groups.push([...items]);
+      return new Promise<string[]>((resolve) => done.push(() => resolve(items.map((i) => i + i))));
+    };
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const writes = new GroupCommit<string, string>({ commit, lingerMs: 40 });
+    const all = [writes.add('a'), writes.add('b'), writes.add('c')];
+    await sleep(0);
+    expect(groups).toEqual([['a']]);
+    done.shift()!(); // a group of one: the next is taken at once
+    await sleep(0);
+    expect(groups).toEqual([['a'], ['b', 'c']]);
+    all.push(writes.add('d'));
+    done.shift()!(); // a group of two: the next lingers
+    await sleep(0);
+    expect(groups).toHaveLength(2);
+    all.push(writes.add('e')); // arrives during the linger, shares 'd''s group
+    await sleep(80);
+    expect(groups).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
+    done.shift()!();
+    expect(await Promise.all(all)).toEqual(['aa', 'bb', 'cc', 'dd', 'ee']);
+    // the queue is empty now, but the last group held two: a new item lingers all the same
+    const f = writes.add('f');
+    await sleep(0);
+    expect(groups).toHaveLength(3);
+    await sleep(80);
+    expect(groups).toEqual([['a'], ['b', 'c'], ['d', 'e'], ['f']]);
+    done.shift()!();
+    expect(await f).toBe('ff');
+    // after a group of one, the next is taken at once
+    const g = writes.add('g');
+    await sleep(0);
+    expect(groups.at(-1)).toEqual(['g']);
+    done.shift()!();
+    expect(await g).toBe('gg');
+    expect(writes.counts).toEqual({ groups: 5, items: 7 });
+  });
 });

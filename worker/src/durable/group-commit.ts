@@ -2,8 +2,8 @@
  * Group commit: items that arrive while a commit is being prepared or is running are written
  * together by one call of `commit`, and each caller awaits the result of its own item. The shop
  * object uses it twice — clicks into its own storage (one transaction for every click of a turn)
- * and new conversions into D1 (one batch for the reports that arrive during the previous batch) —
- * which is what makes both writes cheap under load.
+ * and new conversions into D1 (one batch for the reports that arrive during the previous batch and
+ * a short linger under load) — which is what makes both writes cheap under load.
  *
  * @example
  * const clicks = new GroupCommit<Click, void>({
@@ -16,6 +16,8 @@
 export class GroupCommit<T, R> {
   private queue: Array<{ item: T; resolve: (result: R) => void; reject: (error: unknown) => void }> = [];
   private running = false;
+  /** items in the last group taken: more than one means load, and the next group lingers */
+  private lastGroup = 0;
   private readonly committed = { groups: 0, items: 0 };
 
   constructor(
@@ -32,6 +34,13 @@ export class GroupCommit<T, R> {
       gather?: 'turn' | 'now';
       /** when a group of several fails, commit each of its items alone, so one bad item fails only its caller */
       isolateFailures?: boolean;
+      /**
+       * Under load — the last group held more than one item — wait this many milliseconds before
+       * taking the next group, even one that starts an empty queue again, so that more items share
+       * each commit (its fixed cost is paid by more of them). After a group of one the next is taken
+       * at once. Default 0.
+       */
+      lingerMs?: number;
     },
   ) {}
 
@@ -56,7 +65,9 @@ export class GroupCommit<T, R> {
     try {
       if (this.opts.gather === 'turn') await new Promise((resolve) => setTimeout(resolve, 0));
       while (this.queue.length) {
+        if (this.lastGroup > 1 && this.opts.lingerMs) await new Promise((resolve) => setTimeout(resolve, this.opts.lingerMs));
         const group = this.queue.splice(0, this.opts.maxGroup ?? this.queue.length);
+        this.lastGroup = group.length;
         this.committed.groups++;
         this.committed.items += group.length;
         try {
