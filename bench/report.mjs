@@ -360,6 +360,25 @@ ${renderCommit(r)}
   stays before the answer; gathering clicks across a timer into larger commits, flushing to D1 less often
   for one busy shop, and one \`json_each\` statement per commit instead of one INSERT per click each moved the click's CPU by less
   than this method's noise; so did esbuild's \`keep_names: false\`.
+- **Orders linger for company** (commit 3882e35): under load — the last D1 batch of new orders held more than
+  one — the conversion desk waits 5 ms before it writes the next batch, so that more orders share it; a lone
+  order is still written at once. A batch's fixed cost (a D1 call and its six statements) was most of what
+  an order cost beyond deciding it: with the write skipped in a bench-only build, an order cost ~790 µs of the
+  worker thread's CPU against ~1,370 µs with it. Orders per batch went from 5.2 to 17.4 at 50 connections
+  (\`conversions_per_batch_one_shop\`), and \`ONLY=bare,conversions node bench/ab.mjs <checkout of aecd0e9>\`
+  (3 rounds of 8 s, medians) gave 620 → 723 orders/s and 2,229 → 1,908 µs of CPU per order.
+- **Three unused D1 indexes dropped** (migration 0009, commit aecd0e9): \`ledger_due\` and \`ledger_pending_due\`
+  (ledger work is found through \`ledger_tasks\` since migration 0005) and \`clicks_visitor\` (attribution by
+  visitor reads the shop object's own clicks): two fewer rows written with each commission entry, one fewer with
+  each click. The same A/B against the commit before it: orders 625 → 658 req/s in each of 3 rounds (2,155 → 2,114 µs).
+- **Tried and dropped this time**: gathering the clicks of one shop in the worker across requests, to send
+  them to the shop object in one call — workerd cancels a request that waits on a promise another request
+  resolves unless it keeps its own I/O pending, and with a timer to keep it alive the click still cost the
+  worker thread 795 µs against ~790 without, and failed under load (53 errors in 15,000, then a collapse);
+  the same 2–5 ms linger on clicks (one shop's clicks already share commits 13–14 at a time); for 100 shops,
+  skipping the flush's D1 write or the alarm that schedules the daily prune moved nothing beyond the noise
+  (worker thread 1,001–1,082 µs a click in every variant), while no flush at all saved 80–130 µs a click:
+  what the flush costs is not its D1 write.
 `;
 }
 
