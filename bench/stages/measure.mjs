@@ -130,24 +130,19 @@ export async function measureStages({ worker, autocannon, admin, origin, request
   // how many clicks one commit of the shop object holds, and how many new orders one D1 batch of its
   // conversion desk holds, under the bench's load (the object's own counters)
   const counters = async () => (await fetch(worker.url + '/stage/metrics', { headers: headers(pk) })).json();
-  const perGroup = async (path, kind, read) => {
-    const before = read(await counters());
+  /** items per group of the counter `key` of the object's metrics() while one route is driven */
+  const perGroup = async (path, kind, key) => {
+    const before = (await counters())[key];
     await autocannon({ ...optionsFor(path, kind), connections: 50, amount: requests });
-    const after = read(await counters());
+    const after = (await counters())[key];
     return +((after.items - before.items) / Math.max(1, after.groups - before.groups)).toFixed(1);
   };
   const commit = {
     own_commit_per_write: Math.round(median(commitSamples.spread) - hop),
     shared_commit_per_write: Math.round(median(commitSamples.one) - hop),
     throughput_100_objects_to_one: +(median(commitSamples.spreadRps) / median(commitSamples.oneRps)).toFixed(3),
-    clicks_per_commit_one_shop: await perGroup('/v1/clicks', 'clicks', (m) => ({
-      groups: m.clickCommits.commits,
-      items: m.clickCommits.clicks,
-    })),
-    conversions_per_batch_one_shop: await perGroup('/v1/conversions', 'orders', (m) => ({
-      groups: m.conversionBatches.batches,
-      items: m.conversionBatches.conversions,
-    })),
+    clicks_per_commit_one_shop: await perGroup('/v1/clicks', 'clicks', 'clickCommits'),
+    conversions_per_batch_one_shop: await perGroup('/v1/conversions', 'orders', 'conversionBatches'),
   };
   return { clicks, orders, commit };
 }

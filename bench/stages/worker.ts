@@ -15,7 +15,7 @@
  *                              and counts the rate limit, but stores nothing
  *   POST /v1/clicks          + the storage commit and the answer: the real route (app.ts)
  *
- * and, for what one durable commit costs (measure.mjs → `worker.storage.commit`):
+ * and, for what one durable commit costs (measure.mjs → `worker.storage.commit_cpu_us`):
  *
  *   POST /stage/spread-hop   the hop stage, to one of 100 objects in turn
  *   POST /stage/spread-write the same, the object writing one row first: every request its own commit
@@ -90,11 +90,15 @@ stages.openapi(route('/stage/hash'), async (c) => {
   await clientOf(c.env, requester(c), c.get('now'), input.visitorId);
   return c.json({ ok: true }, 201);
 });
+/** The stub of the Echo object named `name` (a fresh stub, as the real stub modules give). */
+const echo = (env: AppEnv['Bindings'], name: string) => {
+  const ns = (env as AppEnv['Bindings'] & { ECHO: DurableObjectNamespace<Echo> }).ECHO;
+  return ns.get(ns.idFromName(name));
+};
 stages.openapi(route('/stage/hop'), async (c) => {
   const input = c.req.valid('json');
   await clientOf(c.env, requester(c), c.get('now'), input.visitorId);
-  const env = c.env as AppEnv['Bindings'] & { ECHO: DurableObjectNamespace<Echo> };
-  await env.ECHO.get(env.ECHO.idFromName(c.get('shop').id)).ping(1);
+  await echo(c.env, c.get('shop').id).ping(1);
   return c.json({ ok: true }, 201);
 });
 // What one durable commit costs: the hop stage's request to one of SPREAD objects in turn (so that
@@ -102,10 +106,6 @@ stages.openapi(route('/stage/hop'), async (c) => {
 // after writing one row; and the same write to a single object, whose concurrent writes share commits.
 const SPREAD = 100;
 let turn = 0;
-const echo = (env: AppEnv['Bindings'], name: string) => {
-  const ns = (env as AppEnv['Bindings'] & { ECHO: DurableObjectNamespace<Echo> }).ECHO;
-  return ns.get(ns.idFromName(name));
-};
 stages.openapi(route('/stage/spread-hop'), async (c) => {
   const input = c.req.valid('json');
   await clientOf(c.env, requester(c), c.get('now'), input.visitorId);
@@ -147,8 +147,7 @@ stages.openapi(orderRoute('/stage/order-validate'), (c) => {
 });
 stages.openapi(orderRoute('/stage/order-hop'), async (c) => {
   const report = c.req.valid('json');
-  const env = c.env as AppEnv['Bindings'] & { ECHO: DurableObjectNamespace<Echo> };
-  await env.ECHO.get(env.ECHO.idFromName(c.get('shop').id)).ping(report.amountMinor);
+  await echo(c.env, c.get('shop').id).ping(report.amountMinor);
   return c.json({ ok: true }, 201);
 });
 

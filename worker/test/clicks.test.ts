@@ -146,8 +146,8 @@ describe('an acknowledged click is never lost nor duplicated', () => {
     );
     expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
     const after = (await stub(shop).metrics()).clickCommits;
-    expect(after.clicks - before.clicks).toBe(12);
-    expect(after.commits - before.commits).toBeLessThan(12);
+    expect(after.items - before.items).toBe(12);
+    expect(after.groups - before.groups).toBeLessThan(12);
     const kept = await runInDurableObject(stub(shop), (_o, state) =>
       state.storage.sql
         .exec<{ id: string }>('SELECT id FROM click_log')
@@ -159,7 +159,7 @@ describe('an acknowledged click is never lost nor duplicated', () => {
     await click(shop, referrer.code, { ip: '10.8.1.1' }, T0 + 100);
     await click(shop, referrer.code, { ip: '10.8.1.2' }, T0 + 101);
     const last = (await stub(shop).metrics()).clickCommits;
-    expect([last.clicks - after.clicks, last.commits - after.commits]).toEqual([2, 2]);
+    expect([last.items - after.items, last.groups - after.groups]).toEqual([2, 2]);
   });
 
   it('clicks acknowledged before the shop object is evicted are all in D1 exactly once after the flush', async () => {

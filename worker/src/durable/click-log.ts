@@ -18,6 +18,7 @@ import { insertClicks } from '../db/clicks.js';
 import { personalDataCutoff } from '../domain/retention.js';
 import { DAY_MS } from '../domain/time.js';
 import { GroupCommit } from './group-commit.js';
+import type { GroupCounts } from './group-commit.js';
 
 /** A click as the shop's routes hand it to the object, before its code is checked. */
 export interface ClickInput {
@@ -76,10 +77,9 @@ export class ClickLog {
     });
   }
 
-  /** Storage commits of new clicks since the object started, and the clicks they held. */
-  get commits(): { commits: number; clicks: number } {
-    const { groups, items } = this.writes.counts;
-    return { commits: groups, clicks: items };
+  /** Storage commits of new clicks since the object started (groups), and the clicks they held (items). */
+  get commits(): GroupCounts {
+    return this.writes.counts;
   }
 
   private insert(c: AcceptedClick): void {

@@ -43,6 +43,7 @@ import { customerHash as customerPseudonym, requestFingerprint, visitorHash as v
 import { newId } from '../lib/ids.js';
 import { BoundedCache } from './bounded-cache.js';
 import { GroupCommit } from './group-commit.js';
+import type { GroupCounts } from './group-commit.js';
 import type { ShopCache } from './shop-cache.js';
 
 export type { ConversionReportInput };
@@ -156,10 +157,9 @@ export class ConversionDesk {
     });
   }
 
-  /** D1 batches of new conversions since the object started, and the conversions they held. */
-  get batches(): { batches: number; conversions: number } {
-    const { groups, items } = this.writes.counts;
-    return { batches: groups, conversions: items };
+  /** D1 batches of new conversions since the object started (groups), and the conversions they held (items). */
+  get batches(): GroupCounts {
+    return this.writes.counts;
   }
 
   sizes(): RecentOrderSizes {

@@ -13,12 +13,18 @@
  * await clicks.add(click); // resolves once the transaction holding this click committed
  * clicks.counts; // { groups: 1, items: 1 }: what the object's metrics() report of its commits
  */
+/** Groups handed to a {@link GroupCommit}'s `commit` so far, and the items they held. */
+export interface GroupCounts {
+  groups: number;
+  items: number;
+}
+
 export class GroupCommit<T, R> {
   private queue: Array<{ item: T; resolve: (result: R) => void; reject: (error: unknown) => void }> = [];
   private running = false;
   /** items in the last group taken: more than one means load, and the next group lingers */
   private lastGroup = 0;
-  private readonly committed = { groups: 0, items: 0 };
+  private readonly committed: GroupCounts = { groups: 0, items: 0 };
 
   constructor(
     private readonly opts: {
@@ -48,7 +54,7 @@ export class GroupCommit<T, R> {
    * Groups handed to `commit` so far and the items they held, failed groups included (a group
    * committed again item by item after a failure counts once). Items ÷ groups is what sharing saves.
    */
-  get counts(): { groups: number; items: number } {
+  get counts(): GroupCounts {
     return { ...this.committed };
   }
 

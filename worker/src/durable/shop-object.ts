@@ -28,6 +28,7 @@ import { ConversionDesk } from './conversion-desk.js';
 import type { ConversionReportInput, DeskResult, RecentOrderSizes } from './conversion-desk.js';
 import { meteredD1 } from './d1-meter.js';
 import type { D1Counts } from './d1-meter.js';
+import type { GroupCounts } from './group-commit.js';
 import { LedgerSchedule } from './ledger-schedule.js';
 import { ShopRateLimiter } from './rate-limiter.js';
 import { ShopCache } from './shop-cache.js';
@@ -63,10 +64,10 @@ export interface ShopObjectMetrics {
   desk: RecentOrderSizes & ShopCacheSizes;
   rateLimitedClients: number;
   unflushedClicks: number;
-  /** commits of new clicks to the object's storage since it started, and the clicks they held */
-  clickCommits: { commits: number; clicks: number };
-  /** D1 batches of new conversions since the object started, and the conversions they held */
-  conversionBatches: { batches: number; conversions: number };
+  /** commits of new clicks to the object's storage since it started (groups), and the clicks they held (items) */
+  clickCommits: GroupCounts;
+  /** D1 batches of new conversions since the object started (groups), and the conversions they held (items) */
+  conversionBatches: GroupCounts;
   nextDueAt: number | null;
   teamSeats: number;
   openTeams: number;
