@@ -35,8 +35,8 @@ const SHOPS = 100;
 const STORAGE_CLICKS = 3_000;
 const STORAGE_ORDERS = 600;
 const STORAGE_SHOPS = 10;
-/** wrangler.toml's CLICK_FLUSH_MS (5 s), with a margin: by then every acknowledged click is in D1 */
-const FLUSH_WAIT_MS = 6_500;
+/** wrangler.toml's CLICK_FLUSH_MS (30 s), with a margin: by then every acknowledged click is in D1 */
+const FLUSH_WAIT_MS = Number(/^CLICK_FLUSH_MS = "(\d+)"/m.exec(readFileSync(resolve(ROOT, 'wrangler.toml'), 'utf8'))[1]) + 1_500;
 // One load generator on one IP is one client: lift the per-client click limit, and the per-shop click
 // limit too (worker/src/domain/rate-limits.ts; RATE_LIMITS overrides both), so that no bench request is
 // refused. Limits above 256 a window are counted in constant memory (windowFor), so the lifted limits

@@ -3,7 +3,8 @@
  * before a click is acknowledged, so a click acknowledged is a click kept even if the worker or the
  * object restarts; read by the conversion desk to attribute without D1; flushed to D1 in batches.
  *
- * - Writes are group-committed: the clicks of one turn share one storage transaction.
+ * - Writes are group-committed: the clicks of one turn share one storage transaction when they come
+ *   close together; a click that comes alone is written at once.
  * - click_log is append-only in write order (seq); everything up to flush_state.seq is in D1. A
  *   click costs one row plus the id index (and the visitor index when it has one).
  * - Flushes (db/clicks.ts insertClicks) skip clicks D1 already has, so a flush retried after a
@@ -66,7 +67,9 @@ export class ClickLog {
     this.sql = storage.sql;
     this.sql.exec(SCHEMA);
     this.writes = new GroupCommit<AcceptedClick, void>({
+      // clicks that come close together (a busy shop) share a commit; a quiet shop's click is written at once
       gather: 'turn',
+      gatherWithinMs: 2,
       // the output gate holds every caller's answer until storage has the transaction
       commit: (clicks) => {
         // one click is one statement, atomic by itself; several share a transaction: all or none
