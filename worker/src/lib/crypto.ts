@@ -1,9 +1,14 @@
 /** Hashing, HMAC and constant-time comparison on Web Crypto. */
 
 const encoder = new TextEncoder();
+const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const;
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
-function toHex(buffer: ArrayBuffer): string {
-  return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+/** Lower-case hex of bytes (a digest or a MAC). @example toHex(await crypto.subtle.digest('SHA-256', data)) */
+export function toHex(buffer: ArrayBuffer): string {
+  let hex = '';
+  for (const b of new Uint8Array(buffer)) hex += HEX[b];
+  return hex;
 }
 
 /** Lower-case SHA-256 hex of a string. @example await sha256Hex('sk_live_…') */
@@ -11,9 +16,26 @@ export async function sha256Hex(text: string): Promise<string> {
   return toHex(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 }
 
-/** HMAC-SHA256 hex. @example await hmacHex(secret, `${t}.${body}`) */
-export async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+// HMAC keys imported from secrets, per isolate: a shop's claim secret signs a token with every order,
+// and importing the key cost as much as the MAC. Held in memory only; bounded by clearing when full.
+const imported = new Map<string, Promise<CryptoKey>>();
+const MAX_IMPORTED = 64;
+
+/** The HMAC-SHA256 signing key of a secret, imported once per isolate. */
+export function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = imported.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), HMAC, false, ['sign']);
+    key.catch(() => imported.delete(secret));
+    if (imported.size >= MAX_IMPORTED) imported.clear();
+    imported.set(secret, key);
+  }
+  return key;
+}
+
+/** HMAC-SHA256 hex, under a secret or a key already imported. @example await hmacHex(secret, `${t}.${body}`) */
+export async function hmacHex(secret: string | CryptoKey, message: string): Promise<string> {
+  const key = typeof secret === 'string' ? await hmacKey(secret) : secret;
   return toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(message)));
 }
 

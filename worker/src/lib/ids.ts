@@ -1,5 +1,6 @@
 /** Identifiers and keys. Prefixes say what an id is (`conv_`, `clk_`…), nanoid gives the entropy. */
 import { customAlphabet } from 'nanoid';
+import { toHex } from './crypto.js';
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** No lookalikes (0/O, 1/l/I): codes are read aloud on livestreams and typed as coupons. */
@@ -43,7 +44,7 @@ export function newSecretKey(): string {
 
 /** 64 hex (256 bits): the shop's buyer-claim signing secret (never shown). */
 export function newClaimSecret(): string {
-  return [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(crypto.getRandomValues(new Uint8Array(32)).buffer);
 }
 
 /**

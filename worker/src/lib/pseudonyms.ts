@@ -12,9 +12,10 @@
  *   after midnight (IP_HASH_OVERLAP_MS) `ipHashes` also returns yesterday's hash, so that a limiter
  *   counting both never hands a flooder a fresh allowance at the day boundary.
  *
- * A leaf module: Web Crypto only, no imports from db/ or app-env.
+ * A leaf module: Web Crypto (through lib/crypto.ts) only, no imports from db/ or app-env.
  */
 import { MINUTE_MS, DAY_MS } from '../domain/time.js';
+import { hmacHex, hmacKey } from './crypto.js';
 
 /** The shortest `IP_HASH_SALT` accepted. */
 export const SALT_MIN_LENGTH = 32;
@@ -61,7 +62,7 @@ function derivedKey(salt: string, label: string): Promise<CryptoKey> {
   let key = keys.get(cacheKey);
   if (!key) {
     key = (async () => {
-      const root = await crypto.subtle.importKey('raw', encoder.encode(salt), HMAC, false, ['sign']);
+      const root = await hmacKey(salt);
       const material = await crypto.subtle.sign('HMAC', root, encoder.encode(label));
       return crypto.subtle.importKey('raw', material, HMAC, false, ['sign']);
     })();
@@ -70,13 +71,6 @@ function derivedKey(salt: string, label: string): Promise<CryptoKey> {
     keys.set(cacheKey, key);
   }
   return key;
-}
-
-async function hmacHex(key: CryptoKey, message: string): Promise<string> {
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(message)));
-  let hex = '';
-  for (const b of mac) hex += b.toString(16).padStart(2, '0');
-  return hex;
 }
 
 /** The UTC day of `ms`, e.g. "2026-01-15": the label of that day's key. */
