@@ -225,6 +225,9 @@ ${rows.join('\n')}
   \`worker.clicks.rps\` of the same run; near 1 means nothing on the click path is shared between shops (no
   global lock, no shared hot row). Each object then sees a hundredth of the traffic, so fewer clicks share
   each object's storage commit, and each object's alarm flushes a few clicks to D1 every \`CLICK_FLUSH_MS\`.
+  After each click scenario the bench waits \`CLICK_FLUSH_MS\` (30 s) for those flushes, so that the next
+  scenario starts on a quiet worker; the 12 s window is shorter than that, so \`shops_100\` carries none of
+  them (at one flush per object per 30 s, some 15–20 µs a click, 1–2% of its cost).
 - **Storage** (\`d1.*\`, \`do.*\`) is read from the local SQLite files with \`dbstat\` (bench/storage.mjs, which
   needs the \`sqlite3\` shell): whole pages of each table and of its indexes, before and after
   \`d1.storage_sample.clicks\` clicks and \`d1.storage_sample.orders\` orders written through the worker over
@@ -326,10 +329,11 @@ ${renderCommit(r)}
   \`inspector: false\`); \`BENCH_INSPECTOR=1 npm run bench\` measures through the CLI as before and writes
   \`bench/results-inspector.json\`.${inspectorLine(r, inspector)} Test and bench runs also keep wrangler's debug
   log in their own throwaway directory (it had grown to 500 MB in ~/.config/.wrangler/logs).
-- **Many shops**: each shop object flushes its new clicks to D1 every 5 s (\`CLICK_FLUSH_MS\`, was 1 s) or at
-  200 clicks. Spread over 100 shops an object gets a few clicks a second, so at 1 s every click paid a
-  good part of a flush and of the alarm's housekeeping; attribution reads the object's own copy and
-  statistics add the unflushed clicks, so nothing waits for the flush.
+- **Many shops**: each shop object flushes its new clicks to D1 every 30 s (\`CLICK_FLUSH_MS\`; 1 s at first,
+  then 5 s) or at 200 clicks. Spread over 100 shops an object gets a few clicks a second, so at 1 s every
+  click paid a good part of a flush and of the alarm's housekeeping; attribution reads the object's own copy
+  and a referrer's figures add the unflushed clicks, so nothing waits for the flush (the owner's dashboard
+  counts a click once it is flushed).
 - **Orders** are written in six D1 statements per group of concurrent orders, whatever the group's size
   (rows through \`json_each\`), instead of six to eight per order (commit ec806f5).
 - **First paint** lost 526 B gzip by leaving out the parts of Lit the components never use (rollup.config.ts).
@@ -379,6 +383,30 @@ ${renderCommit(r)}
   skipping the flush's D1 write or the alarm that schedules the daily prune moved nothing beyond the noise
   (worker thread 1,001–1,082 µs a click in every variant), while no flush at all saved 80–130 µs a click:
   what the flush costs is not its D1 write.
+- **A commit per click is a disk sync on the worker's thread** (commits 7d7eaca, 1f09563, 9cd1398). Served
+  from a tmpfs instead of the disk (\`TMPDIR=/dev/shm\`, a scratch run), clicks spread over 100 shops ran at
+  ~1,040 req/s against ~750 from the disk, while one shop's clicks did not move (1,107 against 1,104): local
+  workerd syncs each object's write-ahead log at every commit, on the thread that runs the worker, and over
+  100 shops every click is its own commit. \`strace -c\` on workerd under that load counted 1.52 \`fsync\` calls
+  per click; the half beyond the click's own commit came from each object's flush cycle every 5 s (the
+  alarm set and cleared, the D1 write, the flush mark). So new clicks now wait up to 30 s for D1 (1.15 syncs
+  per click under the same load), and a click that comes alone (more than 2 ms after the object's last one)
+  is committed at once instead of waiting a timer turn for company that does not come
+  (\`GroupCommit\`'s \`gatherWithinMs\`); a busy shop's clicks still share commits. \`ONLY=clicks,many node
+  bench/ab.mjs <checkout of 63b4b1c>\` (3 rounds of 8 s, medians): 100 shops 782 → 881 req/s, ahead in each
+  round; one shop 1,095 → 1,106, within the noise. The 30 s wait is past the bench's 12 s many-shops window,
+  so that figure carries no flush: one flush per object every 30 s costs a sixth of what the 5 s flush cost
+  (80–130 µs a click, above), some 15–20 µs a click, 1–2% of its cost. For orders, a secret's HMAC key is imported once per
+  isolate (the shop's claim secret signs a token with every order) and hex encoding goes through a table:
+  orders 651 → 675 req/s and 2,261 → 2,074 µs of CPU each in the same kind of A/B. Migration 0010 drops
+  \`clicks_shop_time\`, an index no query reads (the retention prune searches \`clicks_personal_data\`, which
+  has the same columns): one index row fewer with every click in D1.
+- **Tried and dropped this time**: clicks without \`AUTOINCREMENT\` on the object's \`click_log\` (one page fewer
+  per commit): no gain beyond the noise; gathering only by the timer's absence (every click its own commit,
+  \`gather: 'now'\`): 100 shops 755 → 841 req/s but one shop 1,064 → 930, as the busy shop's clicks no longer
+  shared commits; serving the bench without wrangler's proxy worker (the user worker's own socket): the
+  ratios came out 0.55–0.68 for clicks as the bare route swung 1,900–2,200 req/s, so the bench keeps the
+  proxy that \`wrangler dev\` users have.
 `;
 }
 

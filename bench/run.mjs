@@ -258,6 +258,15 @@ async function load(name, opts) {
   }
   return { rps: +(ok / DURATION).toFixed(0), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
+/**
+ * Waits until the clicks a scenario left in the shop objects are in D1 (CLICK_FLUSH_MS), so that the next
+ * scenario starts on a quiet worker: the 100 shops' objects flush together, CLICK_FLUSH_MS after their first
+ * click, which would otherwise land in the middle of a later measurement.
+ */
+async function clicksFlushed() {
+  console.log(`  (waiting ${FLUSH_WAIT_MS / 1000} s for the shop objects to flush these clicks to D1)`);
+  await new Promise((r) => setTimeout(r, FLUSH_WAIT_MS));
+}
 /** autocannon options for a request built by one of the builders above */
 const closedLoop = (build) => {
   const { path, ...rest } = build();
@@ -274,6 +283,7 @@ set('worker.clicks.p50_ms', clicks.p50);
 set('worker.clicks.p99_ms', clicks.p99);
 set('worker.clicks.non2xx', clicks.non2xx);
 set('worker.clicks.ratio_to_bare', +(clicks.rps / bare.rps).toFixed(3));
+await clicksFlushed();
 
 // The same clicks spread over SHOPS shops at once (one ShopObject each): request i goes to shop i % SHOPS,
 // same connections, duration and body shape. Throughput that stays near the one-shop figure means no
@@ -298,6 +308,7 @@ set('worker.clicks.shops_100.rps', manyShopsClicks.rps);
 set('worker.clicks.shops_100.p99_ms', manyShopsClicks.p99);
 set('worker.clicks.shops_100.non2xx', manyShopsClicks.non2xx);
 set('worker.clicks.shops_100.ratio_to_one_shop', +(manyShopsClicks.rps / clicks.rps).toFixed(3));
+await clicksFlushed();
 
 const conversions = await load('conversions (POST /v1/conversions)', {
   ...closedLoop(conversionRequest),

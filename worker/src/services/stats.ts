@@ -2,7 +2,7 @@
  * The dashboard's numbers (secret key or the shop's dashboard): the funnel — shares → clicks →
  * attributed orders → commission — per day and per channel, and the referrers' leaderboard, read
  * from the rollups (db/stats.ts), never from the click table. Clicks count once the shop's object
- * has flushed them to D1 (within about a second).
+ * has flushed them to D1: at 200 waiting, or CLICK_FLUSH_MS (30 s) after the first of them.
  */
 import type { Funnel, FunnelQueryInput, Leaderboard } from '../contract/stats.js';
 import type { ShopRow } from '../db/shops.js';
