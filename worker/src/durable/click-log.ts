@@ -69,7 +69,7 @@ export class ClickLog {
     this.writes = new GroupCommit<AcceptedClick, void>({
       // clicks that come close together (a busy shop) share a commit; a quiet shop's click is written at once
       gather: 'turn',
-      gatherWithinMs: 2,
+      gatherWithinMs: 20,
       // the output gate holds every caller's answer until storage has the transaction
       commit: (clicks) => {
         // one click is one statement, atomic by itself; several share a transaction: all or none

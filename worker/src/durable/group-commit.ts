@@ -10,7 +10,7 @@
  * const clicks = new GroupCommit<Click, void>({
  *   commit: (group) => { storage.transactionSync(() => group.forEach(insert)); return group.map(() => undefined); },
  *   gather: 'turn',
- *   gatherWithinMs: 2,
+ *   gatherWithinMs: 20,
  * });
  * await clicks.add(click); // resolves once the transaction holding this click committed
  * clicks.counts; // { groups: 1, items: 1 }: what the object's metrics() report of its commits

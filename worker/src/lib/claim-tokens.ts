@@ -5,7 +5,7 @@
  * when the token was issued. It is signed with the shop's own claim secret (shops.claim_secret,
  * never shown to anyone, never the webhook secret); redeeming it is single-use (db/buyer-claims.ts).
  */
-import { hmacHex, timingSafeEqualStr } from './crypto.js';
+import { hmacHex, hmacKey, timingSafeEqualStr } from './crypto.js';
 
 export type ClaimState = 'verified' | 'unverified';
 
@@ -16,7 +16,7 @@ const TOKEN = /^bct_(conv_[A-Za-z0-9]+)\.[0-9a-f]{32}$/;
  */
 export async function signClaimToken(secret: string, conversionId: string, verified: boolean): Promise<string> {
   const state: ClaimState = verified ? 'verified' : 'unverified';
-  return `bct_${conversionId}.${(await hmacHex(secret, `buyer-claim:${conversionId}:${state}`)).slice(0, 32)}`;
+  return `bct_${conversionId}.${(await hmacHex(await hmacKey(secret), `buyer-claim:${conversionId}:${state}`)).slice(0, 32)}`;
 }
 
 /** The conversion id a token names, or null when it is not shaped like a claim token. */

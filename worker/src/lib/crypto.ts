@@ -16,12 +16,13 @@ export async function sha256Hex(text: string): Promise<string> {
   return toHex(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 }
 
-// HMAC keys imported from secrets, per isolate: a shop's claim secret signs a token with every order,
-// and importing the key cost as much as the MAC. Held in memory only; bounded by clearing when full.
+// HMAC keys of secrets that sign again and again (a shop's claim secret signs a token with every order,
+// and importing the key cost as much as the MAC), per isolate. Held in memory only; bounded by clearing
+// when full. A credential a client presents (a session secret) is never kept here: hmacHex(secret).
 const imported = new Map<string, Promise<CryptoKey>>();
 const MAX_IMPORTED = 64;
 
-/** The HMAC-SHA256 signing key of a secret, imported once per isolate. */
+/** The HMAC-SHA256 signing key of a server-side secret, imported once per isolate. */
 export function hmacKey(secret: string): Promise<CryptoKey> {
   let key = imported.get(secret);
   if (!key) {
@@ -33,9 +34,13 @@ export function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-/** HMAC-SHA256 hex, under a secret or a key already imported. @example await hmacHex(secret, `${t}.${body}`) */
+/**
+ * HMAC-SHA256 hex, under a secret (imported for this call) or a key from {@link hmacKey}.
+ * @example await hmacHex(await hmacKey(shop.claim_secret), `buyer-claim:${id}`)
+ */
 export async function hmacHex(secret: string | CryptoKey, message: string): Promise<string> {
-  const key = typeof secret === 'string' ? await hmacKey(secret) : secret;
+  const key =
+    typeof secret === 'string' ? await crypto.subtle.importKey('raw', encoder.encode(secret), HMAC, false, ['sign']) : secret;
   return toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(message)));
 }
 
