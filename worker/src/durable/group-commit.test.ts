@@ -24,22 +24,25 @@ describe('GroupCommit', () => {
     expect(writes.counts).toEqual({ groups: 2, items: 4 });
   });
 
-  it('gatherWithinMs: an item that comes alone is committed at once; items close together share the turn', async () => {
+  it('gatherWithinMs: items that come one by one are committed at once; a run of close items shares the turn', async () => {
     const { groups, commit } = recorder();
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const writes = new GroupCommit<string, string>({ commit, gather: 'turn', gatherWithinMs: 20 });
-    const a = writes.add('a'); // the first item has no item before it: alone
+    const a = writes.add('a'); // the first item has no gap before it: alone
     expect(groups).toEqual([['a']]); // committed before add() returned, without waiting for the turn
     await a;
     await sleep(60);
-    const b = writes.add('b'); // 60 ms after 'a': alone again
+    await writes.add('b'); // 60 ms after 'a': alone again
     expect(groups).toEqual([['a'], ['b']]);
-    await b;
-    // 'c' comes right after 'b' (well within 20 ms): it waits for the turn, and 'd' and 'e' join it
-    const rest = ['c', 'd', 'e'].map((i) => writes.add(i));
-    expect(groups).toHaveLength(2);
-    expect(await Promise.all(rest)).toEqual(['cc', 'dd', 'ee']);
-    expect(groups).toEqual([['a'], ['b'], ['c', 'd', 'e']]);
+    // 'c' comes right after 'b', but one short gap after a long one (mean 30 ms) is not a run: alone
+    const c = writes.add('c');
+    expect(groups).toEqual([['a'], ['b'], ['c']]);
+    await c;
+    // 'd' right after 'c' (mean 15 ms): it waits for the turn, and 'e', added meanwhile, joins it
+    const rest = [writes.add('d'), writes.add('e')];
+    expect(groups).toHaveLength(3);
+    expect(await Promise.all(rest)).toEqual(['dd', 'ee']);
+    expect(groups).toEqual([['a'], ['b'], ['c'], ['d', 'e']]);
     // without the option the same lone item waits for the turn
     const always = recorder();
     const turn = new GroupCommit<string, string>({ commit: always.commit, gather: 'turn' });

@@ -27,9 +27,9 @@ export class GroupCommit<T, R> {
   /** items in the last group taken: more than one means load, and the next group lingers */
   private lastGroup = 0;
   private readonly committed: GroupCounts = { groups: 0, items: 0 };
-  /** when the last item was added (Date.now()), and whether it came within gatherWithinMs of the one before */
-  private lastAdded = -Infinity;
-  private close = true;
+  /** when the last item was added (Date.now()), and the running mean of the gaps between items (ms) */
+  private lastAdded: number | null = null;
+  private meanGap = Infinity;
 
   constructor(
     private readonly opts: {
@@ -44,9 +44,11 @@ export class GroupCommit<T, R> {
        */
       gather?: 'turn' | 'now';
       /**
-       * With gather `turn`: wait for the turn only when this item came at most this many milliseconds
-       * after the one before — others are likely to follow in the same turn. An item that comes alone
-       * is committed at once: the wait would cost a timer and share nothing. Default: always wait.
+       * With gather `turn`: wait for the turn only while items come at most this many milliseconds
+       * apart on average (a running mean of the gaps, the newest weighing half) — others are likely
+       * to follow in the same turn. Items that come one by one are committed at once: the wait would
+       * cost a timer and share nothing, and one short gap now and then does not change that.
+       * Default: always wait.
        */
       gatherWithinMs?: number;
       /** when a group of several fails, commit each of its items alone, so one bad item fails only its caller */
@@ -73,7 +75,10 @@ export class GroupCommit<T, R> {
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const now = Date.now();
-      this.close = this.opts.gatherWithinMs === undefined || now - this.lastAdded <= this.opts.gatherWithinMs;
+      if (this.lastAdded !== null) {
+        const gap = now - this.lastAdded;
+        this.meanGap = this.meanGap === Infinity ? gap : (this.meanGap + gap) / 2;
+      }
       this.lastAdded = now;
       this.queue.push({ item, resolve, reject });
       if (!this.running) void this.drain();
@@ -83,7 +88,8 @@ export class GroupCommit<T, R> {
   private async drain(): Promise<void> {
     this.running = true;
     try {
-      if (this.opts.gather === 'turn' && this.close) await new Promise((resolve) => setTimeout(resolve, 0));
+      const close = this.opts.gatherWithinMs === undefined || this.meanGap <= this.opts.gatherWithinMs;
+      if (this.opts.gather === 'turn' && close) await new Promise((resolve) => setTimeout(resolve, 0));
       while (this.queue.length) {
         if (this.lastGroup > 1 && this.opts.lingerMs) await new Promise((resolve) => setTimeout(resolve, this.opts.lingerMs));
         const group = this.queue.splice(0, this.opts.maxGroup ?? this.queue.length);
