@@ -44,9 +44,9 @@ export type { ClickInput };
  * overrides it). Every flush is an alarm, a D1 write and a storage commit for the object, whatever it
  * carries: at 1 s an object with a few clicks a second spent more on its flushes than on its clicks,
  * at 5 s they still cost 80–130 µs a click (bench: \`worker.clicks.shops_100\`), and the one D1
- * database takes a write per active shop every interval. Nothing waits on the flush: attribution reads the object's own copy
- * and a referrer's figures add the clicks not yet flushed; the owner's dashboard counts a click once
- * it is flushed, so within this delay.
+ * database takes a write per active shop every interval. Nothing waits on the flush: attribution
+ * reads the object's own copy and a referrer's figures add the clicks not yet flushed; the owner's
+ * dashboard counts a click once it is flushed, so within this delay.
  */
 const CLICK_FLUSH_MS = 30 * SECOND_MS;
 

@@ -17,21 +17,36 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 // HMAC keys of secrets that sign again and again (a shop's claim secret signs a token with every order,
-// and importing the key cost as much as the MAC), per isolate. Held in memory only; bounded by clearing
-// when full. A credential a client presents (a session secret) is never kept here: hmacHex(secret).
-const imported = new Map<string, Promise<CryptoKey>>();
-const MAX_IMPORTED = 64;
+// and importing the key cost as much as the MAC; the pseudonyms' keys derived from IP_HASH_SALT), per
+// isolate. Held in memory only; bounded by clearing when full. A credential a client presents (a session
+// secret) is never kept here: hmacHex(secret).
+const keys = new Map<string, Promise<CryptoKey>>();
+const MAX_KEYS = 64;
+
+/**
+ * The key named `name`, made by `make` once per isolate (a failed make is forgotten, so the next call
+ * tries again).
+ * @example cachedKey(`hmac\n${secret}`, () => importHmacKey(new TextEncoder().encode(secret)))
+ */
+export function cachedKey(name: string, make: () => Promise<CryptoKey>): Promise<CryptoKey> {
+  let key = keys.get(name);
+  if (!key) {
+    key = make();
+    key.catch(() => keys.delete(name));
+    if (keys.size >= MAX_KEYS) keys.clear();
+    keys.set(name, key);
+  }
+  return key;
+}
 
 /** The HMAC-SHA256 signing key of a server-side secret, imported once per isolate. */
 export function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = imported.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), HMAC, false, ['sign']);
-    key.catch(() => imported.delete(secret));
-    if (imported.size >= MAX_IMPORTED) imported.clear();
-    imported.set(secret, key);
-  }
-  return key;
+  return cachedKey(`hmac\n${secret}`, () => importHmacKey(encoder.encode(secret)));
+}
+
+/** An HMAC-SHA256 signing key of raw key material. */
+export function importHmacKey(material: BufferSource): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', material, HMAC, false, ['sign']);
 }
 
 /**
@@ -39,8 +54,7 @@ export function hmacKey(secret: string): Promise<CryptoKey> {
  * @example await hmacHex(await hmacKey(shop.claim_secret), `buyer-claim:${id}`)
  */
 export async function hmacHex(secret: string | CryptoKey, message: string): Promise<string> {
-  const key =
-    typeof secret === 'string' ? await crypto.subtle.importKey('raw', encoder.encode(secret), HMAC, false, ['sign']) : secret;
+  const key = typeof secret === 'string' ? await importHmacKey(encoder.encode(secret)) : secret;
   return toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(message)));
 }
 

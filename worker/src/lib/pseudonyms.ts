@@ -15,14 +15,13 @@
  * A leaf module: Web Crypto (through lib/crypto.ts) only, no imports from db/ or app-env.
  */
 import { MINUTE_MS, DAY_MS } from '../domain/time.js';
-import { hmacHex, hmacKey } from './crypto.js';
+import { cachedKey, hmacHex, hmacKey, importHmacKey } from './crypto.js';
 
 /** The shortest `IP_HASH_SALT` accepted. */
 export const SALT_MIN_LENGTH = 32;
 /** The rate-limit window: for this long after a UTC midnight, `ipHashes` also gives yesterday's hash. */
 export const IP_HASH_OVERLAP_MS = MINUTE_MS;
 
-const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const;
 const encoder = new TextEncoder();
 
 /** How to fix a missing or short salt (shown in the 503 and in the logs). */
@@ -53,24 +52,11 @@ function checkedSalt(salt: string | undefined | null): string {
   return salt!;
 }
 
-// Derived keys, per isolate: the stable one and a few days' worth of daily ones.
-const keys = new Map<string, Promise<CryptoKey>>();
-const MAX_CACHED_KEYS = 16;
-
+/** The key derived for `label` (the stable one, a day's), made once per isolate. */
 function derivedKey(salt: string, label: string): Promise<CryptoKey> {
-  const cacheKey = `${label}\n${salt}`;
-  let key = keys.get(cacheKey);
-  if (!key) {
-    key = (async () => {
-      const root = await hmacKey(salt);
-      const material = await crypto.subtle.sign('HMAC', root, encoder.encode(label));
-      return crypto.subtle.importKey('raw', material, HMAC, false, ['sign']);
-    })();
-    key.catch(() => keys.delete(cacheKey));
-    if (keys.size >= MAX_CACHED_KEYS) keys.clear();
-    keys.set(cacheKey, key);
-  }
-  return key;
+  return cachedKey(`${label}\n${salt}`, async () =>
+    importHmacKey(await crypto.subtle.sign('HMAC', await hmacKey(salt), encoder.encode(label))),
+  );
 }
 
 /** The UTC day of `ms`, e.g. "2026-01-15": the label of that day's key. */
