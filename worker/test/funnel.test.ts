@@ -2,13 +2,15 @@
  * The dashboard's numbers (issue 7 §2): the funnel — shares → clicks → orders → commission — per
  * day (in the shop's time zone) and per channel, and the leaderboard, read from rollups that the
  * D1 triggers keep as shares, flushed clicks and conversions are written (and corrected when the
- * shop's server report supersedes a browser report). A referrer's own rate changes their commission.
+ * shop's server report supersedes a browser report), plus the clicks the shop's object has not
+ * flushed yet, each once. A referrer's own rate changes their commission.
  */
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { ORIGIN, call, createReferrer, createShop } from './helpers';
 import { T0, clickId, reportOrder } from './fixtures';
 import { shopObject } from '../src/durable/shop-object-stub';
+import { funnelByDayAndChannel, leaderboard as leaderboardRows } from '../src/db/stats';
 
 const HOUR = 3_600_000;
 
@@ -101,6 +103,51 @@ describe('funnel and leaderboard', () => {
     expect(after.channels).toEqual([
       { channel: 'facebook', shares: 0, clicks: 1, orders: 1, revenueMinor: 33_600, commissionMinor: 8_400 },
     ]);
+  });
+
+  it('counts a click as soon as it is acknowledged, and once after the flush', async () => {
+    const shop = await createShop();
+    const maggie = await createReferrer(shop);
+    const kayan = await createReferrer(shop);
+    // nothing flushed (CLICK_FLUSH_MS is a minute in tests): the clicks wait in the shop's object
+    await clickId(shop, maggie.referrer.code, T0, { channel: 'whatsapp', ip: '198.51.100.1' });
+    await clickId(shop, kayan.referrer.code, T0, { channel: 'instagram', ip: '198.51.100.2' });
+    await clickId(shop, kayan.referrer.code, T0 + 1, { channel: 'instagram', ip: '198.51.100.3' });
+    await clickId(shop, kayan.referrer.code, T0 - 40 * 86_400_000, { channel: 'instagram', ip: '198.51.100.4' }); // before the range
+    expect(await shopObject(env, shop.shopId).pendingCount()).toBe(4);
+    const range = `from=${T0 - 86_400_000}&to=${T0 + 86_400_000}`;
+    const read = async () => ({
+      funnel: (await call(`/v1/stats/funnel?${range}`, { key: shop.sk, now: T0 + 2 })).body,
+      board: (await call(`/v1/stats/leaderboard?${range}`, { key: shop.sk, now: T0 + 2 })).body,
+      me: (await call('/v1/referrers/me', { key: shop.pk, origin: ORIGIN, headers: { 'X-Referrer-Token': kayan.token } })).body,
+    });
+    const expected = (r: Awaited<ReturnType<typeof read>>) => {
+      expect(r.funnel.totals.clicks).toBe(3);
+      expect(r.funnel.channels.map((c: { channel: string; clicks: number }) => [c.channel, c.clicks])).toEqual([
+        ['instagram', 2],
+        ['whatsapp', 1],
+      ]);
+      expect(r.funnel.days.find((d: { date: string }) => d.date === '2031-01-15')).toMatchObject({ clicks: 3 });
+      // ranked by clicks when nobody has earned yet: the unflushed clicks decide the order
+      expect(r.board.data.map((x: { referrer: { id: string }; clicks: number }) => [x.referrer.id, x.clicks])).toEqual([
+        [kayan.referrer.id, 2],
+        [maggie.referrer.id, 1],
+      ]);
+      expect(r.me.stats.clicks).toBe(3); // a referrer's own figures have no range
+    };
+    expected(await read());
+    const stale = await shopObject(env, shop.shopId).pendingClicks();
+    expect(stale).toHaveLength(4);
+    // flushed: D1 holds them now, and the object's copy (still kept for attribution) is not counted again
+    expect(await shopObject(env, shop.shopId).flush()).toBe(4);
+    expect(await shopObject(env, shop.shopId).pendingCount()).toBe(0);
+    expected(await read());
+    // a read that got the object's list just before the flush landed counts each click once too
+    const hours = { from: T0 - 86_400_000, to: T0 + 86_400_000, tzOffsetMinutes: 0 };
+    const cells = await funnelByDayAndChannel(env.DB, shop.shopId, hours, stale);
+    expect(cells.reduce((n, c) => n + c.clicks, 0)).toBe(3);
+    const rows = await leaderboardRows(env.DB, shop.shopId, { from: hours.from, to: hours.to, limit: 10 }, stale);
+    expect(rows.map((r) => r.clicks)).toEqual([2, 1]);
   });
 
   it('refuses a range that is backwards or longer than 400 days', async () => {

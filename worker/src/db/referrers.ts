@@ -1,4 +1,7 @@
 /** Queries for referrers: the people who share. */
+import type { PendingClick } from './clicks.js';
+import { pendingClicks } from './clicks.js';
+
 export interface ReferrerRow {
   id: string;
   shop_id: string;
@@ -191,16 +194,18 @@ export async function setReferrerStatus(db: D1Database, id: string, status: Refe
   await db.prepare('UPDATE referrers SET status = ? WHERE id = ?').bind(status, id).run();
 }
 
-/** A referrer's shares, clicks (flushed to D1) and orders. */
-export async function referrerCounts(db: D1Database, referrerId: string) {
+/** A referrer's shares, clicks (D1's and the shop object's `pending`, each once) and orders. */
+export async function referrerCounts(db: D1Database, referrerId: string, pending: readonly PendingClick[]) {
   return (
     (await db
       .prepare(
-        `SELECT (SELECT count(*) FROM shares WHERE referrer_id = ?1) AS shares,
-                (SELECT count(*) FROM clicks WHERE referrer_id = ?1) AS clicks,
+        `WITH ${pendingClicks(2)}
+         SELECT (SELECT count(*) FROM shares WHERE referrer_id = ?1) AS shares,
+                (SELECT count(*) FROM clicks WHERE referrer_id = ?1)
+                  + (SELECT count(*) FROM pending WHERE referrer_id = ?1) AS clicks,
                 (SELECT count(*) FROM conversions WHERE referrer_id = ?1) AS orders`,
       )
-      .bind(referrerId)
+      .bind(referrerId, JSON.stringify(pending))
       .first<{ shares: number; clicks: number; orders: number }>()) ?? { shares: 0, clicks: 0, orders: 0 }
   );
 }

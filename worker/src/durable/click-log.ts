@@ -14,7 +14,7 @@
  *   personal fields. An object that holds flushed clicks keeps an alarm for its next prune, so a
  *   shop that stops getting clicks is pruned all the same.
  */
-import type { ClickRow } from '../db/clicks.js';
+import type { ClickRow, PendingClick } from '../db/clicks.js';
 import { insertClicks } from '../db/clicks.js';
 import { personalDataCutoff } from '../domain/retention.js';
 import { DAY_MS } from '../domain/time.js';
@@ -146,14 +146,19 @@ export class ClickLog {
     );
   }
 
-  /** Clicks of a referrer not yet in D1. */
-  unflushedOf(referrerId: string): number {
+  /**
+   * Clicks not yet in D1 — of one referrer, or all — oldest first, at most `limit`: what a read of
+   * D1's counts adds to be current (db/clicks.ts pendingClicks). Reads only rows after the flush mark.
+   */
+  pendingClicks(referrerId: string | null, limit: number): PendingClick[] {
     return this.sql
-      .exec<{ n: number }>(
-        'SELECT count(*) AS n FROM click_log WHERE seq > (SELECT seq FROM flush_state) AND referrer_id = ?',
+      .exec<PendingClick>(
+        `SELECT id, referrer_id, channel, created_at FROM click_log
+          WHERE seq > (SELECT seq FROM flush_state) AND (?1 IS NULL OR referrer_id = ?1) ORDER BY seq LIMIT ?2`,
         referrerId,
+        limit,
       )
-      .one().n;
+      .toArray();
   }
 
   /** Clicks not yet in D1 (counted afresh). */

@@ -18,6 +18,8 @@
  * catches anything else. Memory is bounded whatever the input (see `metrics()`).
  */
 import { DurableObject } from 'cloudflare:workers';
+import type { PendingClick } from '../db/clicks.js';
+import { MAX_PENDING_CLICKS } from '../db/clicks.js';
 import type { ShopRow } from '../db/shops.js';
 import { clientKeys, rateLimits } from '../domain/rate-limits.js';
 import type { RateKind, Verdict } from '../domain/rate-limits.js';
@@ -45,8 +47,8 @@ export type { ClickInput };
  * carries: at 1 s an object with a few clicks a second spent more on its flushes than on its clicks,
  * at 5 s they still cost 80–130 µs a click (bench: \`worker.clicks.shops_100\`), and the one D1
  * database takes a write per active shop every interval. Nothing waits on the flush: attribution
- * reads the object's own copy and a referrer's figures add the clicks not yet flushed; the owner's
- * dashboard counts a click once it is flushed, so within this delay.
+ * reads the object's own copy, and the dashboard's and a referrer's figures add the clicks not yet
+ * flushed (`pendingClicks`).
  */
 const CLICK_FLUSH_MS = 30 * SECOND_MS;
 
@@ -172,9 +174,13 @@ export class ShopObject extends DurableObject<Env> {
     this.clicks.clearReferrer(referrerId);
   }
 
-  /** Clicks of a referrer acknowledged but not yet flushed to D1 (stats add them to D1's count). */
-  async unflushedClicksOf(referrerId: string): Promise<number> {
-    return this.clicks.unflushedOf(referrerId);
+  /**
+   * Clicks acknowledged but perhaps not yet in D1 — of one referrer, or all — at most
+   * MAX_PENDING_CLICKS, oldest first: the dashboard's and a referrer's figures add them
+   * (db/clicks.ts pendingClicks), so that a click counts as soon as it is acknowledged.
+   */
+  async pendingClicks(referrerId: string | null = null): Promise<PendingClick[]> {
+    return this.clicks.pendingClicks(referrerId, MAX_PENDING_CLICKS);
   }
 
   /** What this object costs and holds: D1 statements run, cache sizes, rate-limit clients. */

@@ -1,4 +1,4 @@
-/** `/v1/stats` (secret key, or the shop's dashboard): the funnel and the leaderboard, from rollups. */
+/** `/v1/stats` (secret key, or the shop's dashboard): the funnel and the leaderboard, from rollups and the shop's unflushed clicks. */
 import { errorResponses } from '../contract/common.js';
 import { FunnelQuery, FunnelSchema, LeaderboardQuery, LeaderboardSchema } from '../contract/stats.js';
 import { funnel, leaderboard } from '../services/stats.js';
@@ -21,7 +21,7 @@ stats.openapi(
       ...errorResponses(400, 401, 403),
     },
   }),
-  async (c) => c.json(await funnel(c.env.DB, c.get('shop'), c.req.valid('query'), c.get('now')), 200),
+  async (c) => c.json(await funnel(c.env, c.get('shop'), c.req.valid('query'), c.get('now')), 200),
 );
 
 stats.openapi(
@@ -37,5 +37,5 @@ stats.openapi(
       ...errorResponses(400, 401, 403),
     },
   }),
-  async (c) => c.json(await leaderboard(c.env.DB, c.get('shop'), c.req.valid('query'), c.get('now')), 200),
+  async (c) => c.json(await leaderboard(c.env, c.get('shop'), c.req.valid('query'), c.get('now')), 200),
 );

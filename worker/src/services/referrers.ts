@@ -126,15 +126,15 @@ export async function myReferrerStats(
 ): Promise<ReferrerStats> {
   const db = env.DB;
   const referrer = await referrerFromToken(db, shop.id, token);
-  const [counts, unflushed, balances, recent] = await Promise.all([
-    referrerCounts(db, referrer.id),
-    shopObject(env, shop.id).unflushedClicksOf(referrer.id),
+  const pending = await shopObject(env, shop.id).pendingClicks(referrer.id);
+  const [counts, balances, recent] = await Promise.all([
+    referrerCounts(db, referrer.id, pending),
     referrerBalances(db, referrer.id, shop.currency),
     recentConversionsOf(db, referrer.id),
   ]);
   return {
     referrer: presentReferrer(referrer, baseUrl),
-    stats: { ...counts, clicks: counts.clicks + unflushed },
+    stats: counts,
     balances,
     recentConversions: recent.map((r) => ({
       id: r.id,

@@ -1,11 +1,14 @@
 /**
  * The dashboard's numbers (secret key or the shop's dashboard): the funnel — shares → clicks →
  * attributed orders → commission — per day and per channel, and the referrers' leaderboard, read
- * from the rollups (db/stats.ts), never from the click table. Clicks count once the shop's object
- * has flushed them to D1: at 200 waiting, or CLICK_FLUSH_MS (30 s) after the first of them.
+ * from the rollups (db/stats.ts), never from the click table. A click counts as soon as it is
+ * acknowledged: the rollups hold the clicks in D1, and the reads add those the shop's object has
+ * not flushed yet (it flushes at 200 waiting, or CLICK_FLUSH_MS after the first of them).
  */
+import type { Bindings } from '../app-env.js';
 import type { Funnel, FunnelQueryInput, Leaderboard } from '../contract/stats.js';
 import type { ShopRow } from '../db/shops.js';
+import { shopObject } from '../durable/shop-object-stub.js';
 import { funnelByDayAndChannel, leaderboard as leaderboardRows } from '../db/stats.js';
 import type { FunnelCells } from '../db/stats.js';
 import { DAY_MS } from '../domain/time.js';
@@ -35,10 +38,11 @@ function add(into: Counts, r: FunnelCells): void {
 }
 
 /** Days from `from` to `to` in the time zone, every day listed (zeros included), and the channels. */
-export async function funnel(db: D1Database, shop: ShopRow, q: FunnelQueryInput, now: number): Promise<Funnel> {
+export async function funnel(env: Bindings, shop: ShopRow, q: FunnelQueryInput, now: number): Promise<Funnel> {
   const { from, to } = rangeOf(q, now);
   const tz = q.tzOffsetMinutes;
-  const rows = await funnelByDayAndChannel(db, shop.id, { from, to, tzOffsetMinutes: tz });
+  const pending = await shopObject(env, shop.id).pendingClicks();
+  const rows = await funnelByDayAndChannel(env.DB, shop.id, { from, to, tzOffsetMinutes: tz }, pending);
   const dayOf = (t: number) => Math.floor((t + tz * 60_000) / DAY_MS);
   const days = new Map<number, Counts>();
   for (let d = dayOf(from); d <= dayOf(to - 1); d++) days.set(d, zero());
@@ -65,13 +69,14 @@ export async function funnel(db: D1Database, shop: ShopRow, q: FunnelQueryInput,
 }
 
 export async function leaderboard(
-  db: D1Database,
+  env: Bindings,
   shop: ShopRow,
   q: { from?: number; to?: number; limit: number },
   now: number,
 ): Promise<Leaderboard> {
   const { from, to } = rangeOf(q, now);
-  const rows = await leaderboardRows(db, shop.id, { from, to, limit: q.limit });
+  const pending = await shopObject(env, shop.id).pendingClicks();
+  const rows = await leaderboardRows(env.DB, shop.id, { from, to, limit: q.limit }, pending);
   return {
     currency: shop.currency,
     from,
