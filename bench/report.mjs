@@ -332,8 +332,7 @@ ${renderCommit(r)}
 - **Many shops**: each shop object flushes its new clicks to D1 every 30 s (\`CLICK_FLUSH_MS\`; 1 s at first,
   then 5 s) or at 200 clicks. Spread over 100 shops an object gets a few clicks a second, so at 1 s every
   click paid a good part of a flush and of the alarm's housekeeping; attribution reads the object's own copy
-  and a referrer's figures add the unflushed clicks, so nothing waits for the flush (the owner's dashboard
-  counts a click once it is flushed).
+  and the dashboard's and a referrer's figures add the unflushed clicks, so nothing waits for the flush.
 - **Orders** are written in six D1 statements per group of concurrent orders, whatever the group's size
   (rows through \`json_each\`), instead of six to eight per order (commit ec806f5).
 - **First paint** lost 526 B gzip by leaving out the parts of Lit the components never use (rollup.config.ts).
