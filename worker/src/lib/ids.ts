@@ -1,4 +1,9 @@
-/** Identifiers and keys. Prefixes say what an id is (`conv_`, `clk_`…), nanoid gives the entropy. */
+/**
+ * Identifiers and keys. Prefixes say what an id is (`conv_`, `clk_`…), nanoid gives the entropy.
+ * Ids sort by creation time, as UUIDv7 and ULID do: the rows a table gets in id order land at the
+ * end of its primary-key index instead of on a random page of it, which keeps the pages a commit
+ * writes few — in D1 (clicks, conversions, the ledger, the outbox) and in the shop object's click log.
+ */
 import { customAlphabet } from 'nanoid';
 import { toHex } from './crypto.js';
 
@@ -6,7 +11,8 @@ const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** No lookalikes (0/O, 1/l/I): codes are read aloud on livestreams and typed as coupons. */
 const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
-const idPart = customAlphabet(ALNUM, 20);
+/** The random part of an id: 12 characters, 71 bits, after the 8 of its time. */
+const idRandom = customAlphabet(ALNUM, 12);
 const keyPart = customAlphabet(ALNUM, 32);
 const codePart = customAlphabet(CODE_ALPHABET, 8);
 
@@ -29,9 +35,15 @@ export type IdPrefix =
   | 'tmb'
   | 'tof';
 
-/** @example newId('conv') // "conv_3fJ9…" */
-export function newId(prefix: IdPrefix): string {
-  return `${prefix}_${idPart()}`;
+/**
+ * 20 characters after the prefix: the creation time (ms since the epoch, 8 base-62 digits — ALNUM is
+ * in byte order, so ids compare as their times do until the year 8888) and 12 random ones.
+ * @example newId('conv') // "conv_0tQ3m1Ha3fJ9…"
+ */
+export function newId(prefix: IdPrefix, now = Date.now()): string {
+  let time = '';
+  for (let i = 0, t = Math.floor(now); i < 8; i++, t = Math.floor(t / 62)) time = ALNUM[t % 62]! + time;
+  return `${prefix}_${time}${idRandom()}`;
 }
 
 export function newPublishableKey(): string {
