@@ -422,6 +422,7 @@ function renderCommit(r) {
   const commit = r['worker.storage.commit_cpu_us'];
   if (!commit) return '';
   const many = r['worker.clicks.shops_100.ratio_to_one_shop'];
+  const sync = r['machine.disk_sync_us'];
   return `
 ### What a durable commit costs here, and the many-shops ratio
 
@@ -439,7 +440,16 @@ flushes to D1 on its own, every \`CLICK_FLUSH_MS\`: after the bench's window), s
 below it. Local workerd keeps each object in its own SQLite file and syncs its write-ahead log to disk
 at every commit, on the thread that runs the worker (\`perf record -g\` on workerd under the many-shops load:
 \`fsync\` under \`pagerWalFrames\` is about 12% of its samples); on Cloudflare a commit is replicated away from
-the worker's CPU. A shared journal of many shops' clicks would batch their commits, but it is the shared hot
+the worker's CPU.${
+    sync
+      ? ` And the sync of a log that grows costs more than one that is written over: \`machine.disk_sync_us\`
+(bench/disk-sync.mjs, the same disk, a three-page commit then \`fdatasync\`) took ${fmt(sync.append_wall)} µs (${fmt(sync.append_cpu)} µs of CPU)
+while the file grew and ${fmt(sync.overwrite_wall)} µs (${fmt(sync.overwrite_cpu)} µs of CPU) written over. An object's log starts empty
+when the object is opened (the file is gone once the worker stops) and grows with each commit until SQLite
+checkpoints it: the 100 objects of the bench's window each grow theirs, one click at a time, while the one
+busy shop's log is checkpointed every few seconds and written over from its start.`
+      : ''
+  } A shared journal of many shops' clicks would batch their commits, but it is the shared hot
 spot the design avoids (bench/SCALE.md).
 ${
   commit.conversions_per_batch_one_shop != null

@@ -4,8 +4,9 @@
 // autocannon, bounded in time and connections; open loop at a fixed rate with bench/open-loop.mjs, bounded
 // in count and time), one shop and 100 shops at once, the bytes D1 and a shop object store per click
 // and per order (bench/storage.mjs; the capacity model in bench/SCALE.md is built on them), the
-// dashboard's funnel at 10 k and 1 M clicks (bench/dashboard.mjs), and team-buy (bench/teams.mjs: live
-// broadcast, joins, idle watchers). Writes bench/results.json and bench/RESULTS.md.
+// dashboard's funnel at 10 k and 1 M clicks (bench/dashboard.mjs), what a commit's sync costs the disk
+// (bench/disk-sync.mjs), and team-buy (bench/teams.mjs: live broadcast, joins, idle watchers). Writes
+// bench/results.json and bench/RESULTS.md.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ const { measureStages } = await import('./stages/measure.mjs');
 const { measureTeams, TEAM_BENCH_VARS } = await import('./teams.mjs');
 const { firstPaintRatio } = await import('../scripts/build/budgets.mjs');
 const { growth, localFiles, sqliteAvailable, tableSizes } = await import('./storage.mjs');
+const { measureDiskSync } = await import('./disk-sync.mjs');
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -600,6 +602,12 @@ console.log('› stages of the click and the order path (CPU µs per request of 
   }
 }
 rmSync(resolve(ROOT, 'dist/public/__bench'), { recursive: true, force: true });
+
+// ------------------------------------------------------------------ the disk's sync
+// bench/disk-sync.mjs: what the sync of one commit costs this disk, in the directory the objects live in,
+// when the log grows (a quiet shop's object) and when it is written over (a busy one's); nothing else runs.
+console.log('› the disk: write + fdatasync of a three-page commit, the log growing and written over');
+set('machine.disk_sync_us', measureDiskSync(tmpdir()));
 
 // ------------------------------------------------------------------ team-buy
 // bench/teams.mjs: one join broadcast to 100 watchers, joins per second into 100 teams and into one, and
