@@ -38,7 +38,7 @@ export type IdPrefix =
 /**
  * 20 characters after the prefix: the creation time (ms since the epoch, 8 base-62 digits — ALNUM is
  * in byte order, so ids compare as their times do until the year 8888) and 12 random ones.
- * @example newId('conv') // "conv_0tQ3m1Ha3fJ9…"
+ * @example newId('conv', Date.UTC(2026, 10, 30)) // "conv_0VcPTXea3fJ9…": the time, then the random part
  */
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = '';
