@@ -410,6 +410,27 @@ ${renderCommit(r)}
   shared commits; serving the bench without wrangler's proxy worker (the user worker's own socket): the
   ratios came out 0.55–0.68 for clicks as the bare route swung 1,900–2,200 req/s, so the bench keeps the
   proxy that \`wrangler dev\` users have.
+- **Ids sort by creation time** (commit c66372e; \`newId\`: 8 base-62 characters of the millisecond, then 12
+  random ones, as UUIDv7 and ULID do). With random ids every click went to a random page of D1's
+  \`clicks\` primary key and of the object's \`click_log\` id index, so a flush of 200 clicks rewrote most of
+  the key's pages and a commit of 14 clicks 14 index pages; now they land on the last one. \`ONLY=clicks,many
+  node bench/ab.mjs <checkout of 4b9ba4c>\` (3 rounds of 8 s, medians): one shop 1,162 → 1,244 req/s, ahead in
+  each round, and 1,368 → 1,273 µs of CPU a click; 100 shops 910 → 886, within the noise (a click to a quiet
+  shop writes the last page of a small index either way). In a one-off \`perf record\` of the worker's workerd
+  under the one-shop load (not a script in the repo), SQLite's share fell from 56 to 37 µs a click. The same
+  holds for orders' conversions, ledger entries and outbox events.
+- **Where a one-shop click's time goes now** (the same one-off \`perf record -g\` of the worker's workerd under
+  50 connections, 15,000 requests each, CPU per request against the bare route's): ~455 µs is what every request costs (the entry worker's
+  fetch, the request's \`cf\` object cloned as JSON at each hop, headers), and a click adds some 430 µs — the
+  call into the shop object and its work there (~115 µs), the POST body and the larger request on the way in
+  (~70 µs), SQLite (~37 µs with the flush's D1 insert), the commit's sync (~14 µs, shared by 13 clicks), GC
+  (~30 µs) and the worker's own code (validation, hashing, the answer). No single part is much more than a
+  quarter of it.
+- **Tried and dropped this time**: a threshold flush that leaves fewer than 200 clicks for the next one (the
+  flushes already carried ~205 clicks each under load: 33 D1 calls for 6,761 clicks); building the flush's
+  JSON in SQLite (\`json_group_array\`) instead of reading rows into objects; numbering \`click_log\`'s rows in
+  the object instead of \`AUTOINCREMENT\` (a page fewer per commit: 100 shops 916 → 893 req/s, one shop
+  1,171 → 1,150, each within the noise). None moved the click's CPU beyond the A/B's noise.
 `;
 }
 
