@@ -31,11 +31,10 @@ export function measureDiskSync(dir, { writes = 1000, rounds = 3 } = {}) {
     const used = cpuUsage(cpu);
     return { wallUs: Number(hrtime.bigint() - wall) / 1000 / writes, cpuUs: (used.user + used.system) / writes };
   };
-  const median = (runs, key) =>
-    +runs
-      .map((r) => r[key])
-      .sort((a, b) => a - b)
-      [Math.floor(runs.length / 2)].toFixed(0);
+  const median = (runs, key) => {
+    const sorted = runs.map((r) => r[key]).sort((a, b) => a - b);
+    return Math.round(sorted[Math.floor(sorted.length / 2)]);
+  };
   try {
     const append = [];
     const overwrite = [];

@@ -1,4 +1,7 @@
-/** `/v1/stats` (secret key, or the shop's dashboard): the funnel and the leaderboard, from rollups and the shop's unflushed clicks. */
+/**
+ * `/v1/stats` (secret key, or the shop's dashboard): the funnel and the leaderboard, from the rollups
+ * and the shop object's clicks not yet flushed.
+ */
 import { errorResponses } from '../contract/common.js';
 import { FunnelQuery, FunnelSchema, LeaderboardQuery, LeaderboardSchema } from '../contract/stats.js';
 import { funnel, leaderboard } from '../services/stats.js';

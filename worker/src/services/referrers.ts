@@ -126,9 +126,11 @@ export async function myReferrerStats(
 ): Promise<ReferrerStats> {
   const db = env.DB;
   const referrer = await referrerFromToken(db, shop.id, token);
-  const pending = await shopObject(env, shop.id).pendingClicks(referrer.id);
   const [counts, balances, recent] = await Promise.all([
-    referrerCounts(db, referrer.id, pending),
+    // the counts wait for the object's pending clicks; the other reads need not
+    shopObject(env, shop.id)
+      .pendingClicks(referrer.id)
+      .then((pending) => referrerCounts(db, referrer.id, pending)),
     referrerBalances(db, referrer.id, shop.currency),
     recentConversionsOf(db, referrer.id),
   ]);
