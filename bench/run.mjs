@@ -25,10 +25,13 @@ const { measureTeams, TEAM_BENCH_VARS } = await import('./teams.mjs');
 const { firstPaintRatio } = await import('../scripts/build/budgets.mjs');
 const { growth, localFiles, sqliteAvailable, tableSizes } = await import('./storage.mjs');
 const { measureDiskSync } = await import('./disk-sync.mjs');
+const { createBenchShop } = await import('./bench-shop.mjs');
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 /** rounds of the closed-loop scenarios (bare, one shop's clicks, 100 shops' clicks, conversions) */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** rounds of the click pair on a tmpfs (one shop's clicks, 100 shops' clicks) */
+const TMPFS_ROUNDS = 3;
 const CONNECTIONS = 50;
 const OPEN_LOOP_WARMUP = 2;
 const OPEN_LOOP_CONNECTIONS = 256;
@@ -302,21 +305,33 @@ const manyShopsRequest = {
 // Each figure is the median over the rounds (a ratio: the median of the rounds' ratios), and every
 // round's throughput is kept in `worker.closed_loop.rounds`. After a round the bench waits for the
 // objects' flush of the round's clicks, so that it lands in no measured window.
-const rounds = [];
-for (let round = 1; round <= ROUNDS; round++) {
-  console.log(`› closed-loop round ${round} of ${ROUNDS}`);
-  const bare = await load('bare route (GET /healthz)', closedLoop(bareRequest));
-  const clicks = await load('click ingest (POST /v1/clicks)', closedLoop(clickRequest));
-  const many = await load(`click ingest over ${SHOPS} shops (POST /v1/clicks)`, manyShopsRequest);
-  const conversions = await load('conversions (POST /v1/conversions)', {
-    ...closedLoop(conversionRequest),
-    requests: [{ setupRequest: (req) => ({ ...req, body: conversionBody() }) }],
-  });
-  rounds.push({ bare, clicks, many, conversions });
-  await clicksFlushed();
+/**
+ * Runs the closed-loop `scenarios` (name → [label, autocannon options]) `n` times, back to back within a
+ * round, waiting after each round for the shop objects' flush. Returns each round's results by name.
+ */
+async function inRounds(n, scenarios) {
+  const out = [];
+  for (let round = 1; round <= n; round++) {
+    console.log(`› closed-loop round ${round} of ${n}`);
+    const results = {};
+    for (const [name, [label, options]] of Object.entries(scenarios)) results[name] = await load(label, options);
+    out.push(results);
+    await clicksFlushed();
+  }
+  return out;
 }
-/** the median over the rounds of `of(round)` (nearest rank) */
-const overRounds = (of) => percentile(Float64Array.from(rounds, of).sort(), 0.5);
+/** the median (nearest rank) of `of(round)` over `list` */
+const medianOf = (list, of) => percentile(Float64Array.from(list, of).sort(), 0.5);
+const rounds = await inRounds(ROUNDS, {
+  bare: ['bare route (GET /healthz)', closedLoop(bareRequest)],
+  clicks: ['click ingest (POST /v1/clicks)', closedLoop(clickRequest)],
+  many: [`click ingest over ${SHOPS} shops (POST /v1/clicks)`, manyShopsRequest],
+  conversions: [
+    'conversions (POST /v1/conversions)',
+    { ...closedLoop(conversionRequest), requests: [{ setupRequest: (req) => ({ ...req, body: conversionBody() }) }] },
+  ],
+});
+const overRounds = (of) => medianOf(rounds, of);
 const ratio = (a, b) => +(a / b).toFixed(3);
 const sum = (of) => rounds.reduce((n, r) => n + of(r), 0);
 set(
@@ -630,6 +645,54 @@ rmSync(resolve(ROOT, 'dist/public/__bench'), { recursive: true, force: true });
 // when the log grows (a quiet shop's object) and when it is written over (a busy one's); nothing else runs.
 console.log('› the disk: write + fdatasync of a three-page commit, the log growing and written over');
 set('machine.disk_sync_us', measureDiskSync(tmpdir()));
+
+// ------------------------------------------------------------------ the same clicks with no disk under them
+// The rounds' click pair (one shop, then SHOPS shops) on a worker whose files, D1's and the objects', live
+// in memory (/dev/shm, a tmpfs, where a sync returns at once): the same code and load without the disk's
+// sync. A ratio near 1 here beside a lower one above puts the difference in the sync of each commit, not in
+// a lock or a row the shops share.
+if (existsSync('/dev/shm')) {
+  const shmDir = mkdtempSync('/dev/shm/sharecart-bench-');
+  applyMigrations({ persistTo: shmDir });
+  const shmWorker = await startWranglerDev({ port: PORT, persistTo: shmDir, vars: WORKER_VARS, inspector: WITH_INSPECTOR });
+  try {
+    const shop = (name) => createBenchShop({ url: shmWorker.url, origin: ORIGIN, admin: vars.ADMIN_TOKEN, name });
+    const bodyOf = (s) => JSON.stringify({ code: s.referrer.code, channel: 'whatsapp', landingUrl: `${ORIGIN}/__bench/` });
+    const one = await shop('Bench Tea (tmpfs)');
+    const many = [];
+    await inPool(SHOPS, 10, async (i) => (many[i] = await shop(`Bench Shop ${i} (tmpfs)`)));
+    const request = { url: `${shmWorker.url}/v1/clicks`, method: 'POST' };
+    let turn = 0;
+    const pairs = await inRounds(TMPFS_ROUNDS, {
+      clicks: ['click ingest, tmpfs', { ...request, headers: auth(one.pk), body: bodyOf(one) }],
+      many: [
+        `click ingest over ${SHOPS} shops, tmpfs`,
+        {
+          ...request,
+          requests: [
+            {
+              setupRequest: (req) => {
+                const s = many[turn++ % SHOPS];
+                return { ...req, headers: auth(s.pk), body: bodyOf(s) };
+              },
+            },
+          ],
+        },
+      ],
+    });
+    set('worker.clicks.shops_100.on_tmpfs', {
+      one_shop_rps: medianOf(pairs, (r) => r.clicks.rps),
+      shops_100_rps: medianOf(pairs, (r) => r.many.rps),
+      ratio_to_one_shop: medianOf(pairs, (r) => ratio(r.many.rps, r.clicks.rps)),
+      non2xx: pairs.reduce((n, r) => n + r.clicks.non2xx + r.many.non2xx, 0),
+    });
+  } catch (error) {
+    console.error('  the tmpfs click measurement failed; its key is missing from this run:', error.message);
+  } finally {
+    await shmWorker.stop();
+    rmSync(shmDir, { recursive: true, force: true });
+  }
+}
 
 // ------------------------------------------------------------------ team-buy
 // bench/teams.mjs: one join broadcast to 100 watchers, joins per second into 100 teams and into one, and
