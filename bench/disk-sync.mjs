@@ -10,6 +10,7 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuUsage, hrtime } from 'node:process';
+import { percentile } from './open-loop.mjs';
 
 /** three WAL frames: 24-byte frame header + 4,096-byte page each */
 const COMMIT_BYTES = 3 * (24 + 4096);
@@ -31,10 +32,7 @@ export function measureDiskSync(dir, { writes = 1000, rounds = 3 } = {}) {
     const used = cpuUsage(cpu);
     return { wallUs: Number(hrtime.bigint() - wall) / 1000 / writes, cpuUs: (used.user + used.system) / writes };
   };
-  const median = (runs, key) => {
-    const sorted = runs.map((r) => r[key]).sort((a, b) => a - b);
-    return Math.round(sorted[Math.floor(sorted.length / 2)]);
-  };
+  const median = (runs, key) => Math.round(percentile(Float64Array.from(runs, (r) => r[key]).sort(), 0.5));
   try {
     const append = [];
     const overwrite = [];

@@ -162,7 +162,9 @@ Requests per second of each closed-loop round (\`worker.closed_loop.rounds\`), t
 ${rounds
   .map(
     (x, i) =>
-      `| ${i + 1} | ${fmt(x.bare)} | ${fmt(x.clicks)} | ${fmt(x.shops_100)} | ${fmt(x.conversions)} | ${fmt(x.clicks / x.bare, 3)} | ${fmt(x.shops_100 / x.clicks, 3)} | ${fmt(x.conversions / x.bare, 3)} |`,
+      `| ${i + 1} | ${fmt(x.bare)} | ${fmt(x.clicks)} | ${fmt(x.shops_100)} | ${fmt(x.conversions)} | ${roundRatios(x)
+        .map((v) => fmt(v, 3))
+        .join(' | ')} |`,
   )
   .join('\n')}
 `
@@ -252,7 +254,7 @@ ${rows.join('\n')}
   so that the next round starts on a quiet worker; the 12 s window is shorter than that, so \`shops_100\`
   carries none of them (at one flush per object per 30 s, some 15–20 µs a click, 1–2% of its cost). The one
   shop's last flush (under 200 clicks, one D1 statement) may land in a later window of its round.
-  \`…shops_100.on_tmpfs\` is the same pair of click runs, in three rounds of their own, on a worker whose
+  \`…shops_100.on_tmpfs\` is the same pair of click runs, in rounds of their own, on a worker whose
   files live in memory (/dev/shm): the design without the disk's sync under it (see the section on commits).
 - **Storage** (\`d1.*\`, \`do.*\`) is read from the local SQLite files with \`dbstat\` (bench/storage.mjs, which
   needs the \`sqlite3\` shell): whole pages of each table and of its indexes, before and after
@@ -469,17 +471,30 @@ ${renderCommit(r)}
 }
 
 /**
+ * One closed-loop round's ratios: clicks / bare, 100 shops / one shop, conversions / bare.
+ * @param {{ bare: number, clicks: number, shops_100: number, conversions: number }} x
+ */
+const roundRatios = (x) => [x.clicks / x.bare, x.shops_100 / x.clicks, x.conversions / x.bare];
+
+/**
  * How far the rounds of a run spread (from \`worker.closed_loop.rounds\`), as a sentence.
  * @param {Record<string, any>} r
  */
 function spread(r) {
   const rounds = r['worker.closed_loop.rounds'];
   if (!Array.isArray(rounds) || rounds.length < 2) return '';
-  const range = (xs) => `${fmt(Math.min(...xs), 3)}–${fmt(Math.max(...xs), 3)}`;
-  const bare = rounds.map((x) => x.bare);
-  return ` In this run the bare route measured ${fmt(Math.min(...bare))}–${fmt(Math.max(...bare))} req/s across the rounds, and
-  one round's ratios ran ${range(rounds.map((x) => x.clicks / x.bare))} (clicks), ${range(rounds.map((x) => x.shops_100 / x.clicks))} (100 shops)
-  and ${range(rounds.map((x) => x.conversions / x.bare))} (conversions).`;
+  const range = (xs, digits) => `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
+  const ratios = rounds.map(roundRatios);
+  const of = (i) =>
+    range(
+      ratios.map((x) => x[i]),
+      3,
+    );
+  return ` In this run the bare route measured ${range(
+    rounds.map((x) => x.bare),
+    0,
+  )} req/s across the rounds, and
+  one round's ratios ran ${of(0)} (clicks), ${of(1)} (100 shops) and ${of(2)} (conversions).`;
 }
 
 /**

@@ -281,33 +281,31 @@ const closedLoop = (build) => {
   const { path, ...rest } = build();
   return { url: worker.url + path, ...rest };
 };
-// The same clicks spread over SHOPS shops at once (one ShopObject each): request i goes to shop i % SHOPS,
-// same connections, duration and body shape. Throughput that stays near the one-shop figure means no
-// global lock and no shared hot row on the click path.
-const shopClickBodies = shops.map((s) =>
-  JSON.stringify({ code: s.referrer.code, channel: 'whatsapp', landingUrl: `${ORIGIN}/__bench/` }),
-);
-let shopTurn = 0;
-const manyShopsRequest = {
-  ...closedLoop(clickRequest),
-  requests: [
-    {
-      setupRequest: (req) => {
-        const i = shopTurn++ % SHOPS;
-        return { ...req, headers: auth(shops[i].pk), body: shopClickBodies[i] };
-      },
-    },
-  ],
+/**
+ * autocannon options for clicks to `list`'s shops at `url`: request i goes to shop i % list.length, with
+ * that shop's key and referral code (the body shape of `clickRequest`).
+ */
+const clicksOver = (url, list) => {
+  const bodies = list.map((s) =>
+    JSON.stringify({ code: s.referrer.code, channel: 'whatsapp', landingUrl: `${ORIGIN}/__bench/` }),
+  );
+  let turn = 0;
+  const next = (req) => {
+    const i = turn++ % list.length;
+    return { ...req, headers: auth(list[i].pk), body: bodies[i] };
+  };
+  return { url: `${url}/v1/clicks`, method: 'POST', requests: [{ setupRequest: next }] };
 };
+// The same clicks spread over SHOPS shops at once (one ShopObject each), same connections, duration and body
+// shape. Throughput that stays near the one-shop figure means no global lock and no shared hot row on the
+// click path.
+const manyShopsRequest = clicksOver(worker.url, shops);
 
-// The four closed-loop scenarios run ROUNDS times, back to back within a round: a ratio compares two
-// windows a few seconds apart, so a drift of the shared machine between rounds moves both of its sides.
-// Each figure is the median over the rounds (a ratio: the median of the rounds' ratios), and every
-// round's throughput is kept in `worker.closed_loop.rounds`. After a round the bench waits for the
-// objects' flush of the round's clicks, so that it lands in no measured window.
 /**
  * Runs the closed-loop `scenarios` (name → [label, autocannon options]) `n` times, back to back within a
- * round, waiting after each round for the shop objects' flush. Returns each round's results by name.
+ * round: a ratio then compares two windows a few seconds apart, so a drift of the shared machine between
+ * rounds moves both of its sides. After each round it waits for the shop objects' flush of the round's
+ * clicks, so that it lands in no measured window. Returns each round's results by name.
  */
 async function inRounds(n, scenarios) {
   const out = [];
@@ -333,7 +331,8 @@ const rounds = await inRounds(ROUNDS, {
 });
 const overRounds = (of) => medianOf(rounds, of);
 const ratio = (a, b) => +(a / b).toFixed(3);
-const sum = (of) => rounds.reduce((n, r) => n + of(r), 0);
+/** the sum of `of(round)` over `list` */
+const sumOf = (list, of) => list.reduce((n, r) => n + of(r), 0);
 set(
   'worker.closed_loop.rounds',
   rounds.map((r) => ({ bare: r.bare.rps, clicks: r.clicks.rps, shops_100: r.many.rps, conversions: r.conversions.rps })),
@@ -345,15 +344,15 @@ const figures = {
   'worker.clicks.rps': overRounds((r) => r.clicks.rps),
   'worker.clicks.p50_ms': overRounds((r) => r.clicks.p50),
   'worker.clicks.p99_ms': overRounds((r) => r.clicks.p99),
-  'worker.clicks.non2xx': sum((r) => r.clicks.non2xx),
+  'worker.clicks.non2xx': sumOf(rounds, (r) => r.clicks.non2xx),
   'worker.clicks.ratio_to_bare': overRounds((r) => ratio(r.clicks.rps, r.bare.rps)),
   'worker.clicks.shops_100.rps': overRounds((r) => r.many.rps),
   'worker.clicks.shops_100.p99_ms': overRounds((r) => r.many.p99),
-  'worker.clicks.shops_100.non2xx': sum((r) => r.many.non2xx),
+  'worker.clicks.shops_100.non2xx': sumOf(rounds, (r) => r.many.non2xx),
   'worker.clicks.shops_100.ratio_to_one_shop': overRounds((r) => ratio(r.many.rps, r.clicks.rps)),
   'worker.conversions.rps': overRounds((r) => r.conversions.rps),
   'worker.conversions.p99_ms': overRounds((r) => r.conversions.p99),
-  'worker.conversions.non2xx': sum((r) => r.conversions.non2xx),
+  'worker.conversions.non2xx': sumOf(rounds, (r) => r.conversions.non2xx),
   'worker.conversions.ratio_to_bare': overRounds((r) => ratio(r.conversions.rps, r.bare.rps)),
 };
 for (const [key, value] of Object.entries(figures)) set(key, value);
@@ -657,34 +656,18 @@ if (existsSync('/dev/shm')) {
   const shmWorker = await startWranglerDev({ port: PORT, persistTo: shmDir, vars: WORKER_VARS, inspector: WITH_INSPECTOR });
   try {
     const shop = (name) => createBenchShop({ url: shmWorker.url, origin: ORIGIN, admin: vars.ADMIN_TOKEN, name });
-    const bodyOf = (s) => JSON.stringify({ code: s.referrer.code, channel: 'whatsapp', landingUrl: `${ORIGIN}/__bench/` });
     const one = await shop('Bench Tea (tmpfs)');
     const many = [];
     await inPool(SHOPS, 10, async (i) => (many[i] = await shop(`Bench Shop ${i} (tmpfs)`)));
-    const request = { url: `${shmWorker.url}/v1/clicks`, method: 'POST' };
-    let turn = 0;
     const pairs = await inRounds(TMPFS_ROUNDS, {
-      clicks: ['click ingest, tmpfs', { ...request, headers: auth(one.pk), body: bodyOf(one) }],
-      many: [
-        `click ingest over ${SHOPS} shops, tmpfs`,
-        {
-          ...request,
-          requests: [
-            {
-              setupRequest: (req) => {
-                const s = many[turn++ % SHOPS];
-                return { ...req, headers: auth(s.pk), body: bodyOf(s) };
-              },
-            },
-          ],
-        },
-      ],
+      clicks: ['click ingest, tmpfs', clicksOver(shmWorker.url, [one])],
+      many: [`click ingest over ${SHOPS} shops, tmpfs`, clicksOver(shmWorker.url, many)],
     });
     set('worker.clicks.shops_100.on_tmpfs', {
       one_shop_rps: medianOf(pairs, (r) => r.clicks.rps),
       shops_100_rps: medianOf(pairs, (r) => r.many.rps),
       ratio_to_one_shop: medianOf(pairs, (r) => ratio(r.many.rps, r.clicks.rps)),
-      non2xx: pairs.reduce((n, r) => n + r.clicks.non2xx + r.many.non2xx, 0),
+      non2xx: sumOf(pairs, (r) => r.clicks.non2xx + r.many.non2xx),
     });
   } catch (error) {
     console.error('  the tmpfs click measurement failed; its key is missing from this run:', error.message);
