@@ -345,7 +345,7 @@ ${orderRows}
 `
       : ''
   }
-${renderCommit(r)}
+${renderStageRatios(r)}${renderCommit(r)}
 ## What moved the figures (issue 10)
 
 - **The dev server's inspector, not the worker, was the largest cost.** \`wrangler dev\` always opens a DevTools
@@ -517,6 +517,46 @@ ${fmt(shm.one_shop_rps)} clicks/s and 100 shops ${fmt(shm.shops_100_rps)}, **${f
 }
 
 /**
+ * How far each stage of the click path lets the throughput go (\`worker.clicks.stage_ratios_to_bare\`): the
+ * ceiling a click's durable write leaves under the target.
+ * @param {Record<string, any>} r
+ */
+export function renderStageRatios(r) {
+  const ratios = r['worker.clicks.stage_ratios_to_bare'];
+  if (!ratios) return '';
+  const routes = {
+    request_body: '/stage/body',
+    auth_key_lookup: '/stage/auth',
+    validation: '/stage/validate',
+    hashing: '/stage/hash',
+    rpc_hop: '/stage/hop',
+    shop_object_lookup: '/stage/lookup',
+    one_row_write: '/stage/write: the hop stage, the object writing one row before it answers',
+    storage_commit_and_answer: 'POST /v1/clicks, the real route',
+  };
+  const rows = Object.entries(routes)
+    .filter(([k]) => ratios[k] != null)
+    .map(([k, route]) => `| ${k} | ${route} | ${fmt(ratios[k], 3)} |`)
+    .join('\n');
+  return `
+### How far each stage lets the throughput go
+
+\`worker.clicks.stage_ratios_to_bare\`: requests per second of each stage route against the bare route's, at 50
+connections over the same 4,000-request windows and 3 rounds as the CPU figures above (medians). A route does
+everything the routes above it do. The route that stops after the hop to an object that answers at once
+(\`rpc_hop\`, ${fmt(ratios.rpc_hop, 3)}) is the most a click could reach here without a durable write; the same route with
+one row written by the object before it answers (\`one_row_write\`, ${fmt(ratios.one_row_write, 3)}) shows what a durable
+write alone takes away; the real click (\`storage_commit_and_answer\`, ${fmt(ratios.storage_commit_and_answer, 3)}) also
+looks up the code, counts the rate limit and gathers a turn's clicks into one commit. Windows this short move by
+±10 % on this machine; the rounds' figures at the top are the ones the targets read.
+
+| stage | route | throughput / bare |
+|---|---|---|
+${rows}
+`;
+}
+
+/**
  * What one durable commit costs (\`worker.storage.commit_cpu_us\`), and the ceiling it sets on the
  * many-shops ratio.
  * @param {Record<string, any>} r
@@ -534,9 +574,11 @@ method as above): a Durable Object that writes one row before it answers costs $
 request than one that answers at once when every write is its own commit (the requests go to 100 objects in
 turn), and ${fmt(commit.shared_commit_per_write)} µs when they all go to one object, whose writes that arrive together share a commit.
 The same one-row writes spread over 100 objects reach **${fmt(commit.throughput_100_objects_to_one, 3)}×** the throughput of one object
-(\`throughput_100_objects_to_one\`), with nothing else to do: the most that any design can reach here which makes
-each shop's clicks durable in the shop's own object before answering. (It was 0.80 in every run before the
-flush interval went from 5 s to 30 s, the stage worker's too; why it moved, beyond that, is not measured apart.) Clicks to one shop share commits — ${fmt(commit.clicks_per_commit_one_shop, 1)}
+(\`throughput_100_objects_to_one\`), with nothing else to do: about what a design can reach here which makes each
+shop's clicks durable in the shop's own object before answering, give or take the ±10 % of windows this short.
+(Runs before 2026-12-01 06:30 UTC read 0.80 and then 0.999 here: autocannon ends a run of a fixed number of
+requests on its next whole second, and the throughput was timed to that end, so runs of 3–4 s counted as 4 or
+5 s. Each stage route is now timed to its last answer.) Clicks to one shop share commits — ${fmt(commit.clicks_per_commit_one_shop, 1)}
 clicks per commit at the bench's 50 connections (\`clicks_per_commit_one_shop\`, the shop object's own count);
 spread over 100 shops an object gets a click every ~100 ms and every click is its own commit (and each object
 flushes to D1 on its own, every \`CLICK_FLUSH_MS\`: after the bench's window), so \`worker.clicks.shops_100.ratio_to_one_shop\`${many != null ? ` (${fmt(many, 3)} in this run)` : ''} sits

@@ -630,6 +630,7 @@ console.log('› stages of the click and the order path (CPU µs per request of 
   try {
     const stages = await measureStages({ worker: stagesWorker, autocannon, admin: vars.ADMIN_TOKEN, origin: ORIGIN });
     set('worker.clicks.stages', stages?.clicks ?? null);
+    set('worker.clicks.stage_ratios_to_bare', stages?.clickRatios ?? null);
     set('worker.conversions.stages', stages?.orders ?? null);
     set('worker.storage.commit_cpu_us', stages?.commit ?? null);
   } finally {

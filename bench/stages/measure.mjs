@@ -45,9 +45,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /**
  * @param {{ worker: { url: string, child: { pid: number } }, autocannon: Function, admin: string,
  *           origin: string, requests?: number, rounds?: number }} opts
- * @returns {Promise<{ clicks: Record<string, number>, orders: Record<string, number>,
+ * @returns {Promise<{ clicks: Record<string, number>, clickRatios: Record<string, number>, orders: Record<string, number>,
  *   commit: { own_commit_per_write: number, shared_commit_per_write: number, throughput_100_objects_to_one: number, clicks_per_commit_one_shop: number, conversions_per_batch_one_shop: number } } | null>}
- *   µs of CPU per request each stage adds to the one before (`bare` and `total` absolute), what a
+ *   µs of CPU per request each stage adds to the one before (`bare` and `total` absolute); the
+ *   throughput of each click stage route, and of a one-row durable write to one object after the hop
+ *   stage (`one_row_write`, /stage/write), against the bare route's in the same rounds; what a
  *   one-row durable write adds when it is its own commit or shares one, the throughput of such
  *   writes spread over 100 objects against one object, and how many clicks to one shop a commit
  *   holds at the bench's 50 connections, and how many new orders one D1 batch holds; null where /proc is missing
@@ -86,25 +88,41 @@ export async function measureStages({ worker, autocannon, admin, origin, request
     await autocannon({ ...opts, connections: 10, amount: 500 });
     const before = groupCpuMs(worker.child.pid);
     const t0 = performance.now();
-    const r = await autocannon({ ...opts, connections: 50, amount: requests });
-    const seconds = (performance.now() - t0) / 1000;
+    // autocannon ends a run of `amount` requests on its next whole second: the time is the last answer's
+    let last = t0;
+    const run = autocannon({ ...opts, connections: 50, amount: requests });
+    run.on('response', () => (last = performance.now()));
+    const r = await run;
     const spent = groupCpuMs(worker.child.pid) - before;
     if (r.non2xx || r.errors) throw new Error(`${opts.url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-    return { cpu: (spent * 1000) / requests, rps: requests / seconds };
+    return { cpu: (spent * 1000) / requests, rps: requests / ((last - t0) / 1000) };
   };
   const cpuPerRequest = async (opts) => (await drive(opts)).cpu;
-  const measure = async (list, kind) => {
-    const samples = Object.fromEntries(list.map(([name]) => [name, []]));
+  /**
+   * Drives `list`'s routes in turn, `rounds` times: each stage's CPU against the one before it (`bare`
+   * and `total` absolute), and each route's throughput against the bare route's (`list[0]`) as medians
+   * of the same rounds. `beside` routes are driven in the same rounds for their throughput only.
+   */
+  const measure = async (list, kind, beside = []) => {
+    const routes = [...list, ...beside];
+    const cpu = Object.fromEntries(routes.map(([name]) => [name, []]));
+    const rps = Object.fromEntries(routes.map(([name]) => [name, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const [name, path] of list) samples[name].push(await cpuPerRequest(optionsFor(path, kind)));
+      for (const [name, path] of routes) {
+        const driven = await drive(optionsFor(path, kind));
+        cpu[name].push(driven.cpu);
+        rps[name].push(driven.rps);
+      }
     }
-    const us = list.map(([name]) => median(samples[name]));
+    const us = list.map(([name]) => median(cpu[name]));
     const out = { bare: Math.round(us[0]) };
     for (let i = 1; i < list.length; i++) out[list[i][0]] = Math.round(us[i] - us[i - 1]);
     out.total = Math.round(us.at(-1));
-    return out;
+    const bareRps = median(rps[list[0][0]]);
+    const ratios = Object.fromEntries(routes.slice(1).map(([name]) => [name, +(median(rps[name]) / bareRps).toFixed(3)]));
+    return { us: out, ratios };
   };
-  const clicks = await measure(CLICK_STAGES, 'clicks');
+  const { us: clicks, ratios: clickRatios } = await measure(CLICK_STAGES, 'clicks', [['one_row_write', '/stage/write']]);
   // JSON encoding of a click's answer, apart: the body stage answering with the whole answer
   const json = [];
   const body = [];
@@ -113,7 +131,7 @@ export async function measureStages({ worker, autocannon, admin, origin, request
     json.push(await cpuPerRequest(optionsFor('/stage/json', 'clicks')));
   }
   clicks.json_encoding = Math.round(median(json) - median(body));
-  const orders = await measure(ORDER_STAGES, 'orders');
+  const { us: orders } = await measure(ORDER_STAGES, 'orders');
   // one durable commit: one-row writes spread over 100 objects (each its own commit) against the
   // same requests without the write; and the same write to one object, whose writes share commits
   const commitSamples = { hop: [], spread: [], one: [], spreadRps: [], oneRps: [] };
@@ -144,5 +162,5 @@ export async function measureStages({ worker, autocannon, admin, origin, request
     clicks_per_commit_one_shop: await perGroup('/v1/clicks', 'clicks', 'clickCommits'),
     conversions_per_batch_one_shop: await perGroup('/v1/conversions', 'orders', 'conversionBatches'),
   };
-  return { clicks, orders, commit };
+  return { clicks, clickRatios, orders, commit };
 }
