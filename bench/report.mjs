@@ -576,7 +576,7 @@ turn), and ${fmt(commit.shared_commit_per_write)} µs when they all go to one ob
 The same one-row writes spread over 100 objects reach **${fmt(commit.throughput_100_objects_to_one, 3)}×** the throughput of one object
 (\`throughput_100_objects_to_one\`), with nothing else to do: about what a design can reach here which makes each
 shop's clicks durable in the shop's own object before answering, give or take the ±10 % of windows this short.
-(Runs before 2026-12-01 06:30 UTC read 0.80 and then 0.999 here: autocannon ends a run of a fixed number of
+(Runs before commit 69930e8 read 0.80 and then 0.999 here: autocannon ends a run of a fixed number of
 requests on its next whole second, and the throughput was timed to that end, so runs of 3–4 s counted as 4 or
 5 s. Each stage route is now timed to its last answer.) Clicks to one shop share commits — ${fmt(commit.clicks_per_commit_one_shop, 1)}
 clicks per commit at the bench's 50 connections (\`clicks_per_commit_one_shop\`, the shop object's own count);
