@@ -10,7 +10,7 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuUsage, hrtime } from 'node:process';
-import { percentile } from './open-loop.mjs';
+import { median } from './open-loop.mjs';
 
 /** three WAL frames: 24-byte frame header + 4,096-byte page each */
 const COMMIT_BYTES = 3 * (24 + 4096);
@@ -32,7 +32,7 @@ export function measureDiskSync(dir, { writes = 1000, rounds = 3 } = {}) {
     const used = cpuUsage(cpu);
     return { wallUs: Number(hrtime.bigint() - wall) / 1000 / writes, cpuUs: (used.user + used.system) / writes };
   };
-  const median = (runs, key) => Math.round(percentile(Float64Array.from(runs, (r) => r[key]).sort(), 0.5));
+  const medianOf = (runs, key) => Math.round(median(runs.map((r) => r[key])));
   try {
     const append = [];
     const overwrite = [];
@@ -47,10 +47,10 @@ export function measureDiskSync(dir, { writes = 1000, rounds = 3 } = {}) {
       }
     }
     return {
-      append_wall: median(append, 'wallUs'),
-      append_cpu: median(append, 'cpuUs'),
-      overwrite_wall: median(overwrite, 'wallUs'),
-      overwrite_cpu: median(overwrite, 'cpuUs'),
+      append_wall: medianOf(append, 'wallUs'),
+      append_cpu: medianOf(append, 'cpuUs'),
+      overwrite_wall: medianOf(overwrite, 'wallUs'),
+      overwrite_cpu: medianOf(overwrite, 'cpuUs'),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

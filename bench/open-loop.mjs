@@ -40,6 +40,14 @@ export function percentile(sorted, q) {
 }
 
 /**
+ * The median (nearest rank: the lower middle of an even count) of `values`, the bench's one median.
+ * @param {Iterable<number>} values
+ */
+export function median(values) {
+  return percentile(Float64Array.from(values).sort(), 0.5);
+}
+
+/**
  * Sends `rate` requests per second for `warmupSeconds` (not recorded) and then `seconds` (recorded).
  * @param {{
  *   origin: string,

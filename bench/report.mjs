@@ -162,7 +162,9 @@ Requests per second of each closed-loop round (\`worker.closed_loop.rounds\`), t
 ${rounds
   .map(
     (x, i) =>
-      `| ${i + 1} | ${fmt(x.bare)} | ${fmt(x.clicks)} | ${fmt(x.shops_100)} | ${fmt(x.conversions)} | ${roundRatios(x)
+      `| ${i + 1} | ${fmt(x.bare)} | ${fmt(x.clicks)} | ${fmt(x.shops_100)} | ${fmt(x.conversions)} | ${Object.values(
+        roundRatios(x),
+      )
         .map((v) => fmt(v, 3))
         .join(' | ')} |`,
   )
@@ -471,10 +473,15 @@ ${renderStageRatios(r)}${renderCommit(r)}
 }
 
 /**
- * One closed-loop round's ratios: clicks / bare, 100 shops / one shop, conversions / bare.
+ * One closed-loop round's ratios (run.mjs takes the figures' ratios from here too): clicks / bare,
+ * 100 shops / one shop, conversions / bare.
  * @param {{ bare: number, clicks: number, shops_100: number, conversions: number }} x
  */
-const roundRatios = (x) => [x.clicks / x.bare, x.shops_100 / x.clicks, x.conversions / x.bare];
+export const roundRatios = (x) => ({
+  clicks: x.clicks / x.bare,
+  shops_100: x.shops_100 / x.clicks,
+  conversions: x.conversions / x.bare,
+});
 
 /**
  * How far the rounds of a run spread (from \`worker.closed_loop.rounds\`), as a sentence.
@@ -485,16 +492,16 @@ function spread(r) {
   if (!Array.isArray(rounds) || rounds.length < 2) return '';
   const range = (xs, digits) => `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
   const ratios = rounds.map(roundRatios);
-  const of = (i) =>
+  const of = (name) =>
     range(
-      ratios.map((x) => x[i]),
+      ratios.map((x) => x[name]),
       3,
     );
   return ` In this run the bare route measured ${range(
     rounds.map((x) => x.bare),
     0,
   )} req/s across the rounds, and
-  one round's ratios ran ${of(0)} (clicks), ${of(1)} (100 shops) and ${of(2)} (conversions).`;
+  one round's ratios ran ${of('clicks')} (clicks), ${of('shops_100')} (100 shops) and ${of('conversions')} (conversions).`;
 }
 
 /**

@@ -14,12 +14,12 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CHROMIUM_ARGS, ensureChromium, ensureDependencies } from '../scripts/lib/prepare.mjs';
-import { readInspectorRun, renderResults } from './report.mjs';
+import { readInspectorRun, renderResults, roundRatios } from './report.mjs';
 
 ensureDependencies();
 const { ROOT, applyMigrations, ensureDevVars, startWranglerDev, wrangler } = await import('../scripts/lib/wrangler-dev.mjs');
 const { default: autocannon } = await import('autocannon');
-const { openLoop, percentile } = await import('./open-loop.mjs');
+const { median, openLoop } = await import('./open-loop.mjs');
 const { measureStages } = await import('./stages/measure.mjs');
 const { measureTeams, TEAM_BENCH_VARS } = await import('./teams.mjs');
 const { firstPaintRatio } = await import('../scripts/build/budgets.mjs');
@@ -226,7 +226,6 @@ try {
     await context.close();
   }
   await browser.close();
-  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   set('sdk.main_thread_ms', +median(runs.map((r) => r.script)).toFixed(1));
   set('sdk.task_ms', +median(runs.map((r) => r.task)).toFixed(1));
   set('sdk.script_to_interactive_ms', +median(runs.map((r) => r.interactive)).toFixed(1));
@@ -318,8 +317,8 @@ async function inRounds(n, scenarios) {
   }
   return out;
 }
-/** the median (nearest rank) of `of(round)` over `list` */
-const medianOf = (list, of) => percentile(Float64Array.from(list, of).sort(), 0.5);
+/** the median of `of(round)` over `list` */
+const medianOf = (list, of) => median(list.map(of));
 const rounds = await inRounds(ROUNDS, {
   bare: ['bare route (GET /healthz)', closedLoop(bareRequest)],
   clicks: ['click ingest (POST /v1/clicks)', closedLoop(clickRequest)],
@@ -333,10 +332,16 @@ const overRounds = (of) => medianOf(rounds, of);
 const ratio = (a, b) => +(a / b).toFixed(3);
 /** the sum of `of(round)` over `list` */
 const sumOf = (list, of) => list.reduce((n, r) => n + of(r), 0);
-set(
-  'worker.closed_loop.rounds',
-  rounds.map((r) => ({ bare: r.bare.rps, clicks: r.clicks.rps, shops_100: r.many.rps, conversions: r.conversions.rps })),
-);
+/** each round's requests per second by scenario, as results.json keeps them and report.mjs tables them */
+const perRound = rounds.map((r) => ({
+  bare: r.bare.rps,
+  clicks: r.clicks.rps,
+  shops_100: r.many.rps,
+  conversions: r.conversions.rps,
+}));
+set('worker.closed_loop.rounds', perRound);
+/** the median over the rounds of one of a round's own ratios (report.mjs roundRatios) */
+const roundRatio = (name) => medianOf(perRound, (x) => +roundRatios(x)[name].toFixed(3));
 const bare = { rps: overRounds((r) => r.bare.rps) };
 const figures = {
   'worker.bare.rps': bare.rps,
@@ -345,15 +350,15 @@ const figures = {
   'worker.clicks.p50_ms': overRounds((r) => r.clicks.p50),
   'worker.clicks.p99_ms': overRounds((r) => r.clicks.p99),
   'worker.clicks.non2xx': sumOf(rounds, (r) => r.clicks.non2xx),
-  'worker.clicks.ratio_to_bare': overRounds((r) => ratio(r.clicks.rps, r.bare.rps)),
+  'worker.clicks.ratio_to_bare': roundRatio('clicks'),
   'worker.clicks.shops_100.rps': overRounds((r) => r.many.rps),
   'worker.clicks.shops_100.p99_ms': overRounds((r) => r.many.p99),
   'worker.clicks.shops_100.non2xx': sumOf(rounds, (r) => r.many.non2xx),
-  'worker.clicks.shops_100.ratio_to_one_shop': overRounds((r) => ratio(r.many.rps, r.clicks.rps)),
+  'worker.clicks.shops_100.ratio_to_one_shop': roundRatio('shops_100'),
   'worker.conversions.rps': overRounds((r) => r.conversions.rps),
   'worker.conversions.p99_ms': overRounds((r) => r.conversions.p99),
   'worker.conversions.non2xx': sumOf(rounds, (r) => r.conversions.non2xx),
-  'worker.conversions.ratio_to_bare': overRounds((r) => ratio(r.conversions.rps, r.bare.rps)),
+  'worker.conversions.ratio_to_bare': roundRatio('conversions'),
 };
 for (const [key, value] of Object.entries(figures)) set(key, value);
 

@@ -6,6 +6,7 @@
 // generator's own share of the 2 cores. Each route is measured ROUNDS times and the median kept.
 import { readFileSync, readdirSync } from 'node:fs';
 import { createBenchShop, keyHeaders } from '../bench-shop.mjs';
+import { median } from '../open-loop.mjs';
 
 const CLICK_STAGES = [
   ['bare', '/healthz'],
@@ -39,8 +40,6 @@ export function groupCpuMs(pgid) {
   }
   return ticks * 10; // USER_HZ is 100 on Linux
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * @param {{ worker: { url: string, child: { pid: number } }, autocannon: Function, admin: string,
